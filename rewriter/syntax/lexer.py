@@ -1,0 +1,161 @@
+"""Turns Dockerfile text into line tokens, deciding what each line is the way BuildKit does.
+
+BuildKit reads a Dockerfile line by line: parser directives first, then comments, blank
+lines and instructions; a line that ends with the escape character continues on the next
+one (comment and blank lines in between are skipped); a RUN/COPY/ADD line that names
+heredocs is followed by their bodies. Each decision depends on earlier lines, so it is
+made here, in one pass, and the grammar only assembles the resulting tokens.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark.lexer import Lexer, Token
+
+from rewriter.syntax import buildkit
+from rewriter.syntax.errors import ParseError
+from rewriter.syntax.nodes import BlankLine, Comment, Directive
+from rewriter.syntax.shell_lex import ShellLexError, heredocs_from_line
+
+_GO_SPACES = buildkit.GO_SPACES
+# Go's \s is [\t\n\f\r ]; the name starts with a letter; the value is trimmed.
+_RE_DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
+_VALID_DIRECTIVES = ("escape", "syntax")
+
+
+class LineToken(Token):
+    """A token for one physical line; ``info`` carries what the lexer worked out about it."""
+
+    __slots__ = ("info",)
+
+
+def _token(kind: str, value: str, info: object, line: int) -> LineToken:
+    tok = LineToken(kind, value, line=line, column=1)
+    tok.info = info
+    return tok
+
+
+def _split_newline(raw: str) -> tuple[str, str]:
+    """Separate a line from its ending (BuildKit trims every trailing \\r and \\n)."""
+    content = raw.rstrip("\r\n")
+    return content, raw[len(content) :]
+
+
+def split_continuation(text: str, escape: str) -> tuple[str, str]:
+    """(text, marker): the marker is the escape character and the blanks after it when the
+    line continues, else "". An escaped escape character does not continue the line."""
+    stripped = text.rstrip(" \t")
+    if stripped.endswith(escape):
+        body = stripped[:-1]
+        if not body or body[-1] != escape:
+            return body, text[len(body) :]
+    return text, ""
+
+
+class DockerfileLexer(Lexer):
+    """Lark lexer over whole lines; see the module docstring."""
+
+    __future_interface__ = 0
+
+    def __init__(self, lexer_conf=None):
+        pass
+
+    def lex(self, text: str):
+        physical = text.split("\n")
+        last = physical.pop()
+        lines = [line + "\n" for line in physical]
+        if last:
+            lines.append(last)
+        return _lex_lines(lines)
+
+
+def _lex_lines(lines: list[str]):
+    escape = "\\"
+    seen: set[str] = set()
+    directives_done = False
+    n = len(lines)
+    i = 0
+    if n and lines[0].startswith("\ufeff"):
+        yield _token("BOM", "\ufeff", None, 1)
+        lines[0] = lines[0][1:]
+    while i < n:
+        raw = lines[i]
+        content, newline = _split_newline(raw)
+        stripped = content.lstrip(_GO_SPACES)
+        if not directives_done:
+            m = _RE_DIRECTIVE.match(stripped)
+            name = m.group(1).lower() if m else ""
+            if name in _VALID_DIRECTIVES:
+                if name in seen:
+                    raise ParseError(f"only one {name} parser directive can be used", i + 1, 1)
+                seen.add(name)
+                value = m.group(2)
+                if name == "escape":
+                    if value not in ("`", "\\"):
+                        raise ParseError(f"invalid escape token '{value}' does not match ` or \\", i + 1, 1)
+                    escape = value
+                yield _token("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
+                i += 1
+                continue
+            directives_done = True
+        indent = content[: len(content) - len(stripped)]
+        if stripped.startswith("#"):
+            yield _token("COMMENT", raw, Comment(indent, stripped, newline), i + 1)
+            i += 1
+            continue
+        if not stripped:
+            yield _token("BLANK", raw, BlankLine(content, newline), i + 1)
+            i += 1
+            continue
+
+        start = i
+        text, marker = split_continuation(stripped, escape)
+        logical = [text]
+        pending = [("FIRST_CONT" if marker else "FIRST_LINE", raw, [indent, text, marker, newline, None], i + 1)]
+        i += 1
+        while marker and i < n:
+            raw = lines[i]
+            content, newline = _split_newline(raw)
+            stripped = content.lstrip(_GO_SPACES)
+            if stripped.startswith("#"):
+                pending.append(("SKIP_COMMENT", raw, Comment(content[: len(content) - len(stripped)], stripped, newline), i + 1))
+            elif not stripped:
+                pending.append(("SKIP_BLANK", raw, BlankLine(content, newline), i + 1))
+            else:
+                text, marker = split_continuation(content, escape)
+                logical.append(text)
+                pending.append(("MID_CONT" if marker else "MID_LINE", raw, ["", text, marker, newline, None], i + 1))
+            i += 1
+        line = "".join(logical)
+        try:
+            split = buildkit.split_command(line)
+            command = buildkit.command_from_split(split, escape)
+        except buildkit.BuildKitError as exc:
+            raise ParseError(str(exc), start + 1, 1) from None
+        # The last line token of the instruction carries the logical line and its reading.
+        for entry in reversed(pending):
+            if entry[0] in ("FIRST_LINE", "FIRST_CONT", "MID_CONT", "MID_LINE"):
+                entry[2][4] = (line, escape, split, command)
+                break
+        for kind, value, info, lineno in pending:
+            yield _token(kind, value, info, lineno)
+
+        if "<<" in line and command.can_contain_heredoc():
+            try:
+                specs = heredocs_from_line(line)
+            except ShellLexError as exc:
+                raise ParseError(str(exc), start + 1, 1) from None
+            for spec in specs:
+                while True:
+                    if i >= n:
+                        raise ParseError(f"unterminated heredoc <<{spec.name}", start + 1, 1)
+                    raw = lines[i]
+                    candidate = raw.rstrip("\r\n")
+                    if spec.chomp:
+                        candidate = candidate.lstrip("\t")
+                    i += 1
+                    if candidate == spec.name:
+                        yield _token("TERMINATOR", raw, spec, i)
+                        break
+                    yield _token("BODY_LINE", raw, None, i)

@@ -1,0 +1,378 @@
+"""The lossless syntax tree.
+
+Every character of the input belongs to exactly one node, so ``tree.code`` gives the input
+back byte for byte. Nodes are frozen; change them with ``with_changes``. An instruction
+keeps its physical layout (indent, continuation lines, comment and blank lines inside a
+continuation, heredoc bodies) while exposing the *logical* view BuildKit works on: the
+keyword, flags and arguments with continuations joined.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator, Union
+
+from rewriter.syntax import buildkit
+
+
+class Node:
+    __slots__ = ()
+
+    @property
+    def code(self) -> str:
+        raise NotImplementedError
+
+    def with_changes(self, **changes):
+        return dataclasses.replace(self, **changes)
+
+
+# --- trivia ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Comment(Node):
+    """A comment line: ``indent`` + ``text`` (starting with #) + ``newline``."""
+
+    indent: str
+    text: str
+    newline: str
+
+    @property
+    def code(self) -> str:
+        return self.indent + self.text + self.newline
+
+
+@dataclass(frozen=True, slots=True)
+class BlankLine(Node):
+    whitespace: str
+    newline: str
+
+    @property
+    def code(self) -> str:
+        return self.whitespace + self.newline
+
+
+@dataclass(frozen=True, slots=True)
+class Directive(Node):
+    """A parser directive at the top of the file, e.g. ``# escape=`` or ``# syntax=``."""
+
+    name: str   # lower-case
+    value: str
+    text: str   # the whole line as written, without the newline
+    newline: str
+
+    @property
+    def code(self) -> str:
+        return self.text + self.newline
+
+
+# --- pieces of an instruction --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Continuation(Node):
+    """A line continuation: escape character, trailing blanks, newline, then the comment and
+    blank lines BuildKit skips before the instruction goes on."""
+
+    marker: str    # the escape character plus any spaces/tabs after it
+    newline: str
+    skipped: tuple[Comment | BlankLine, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return self.marker + self.newline + "".join(n.code for n in self.skipped)
+
+
+Part = Union[str, Continuation]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment(Node):
+    """A run of logical text that may be broken by continuations.
+
+    ``parts`` alternate between plain text and ``Continuation`` nodes; ``value`` is the
+    logical text (what BuildKit sees), ``code`` the physical one.
+    """
+
+    parts: tuple[Part, ...]
+
+    @property
+    def value(self) -> str:
+        return "".join(p for p in self.parts if type(p) is str)
+
+    @property
+    def code(self) -> str:
+        return "".join(p if type(p) is str else p.code for p in self.parts)
+
+    @property
+    def has_continuation(self) -> bool:
+        return any(type(p) is not str for p in self.parts)
+
+    @classmethod
+    def of(cls, text: str) -> "Segment":
+        return cls((text,) if text else ())
+
+    def replace_span(self, start: int, end: int, text: str) -> "Segment":
+        """Replace logical characters [start, end) with ``text``.
+
+        Continuations outside the span stay where they are; those inside it (and the
+        comment lines they carry) are kept just before the new text, so an edit never
+        drops a comment. A continuation is never left dangling at the end.
+        """
+        before: list[Part] = []
+        inner: list[Part] = []
+        after: list[Part] = []
+        pos = 0
+        for part in self.parts:
+            if type(part) is not str:
+                (before if pos <= start else inner if pos < end else after).append(part)
+                continue
+            a, b = pos, pos + len(part)
+            pos = b
+            if a < start:
+                before.append(part[: start - a])
+            if b > end:
+                after.append(part[max(end - a, 0) :])
+        parts = _merge_text(before + inner + [text] + after)
+        if self.parts and type(self.parts[-1]) is str:
+            while parts and type(parts[-1]) is not str:
+                parts = parts[:-1]
+        return Segment(parts)
+
+
+def _merge_text(parts: list[Part]) -> tuple[Part, ...]:
+    merged: list[Part] = []
+    for part in parts:
+        if type(part) is str:
+            if not part:
+                continue
+            if merged and type(merged[-1]) is str:
+                merged[-1] = merged[-1] + part
+                continue
+        merged.append(part)
+    return tuple(merged)
+
+
+@dataclass(frozen=True, slots=True)
+class HeredocBody(Node):
+    """The lines of one heredoc and its terminator line, exactly as written."""
+
+    name: str
+    chomp: bool
+    file_descriptor: int
+    expand: bool
+    lines: tuple[str, ...]   # each with its newline
+    terminator: str          # the terminator line with its newline (may lack one at EOF)
+
+    @property
+    def content(self) -> str:
+        return "".join(self.lines)
+
+    @property
+    def code(self) -> str:
+        return self.content + self.terminator
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction(Node):
+    """One instruction: ``indent`` + ``keyword`` + ``flags`` + ``arguments`` + ``newline``,
+    then its heredoc bodies.
+
+    Each flag segment and the arguments segment carry the whitespace before them, so the
+    segments in order are the whole logical line.
+    """
+
+    indent: str
+    keyword: Segment
+    flags: tuple[Segment, ...]
+    arguments: Segment
+    newline: str
+    heredocs: tuple[HeredocBody, ...] = ()
+    escape: str = "\\"
+
+    @property
+    def code(self) -> str:
+        out = [self.indent, self.keyword.code]
+        out += [f.code for f in self.flags]
+        out += [self.arguments.code, self.newline]
+        out += [h.code for h in self.heredocs]
+        return "".join(out)
+
+    # -- the logical (BuildKit) view --------------------------------------------------------
+
+    @property
+    def logical_line(self) -> str:
+        """The line BuildKit parses: continuations joined, skipped lines dropped."""
+        return self.keyword.value + "".join(f.value for f in self.flags) + self.arguments.value
+
+    @property
+    def command(self) -> buildkit.Command:
+        return _command_of(self)
+
+    @property
+    def name(self) -> str:
+        """The instruction keyword, upper-case (``RUN``, ``FROM``…)."""
+        return self.keyword.value.strip(buildkit.GO_SPACES).upper()
+
+    @property
+    def flag_values(self) -> tuple[str, ...]:
+        """Flags as BuildKit reads them (``--from=builder``), quotes and escapes resolved."""
+        return self.command.flags
+
+    def flag(self, name: str) -> str | None:
+        """The value of ``--name=value`` (or "" for a bare ``--name``), else None."""
+        prefix = "--" + name
+        for f in self.flag_values:
+            if f == prefix:
+                return ""
+            if f.startswith(prefix + "="):
+                return f[len(prefix) + 1 :]
+        return None
+
+    @property
+    def args_text(self) -> str:
+        """The arguments as one string, trimmed (shell form text, or the JSON as written)."""
+        return buildkit.go_trim_space(self.arguments.value)
+
+    @property
+    def is_json(self) -> bool:
+        return self.command.effective.parsed.json
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """BuildKit's value list (JSON items, whitespace-split words, ENV pairs…)."""
+        return self.command.effective.parsed.value
+
+    def pairs(self) -> list[tuple[str, str | None]]:
+        """ENV/LABEL/ARG as (name, value) with quotes kept as written; ARG without a
+        default gives (name, None)."""
+        name = self.name
+        vals = self.values
+        if name == "ARG":
+            out = []
+            for word in vals:
+                key, sep, value = word.partition("=")
+                out.append((key, value if sep else None))
+            return out
+        return [(vals[i], vals[i + 1]) for i in range(0, len(vals) - 1, 2)]
+
+    def with_arguments(self, text: str) -> "Instruction":
+        """Replace the whole argument text, keeping the whitespace that led into it."""
+        value = self.arguments.value
+        lead = len(value) - len(value.lstrip(buildkit.GO_SPACES))
+        trail = len(value.rstrip(buildkit.GO_SPACES))
+        return self.with_changes(arguments=self.arguments.replace_span(lead, max(lead, trail), text))
+
+
+_COMMAND_CACHE: dict[tuple[str, str], buildkit.Command] = {}
+
+
+def _command_of(ins: Instruction) -> buildkit.Command:
+    key = (ins.logical_line, ins.escape)
+    cmd = _COMMAND_CACHE.get(key)
+    if cmd is None:
+        if len(_COMMAND_CACHE) > 4096:
+            _COMMAND_CACHE.clear()
+        cmd = _COMMAND_CACHE[key] = buildkit.parse_command(key[0], key[1])
+    return cmd
+
+
+Item = Union[Instruction, Comment, BlankLine]
+
+
+@dataclass(frozen=True, slots=True)
+class Stage(Node):
+    """A build stage: its FROM instruction and everything up to the next FROM."""
+
+    items: tuple[Item, ...]
+
+    @property
+    def code(self) -> str:
+        return "".join(i.code for i in self.items)
+
+    @property
+    def from_instruction(self) -> Instruction:
+        return next(i for i in self.items if type(i) is Instruction)
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        return tuple(i for i in self.items if type(i) is Instruction)
+
+    @property
+    def base_image(self) -> str:
+        vals = self.from_instruction.values
+        return vals[0] if vals else ""
+
+    @property
+    def name(self) -> str | None:
+        """The ``AS name`` of the stage (lower-cased, as BuildKit matches it), if any."""
+        vals = self.from_instruction.values
+        if len(vals) >= 3 and vals[1].lower() == "as":
+            return vals[2].lower()
+        return None
+
+    @property
+    def platform(self) -> str | None:
+        return self.from_instruction.flag("platform")
+
+
+@dataclass(frozen=True, slots=True)
+class Dockerfile(Node):
+    """A whole file: byte-order mark, parser directives, the items before the first FROM
+    (global ARGs, comments) and the stages."""
+
+    bom: str
+    directives: tuple[Directive, ...]
+    preamble: tuple[Item, ...]
+    stages: tuple[Stage, ...]
+
+    @property
+    def code(self) -> str:
+        return (
+            self.bom
+            + "".join(d.code for d in self.directives)
+            + "".join(i.code for i in self.preamble)
+            + "".join(s.code for s in self.stages)
+        )
+
+    @property
+    def escape(self) -> str:
+        for d in self.directives:
+            if d.name == "escape":
+                return d.value
+        return "\\"
+
+    def directive(self, name: str) -> str | None:
+        for d in self.directives:
+            if d.name == name:
+                return d.value
+        return None
+
+    @property
+    def instructions(self) -> list[Instruction]:
+        out = [i for i in self.preamble if type(i) is Instruction]
+        for stage in self.stages:
+            out += stage.instructions
+        return out
+
+    def items(self) -> Iterator[Item]:
+        yield from self.preamble
+        for stage in self.stages:
+            yield from stage.items
+
+    def line_of(self, node: Node) -> int:
+        """1-based line where ``node`` (an item of this file, found by identity) starts."""
+        line = 1 + sum(d.code.count("\n") for d in self.directives)
+        for item in self.items():
+            if item is node:
+                return line
+            line += item.code.count("\n")
+        raise ValueError("node is not part of this Dockerfile")
+
+    def stage_by_name(self, name: str) -> Stage | None:
+        for stage in self.stages:
+            if stage.name == name.lower():
+                return stage
+        return None
