@@ -49,25 +49,40 @@ class Split:
 
 def split_command(line: str) -> Split:
     """splitCommand + extractBuilderFlags, recording where each piece sits in ``line``."""
-    start = len(line) - len(line.lstrip(GO_SPACES))
-    trimmed_end = len(line.rstrip(GO_SPACES))
-    body = line[start:trimmed_end]
+    body = line.lstrip(GO_SPACES)
+    start = len(line) - len(body)
+    body = body.rstrip(GO_SPACES)
+    trimmed_end = start + len(body)
     m = _RE_WHITESPACE.search(body)
     if m is None:
         return Split(body, (start, trimmed_end), (), (), "", trimmed_end)
     cmd_end = start + m.start()
     rest_start = start + m.end()
-    flags, spans, args_offset = _extract_builder_flags(line[rest_start:trimmed_end])
+    rest = body[m.end() :]
+    if not rest.lstrip(GO_SPACES).startswith("--"):
+        args = rest.lstrip(GO_SPACES)
+        return Split(body[: m.start()], (start, cmd_end), (), (), args, trimmed_end - len(args))
+    flags, spans, args_offset = _extract_builder_flags(rest)
     spans = tuple((a + rest_start, b + rest_start) for a, b in spans)
-    rest = line[rest_start + args_offset : trimmed_end]
     return Split(
-        cmd=line[start:cmd_end],
+        cmd=body[: m.start()],
         cmd_span=(start, cmd_end),
         flags=tuple(flags),
         flag_spans=spans,
-        args=go_trim_space(rest),
+        args=go_trim_space(rest[args_offset:]),
         args_start=rest_start + args_offset,
     )
+
+
+_MAY_REJECT = frozenset({"env", "label", "onbuild", "healthcheck"})
+_JSON_FORMS = frozenset({"run", "cmd", "entrypoint", "shell", "add", "copy", "volume"})
+
+
+def may_reject(split: Split) -> bool:
+    """Whether BuildKit's line parser can reject these arguments: ENV/LABEL pairs, ONBUILD's
+    inner line, or a JSON array of non-strings. Other instructions always parse."""
+    cmd = split.cmd.lower()
+    return cmd in _MAY_REJECT or (cmd in _JSON_FORMS and split.args.startswith("["))
 
 
 def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]], int]:

@@ -31,7 +31,7 @@ class LineToken(Token):
 
 
 def _token(kind: str, value: str, info: object, line: int) -> LineToken:
-    tok = LineToken(kind, value, line=line, column=1)
+    tok = LineToken(kind, value, None, line)
     tok.info = info
     return tok
 
@@ -73,89 +73,102 @@ class DockerfileLexer(Lexer):
 def _lex_lines(lines: list[str]):
     escape = "\\"
     seen: set[str] = set()
-    directives_done = False
     n = len(lines)
     i = 0
     if n and lines[0].startswith("\ufeff"):
         yield _token("BOM", "\ufeff", None, 1)
         lines[0] = lines[0][1:]
+    # Parser directives: only at the very top, each at most once.
     while i < n:
         raw = lines[i]
         content, newline = _split_newline(raw)
-        stripped = content.lstrip(_GO_SPACES)
-        if not directives_done:
-            m = _RE_DIRECTIVE.match(stripped)
-            name = m.group(1).lower() if m else ""
-            if name in _VALID_DIRECTIVES:
-                if name in seen:
-                    raise ParseError(f"only one {name} parser directive can be used", i + 1, 1)
-                seen.add(name)
-                value = m.group(2)
-                if name == "escape":
-                    if value not in ("`", "\\"):
-                        raise ParseError(f"invalid escape token '{value}' does not match ` or \\", i + 1, 1)
-                    escape = value
-                yield _token("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
-                i += 1
-                continue
-            directives_done = True
-        indent = content[: len(content) - len(stripped)]
-        if stripped.startswith("#"):
-            yield _token("COMMENT", raw, Comment(indent, stripped, newline), i + 1)
-            i += 1
-            continue
-        if not stripped:
-            yield _token("BLANK", raw, BlankLine(content, newline), i + 1)
-            i += 1
-            continue
+        m = _RE_DIRECTIVE.match(content.lstrip(_GO_SPACES))
+        name = m.group(1).lower() if m else ""
+        if name not in _VALID_DIRECTIVES:
+            break
+        if name in seen:
+            raise ParseError(f"only one {name} parser directive can be used", i + 1, 1)
+        seen.add(name)
+        value = m.group(2)
+        if name == "escape":
+            if value not in ("`", "\\"):
+                raise ParseError(f"invalid escape token '{value}' does not match ` or \\", i + 1, 1)
+            escape = value
+        yield _token("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
+        i += 1
 
+    trivia: list = []
+    trivia_start = 0  # first line of the pending comment/blank run
+    while i < n:
+        raw = lines[i]
+        content = raw.rstrip("\r\n")
+        stripped = content.lstrip(_GO_SPACES)
+        if not stripped or stripped[0] == "#":
+            if not trivia:
+                trivia_start = i
+            newline = raw[len(content) :]
+            if stripped:
+                trivia.append(Comment(content[: len(content) - len(stripped)], stripped, newline))
+            else:
+                trivia.append(BlankLine(content, newline))
+            i += 1
+            continue
         start = i
         text, marker = split_continuation(stripped, escape)
-        logical = [text]
-        pending = [("FIRST_CONT" if marker else "FIRST_LINE", raw, [indent, text, marker, newline, None], i + 1)]
+        # One entry per physical line: (indent, text, continuation marker, newline), or a
+        # skipped Comment/BlankLine inside a continuation.
+        entries: list = [(content[: len(content) - len(stripped)], text, marker, raw[len(content) :])]
+        logical = text
         i += 1
         while marker and i < n:
             raw = lines[i]
-            content, newline = _split_newline(raw)
+            content = raw.rstrip("\r\n")
             stripped = content.lstrip(_GO_SPACES)
-            if stripped.startswith("#"):
-                pending.append(("SKIP_COMMENT", raw, Comment(content[: len(content) - len(stripped)], stripped, newline), i + 1))
-            elif not stripped:
-                pending.append(("SKIP_BLANK", raw, BlankLine(content, newline), i + 1))
+            newline = raw[len(content) :]
+            if not stripped:
+                entries.append(BlankLine(content, newline))
+            elif stripped[0] == "#":
+                entries.append(Comment(content[: len(content) - len(stripped)], stripped, newline))
             else:
                 text, marker = split_continuation(content, escape)
-                logical.append(text)
-                pending.append(("MID_CONT" if marker else "MID_LINE", raw, ["", text, marker, newline, None], i + 1))
+                logical += text
+                entries.append(("", text, marker, newline))
             i += 1
-        line = "".join(logical)
-        try:
-            split = buildkit.split_command(line)
-            command = buildkit.command_from_split(split, escape)
-        except buildkit.BuildKitError as exc:
-            raise ParseError(str(exc), start + 1, 1) from None
-        # The last line token of the instruction carries the logical line and its reading.
-        for entry in reversed(pending):
-            if entry[0] in ("FIRST_LINE", "FIRST_CONT", "MID_CONT", "MID_LINE"):
-                entry[2][4] = (line, escape, split, command)
-                break
-        for kind, value, info, lineno in pending:
-            yield _token(kind, value, info, lineno)
-
-        if "<<" in line and command.can_contain_heredoc():
+        split = buildkit.split_command(logical)
+        command = None
+        if buildkit.may_reject(split) or "<<" in logical:
             try:
-                specs = heredocs_from_line(line)
+                command = buildkit.command_from_split(split, escape)
+            except buildkit.BuildKitError as exc:
+                raise ParseError(str(exc), start + 1, 1) from None
+        # The comment and blank lines before an instruction travel in its token.
+        specs = ()
+        if command is not None and "<<" in logical and command.can_contain_heredoc():
+            try:
+                specs = heredocs_from_line(logical)
             except ShellLexError as exc:
                 raise ParseError(str(exc), start + 1, 1) from None
-            for spec in specs:
-                while True:
-                    if i >= n:
-                        raise ParseError(f"unterminated heredoc <<{spec.name}", start + 1, 1)
-                    raw = lines[i]
-                    candidate = raw.rstrip("\r\n")
-                    if spec.chomp:
-                        candidate = candidate.lstrip("\t")
-                    i += 1
-                    if candidate == spec.name:
-                        yield _token("TERMINATOR", raw, spec, i)
-                        break
-                    yield _token("BODY_LINE", raw, None, i)
+        if specs:
+            kind = "HEREDOC_INSTRUCTION"
+        elif split.cmd.lower() == "from":
+            kind = "FROM"
+        else:
+            kind = "INSTRUCTION"
+        # The comment and blank lines before an instruction travel in its token.
+        yield _token(kind, "", (trivia, entries, logical, escape, split, command), start + 1)
+        trivia = []
+        for spec in specs:
+            body_start = i
+            while True:
+                if i >= n:
+                    raise ParseError(f"unterminated heredoc <<{spec.name}", start + 1, 1)
+                raw = lines[i]
+                candidate = raw.rstrip("\r\n")
+                if spec.chomp:
+                    candidate = candidate.lstrip("\t")
+                i += 1
+                if candidate == spec.name:
+                    yield _token("HEREDOC", "", (spec, tuple(lines[body_start : i - 1]), raw), body_start + 1)
+                    break
+    if trivia:
+        yield _token("TRIVIA", "", tuple(trivia), trivia_start + 1)

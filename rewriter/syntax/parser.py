@@ -22,81 +22,88 @@ from rewriter.syntax.nodes import (
     Stage,
 )
 
-_LINE_KINDS = frozenset({"FIRST_LINE", "FIRST_CONT", "MID_CONT", "MID_LINE"})
-_SKIPPED_KINDS = frozenset({"SKIP_COMMENT", "SKIP_BLANK"})
 
 
 class _Build(Transformer):
     """Builds the tree while Lark parses (no intermediate Lark tree)."""
 
-    def heredoc(self, children):
-        *body, terminator = children
-        spec = terminator.info
-        return HeredocBody(
-            name=spec.name,
-            chomp=spec.chomp,
-            file_descriptor=spec.file_descriptor,
-            expand=spec.expand,
-            lines=tuple(str(t) for t in body),
-            terminator=str(terminator),
-        )
+    def heredoc_instruction(self, children):
+        return _with_leading(children[0].info, [_heredoc(t.info) for t in children[1:]])
 
-    def instruction(self, children):
-        return build_instruction(children)
+    def stage(self, children):
+        return Stage(tuple(_items(children)))
 
     def start(self, children):
         bom = ""
         directives = []
-        items = []
+        rest = []
         for child in children:
-            if type(child) is LineToken:
-                kind = child.type
-                if kind == "BOM":
-                    bom = "\ufeff"
-                elif kind == "DIRECTIVE":
-                    directives.append(child.info)
-                else:
-                    items.append(child.info)
+            if type(child) is LineToken and child.type == "BOM":
+                bom = "\ufeff"
+            elif type(child) is LineToken and child.type == "DIRECTIVE":
+                directives.append(child.info)
             else:
-                items.append(child)
-        return _group_stages(bom, tuple(directives), items)
+                rest.append(child)
+        stages = tuple(c for c in rest if type(c) is Stage)
+        preamble = tuple(_items(c for c in rest if type(c) is not Stage))
+        if not stages and not any(type(i) is Instruction for i in preamble):
+            lines = sum(i.code.count("\n") for i in preamble) + sum(d.code.count("\n") for d in directives)
+            raise ParseError("file with no instructions", max(lines, 1), 1)
+        return Dockerfile(bom, tuple(directives), preamble, stages)
 
 
-def build_instruction(children) -> Instruction:
-    """Assemble an instruction from its line tokens, slicing the logical line into keyword,
-    flags and arguments while every continuation stays where it was written."""
-    parts: list = []
-    heredocs: list[HeredocBody] = []
-    indent = ""
-    newline = ""
-    meta = None
-    open_cont = None  # [marker, newline, skipped] of the continuation being filled
+def _with_leading(info, heredocs) -> tuple:
+    """The instruction's leading comment/blank lines followed by the instruction."""
+    return (*info[0], build_instruction(info[1:], heredocs))
+
+
+def _items(children) -> list:
+    """Unfold a rule's children into items: instruction tokens are built here (a custom
+    lexer gets no token callbacks), trivia runs and leading lines become their nodes."""
+    items: list = []
     for child in children:
-        if type(child) is HeredocBody:
-            heredocs.append(child)
-            continue
-        kind = child.type
-        if kind in _SKIPPED_KINDS:
-            open_cont[2].append(child.info)
-            continue
-        line_indent, text, marker, line_newline, line_meta = child.info
-        if kind == "FIRST_LINE" or kind == "FIRST_CONT":
-            indent = line_indent
-        if open_cont is not None:
-            parts.append(Continuation(open_cont[0], open_cont[1], tuple(open_cont[2])))
-            open_cont = None
-        if text:
-            parts.append(text)
-        if marker:
-            open_cont = [marker, line_newline, []]
+        if type(child) is tuple:
+            items += child
+        elif child.type == "TRIVIA":
+            items += child.info
         else:
-            newline = line_newline
-        if line_meta is not None:
-            meta = line_meta
-    if open_cont is not None:
-        parts.append(Continuation(open_cont[0], open_cont[1], tuple(open_cont[2])))
-    line, escape, split, command = meta
-    nodes._COMMAND_CACHE[(line, escape)] = command
+            items += _with_leading(child.info, ())
+    return items
+
+
+def _heredoc(info) -> HeredocBody:
+    spec, lines, terminator = info
+    return HeredocBody(spec.name, spec.chomp, spec.file_descriptor, spec.expand, lines, terminator)
+
+
+def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
+    """Assemble an instruction from its physical lines, slicing the logical line into
+    keyword, flags and arguments while every continuation stays where it was written."""
+    entries, line, escape, split, command = info
+    indent, text, marker, newline = entries[0]
+    if len(entries) == 1 and not marker:
+        parts: list = [text] if text else []
+    else:
+        parts = [text] if text else []
+        skipped: list = []
+        for entry in entries[1:]:
+            if type(entry) is not tuple:
+                skipped.append(entry)
+                continue
+            parts.append(Continuation(marker, newline, tuple(skipped)))
+            skipped = []
+            _, text, marker, newline = entry
+            if text:
+                parts.append(text)
+        if marker:
+            parts.append(Continuation(marker, newline, tuple(skipped)))
+            newline = ""
+    if command is not None:
+        nodes._COMMAND_CACHE[(line, escape)] = command
+    if not split.flag_spans and len(parts) == 1:
+        cut = split.cmd_span[1]
+        keyword, rest = parts[0][:cut], parts[0][cut:]
+        return Instruction(indent, Segment((keyword,)), (), Segment((rest,) if rest else ()), newline, tuple(heredocs), escape)
     bounds = [split.cmd_span[1]] + [end for _, end in split.flag_spans] + [len(line)]
     regions = _cut(parts, bounds)
     return Instruction(
@@ -132,26 +139,6 @@ def _cut(parts: list, ends: list[int]) -> list[list]:
             text = text[take:]
             pos += take
     return regions
-
-
-def _group_stages(bom: str, directives: tuple, items: list) -> Dockerfile:
-    """Items before the first FROM form the preamble; each FROM opens a stage. Comments and
-    blank lines stay with the stage they follow."""
-    preamble: list = []
-    stages: list[list] = []
-    current = preamble
-    seen_instruction = False
-    for item in items:
-        if type(item) is Instruction:
-            seen_instruction = True
-            if item.name == "FROM":
-                current = []
-                stages.append(current)
-        current.append(item)
-    if not seen_instruction:
-        lines = sum(i.code.count("\n") for i in items) + sum(d.code.count("\n") for d in directives)
-        raise ParseError("file with no instructions", max(lines, 1), 1)
-    return Dockerfile(bom, directives, tuple(preamble), tuple(Stage(tuple(s)) for s in stages))
 
 
 def _grammar() -> str:
