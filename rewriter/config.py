@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import functools
+import os
+import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 RUNTIMES = ("scratch", "distroless-static", "alpine")
+HEALTHCHECK_MODES = ("refuse", "drop")
+CONFIG_NAMES = (".goslim.toml", "pyproject.toml")  # in this order within one folder
+_RULE_CODE = re.compile(r"GS\d{3}")
+_MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -21,3 +33,176 @@ class Config:
 
     def enabled(self, code: str) -> bool:
         return code not in self.disable
+
+    def merged(self, **overrides: Any) -> Config:
+        """This config with command-line values on top; ``None`` means "not given"."""
+        given = {key: value for key, value in overrides.items() if value is not None}
+        values = {}
+        for name, value in given.items():
+            key = name.replace("_", "-")
+            if key not in _CHECKS:
+                raise ConfigError("command line", name, "unknown setting")
+            values[name] = _CHECKS[key](key, value, "command line")
+        return dataclasses.replace(self, **values)
+
+
+class ConfigError(Exception):
+    """A config file goslim cannot use; names the file and, when known, the key."""
+
+    def __init__(self, path: str | os.PathLike, key: str | None, message: str) -> None:
+        super().__init__(message)
+        self.path = os.fspath(path)
+        self.key = key
+        self.message = message
+
+    def __str__(self) -> str:
+        key = f" {self.key}:" if self.key else ""
+        return f"{self.path}:{key} {self.message}"
+
+    def __reduce__(self):
+        return (ConfigError, (self.path, self.key, self.message))
+
+
+def load_config(dockerfile_path: str | os.PathLike) -> Config:
+    """The config that applies to a Dockerfile: the nearest one found upward from its folder."""
+    directory = Path(os.path.abspath(dockerfile_path)).parent
+    return _config_for_directory(directory)
+
+
+def find_config(dockerfile_path: str | os.PathLike) -> Path | None:
+    """The file load_config reads for this Dockerfile, or None when the defaults apply."""
+    directory = Path(os.path.abspath(dockerfile_path)).parent
+    return _config_path_for_directory(directory)
+
+
+def load_config_file(path: str | os.PathLike) -> Config:
+    """Read one config file named explicitly (``--config``)."""
+    path = Path(path)
+    table = _read_table(path)
+    if table is None:
+        if path.name == "pyproject.toml":
+            raise ConfigError(path, "tool.goslim", "no [tool.goslim] table in this file")
+        table = {}
+    return _build(table, path)
+
+
+def clear_cache() -> None:
+    """Forget what was read, for a process that watches files change."""
+    _config_for_directory.cache_clear()
+    _config_path_for_directory.cache_clear()
+    _read_table.cache_clear()
+
+
+@functools.lru_cache(maxsize=None)
+def _config_path_for_directory(directory: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if candidate.is_file() and _read_table(candidate) is not None:
+            return candidate
+    if directory.parent == directory:
+        return None
+    return _config_path_for_directory(directory.parent)
+
+
+@functools.lru_cache(maxsize=None)
+def _config_for_directory(directory: Path) -> Config:
+    path = _config_path_for_directory(directory)
+    if path is None:
+        return Config()
+    if path.parent != directory:
+        return _config_for_directory(path.parent)
+    return _build(_read_table(path) or {}, path)
+
+
+@functools.lru_cache(maxsize=None)
+def _read_table(path: Path) -> dict | None:
+    """The goslim settings in a file: top level of .goslim.toml, [tool.goslim] elsewhere."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("goslim")
+        if table is not None and not isinstance(table, dict):
+            raise ConfigError(path, "tool.goslim", "must be a table")
+        return table
+    return data
+
+
+def _build(table: dict, path: Path) -> Config:
+    values = {}
+    for key, value in table.items():
+        check = _CHECKS.get(key)
+        if check is None:
+            raise ConfigError(path, key, _unknown_key_message(key, path))
+        values[key.replace("-", "_")] = check(key, value, path)
+    return Config(**values)
+
+
+def _unknown_key_message(key: str, path: Path) -> str:
+    message = "unknown key"
+    if key == "tool" and path.name != "pyproject.toml":
+        return message + f" (in {path.name} the settings go at the top level)"
+    close = difflib.get_close_matches(key.replace("_", "-"), _CHECKS, n=1)
+    if close:
+        return message + f"; did you mean '{close[0]}'?"
+    return message + f"; known keys: {', '.join(_CHECKS)}"
+
+
+def _check_choice(choices):
+    def check(key, value, path):
+        if not isinstance(value, str) or value not in choices:
+            raise ConfigError(path, key, f"must be one of {', '.join(choices)}; got {value!r}")
+        return value
+    return check
+
+
+def _check_id(minimum):
+    def check(key, value, path):
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= _MAX_ID:
+            raise ConfigError(path, key, f"must be an integer from {minimum} to {_MAX_ID}; "
+                                         f"got {value!r}")
+        return value
+    return check
+
+
+def _check_bool(key, value, path):
+    if not isinstance(value, bool):
+        raise ConfigError(path, key, f"must be true or false; got {value!r}")
+    return value
+
+
+def _check_strings(key, value, path):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(path, key, f"must be a list of non-empty strings; got {value!r}")
+    return tuple(value)
+
+
+def _check_codes(key, value, path):
+    codes = _check_strings(key, value, path)
+    for code in codes:
+        if not _RULE_CODE.fullmatch(code):
+            raise ConfigError(path, key, f"'{code}' is not a rule code (like GS101)")
+    return frozenset(codes)
+
+
+def _check_package(key, value, path):
+    if not isinstance(value, str) or not value:
+        raise ConfigError(path, key, f"must be a package path like ./cmd/api; got {value!r}")
+    return value
+
+
+_CHECKS = {
+    "runtime": _check_choice(RUNTIMES),
+    "uid": _check_id(1),      # 0 would run as root
+    "gid": _check_id(0),      # group 0 is fine (OpenShift runs arbitrary uids in it)
+    "disable": _check_codes,
+    "extra-copy": _check_strings,
+    "cross-compile": _check_bool,
+    "cache-mounts": _check_bool,
+    "healthcheck": _check_choice(HEALTHCHECK_MODES),
+    "main-package": _check_package,
+}
