@@ -1,0 +1,369 @@
+"""Facts about a Dockerfile that the passes decide on: where the Go build is, what binary it
+makes and where, what the image runs, and what the runtime needs.
+
+Analysis never changes the tree. The engine recomputes the facts after each pass that
+changed something, so every pass sees the file as it is at that point.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewriter import shell
+from rewriter.syntax.buildkit import GO_SPACES
+from rewriter.syntax.nodes import Dockerfile, Instruction, Stage
+
+GO_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?golang(?:[:@]|$)", re.IGNORECASE)
+# Final-stage bases a static Go binary can leave behind for scratch.
+DISTRO_IMAGE = re.compile(
+    r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?(alpine|debian|ubuntu|busybox|centos|fedora|"
+    r"amazonlinux|rockylinux|almalinux|redhat/ubi\d*(?:-minimal)?|ubi\d*(?:-minimal)?)(?:[:@]|$)",
+    re.IGNORECASE,
+)
+SLIM_IMAGE = re.compile(r"^(scratch|(?:[\w.-]+/)*distroless/static[\w.:@-]*|(?:[\w.-]+/)*chainguard/static[\w.:@-]*)$", re.IGNORECASE)
+CERT_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+PATH_DIRS = ("/go/bin", "/usr/local/go/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+BUILD_ONLY_ENV = frozenset(
+    {"CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GOAMD64", "GOFLAGS", "GO111MODULE", "GOPATH", "GOPROXY",
+     "GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOSUMDB", "GOBIN", "GOCACHE", "GOMODCACHE", "GOROOT",
+     "GOTOOLCHAIN", "GOINSECURE", "CC", "CXX", "CGO_CFLAGS", "CGO_LDFLAGS", "PATH", "GOLANG_VERSION"}
+)
+SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class GoBuild:
+    """One ``go build`` or ``go install`` command inside a RUN instruction."""
+
+    stage: int
+    instruction: Instruction
+    command: shell.SimpleCommand
+    verb: str                 # "build" or "install"
+    go_index: int             # index of the ``go`` word in command.words
+    args: tuple[shell.Word, ...]  # the words after the verb
+    env: dict[str, str]       # what the build sees: ENV/ARG of the stage, exports, inline
+    inline_env: dict[str, str]
+    workdir: str | None
+    output: str | None        # -o value (unquoted), if given
+    output_word: shell.Word | None
+    packages: tuple[str, ...]
+    binary: str | None        # absolute path of the produced binary, when it can be told
+    ldflags: shell.Word | None  # the word holding the -ldflags value (may be the flag itself)
+    ldflags_value: str | None
+    tags: str | None
+
+    def flag(self, name: str) -> bool:
+        return any(w.value == f"-{name}" or w.value == f"--{name}" or w.value.startswith(f"-{name}=")
+                   or w.value.startswith(f"--{name}=") for w in self.args)
+
+
+@dataclass(frozen=True)
+class Entrypoint:
+    """What the image runs: its ENTRYPOINT and CMD, resolved to a program path."""
+
+    entrypoint: Instruction | None
+    cmd: Instruction | None
+    argv: tuple[str, ...] | None       # the full command as exec words, when it is plain
+    program_path: str | None           # absolute path of argv[0] in the image
+    needs_shell: str | None            # why it needs a shell, when it does
+
+
+@dataclass
+class StageFacts:
+    index: int
+    stage: Stage
+    name: str | None
+    base: str
+    parent: int | None          # index of the stage this one is FROM, if any
+    is_go: bool                 # a golang base (directly or through its parent)
+    workdir: str | None         # final WORKDIR
+    env: dict[str, str] = field(default_factory=dict)
+    builds: list[GoBuild] = field(default_factory=list)
+    packages: list[tuple[Instruction, str]] = field(default_factory=list)  # (RUN, package)
+
+
+@dataclass
+class Facts:
+    tree: Dockerfile
+    stages: list[StageFacts]
+    global_args: dict[str, str]
+    builds: list[GoBuild]
+    entry: Entrypoint | None
+    mentions_go: bool
+    newline: str
+
+    @property
+    def final(self) -> StageFacts | None:
+        return self.stages[-1] if self.stages else None
+
+    def stage_named(self, ref: str) -> StageFacts | None:
+        if ref.isdigit():
+            i = int(ref)
+            return self.stages[i] if i < len(self.stages) else None
+        for s in self.stages:
+            if s.name == ref.lower():
+                return s
+        return None
+
+
+def analyze(tree: Dockerfile) -> Facts:
+    global_args = {}
+    for ins in tree.preamble:
+        if type(ins) is Instruction and ins.name == "ARG":
+            for k, v in ins.pairs():
+                global_args[k] = shell.unquote(v) if v is not None else ""
+    stages: list[StageFacts] = []
+    builds: list[GoBuild] = []
+    for index, stage in enumerate(tree.stages):
+        facts = _stage_facts(index, stage, stages, global_args)
+        stages.append(facts)
+        builds += facts.builds
+    entry = _entrypoint(stages[-1], stages) if stages else None
+    text = tree.code
+    mentions_go = bool(re.search(r"\bgo\s+(build|install|run|get|mod)\b", text)) or any(s.is_go for s in stages)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return Facts(tree, stages, global_args, builds, entry, mentions_go, newline)
+
+
+def expand(value: str, env: dict[str, str]) -> str | None:
+    """Expand $VAR / ${VAR} / ${VAR:-default} from env; None when something is unknown."""
+    unknown = False
+
+    def sub(m: re.Match) -> str:
+        nonlocal unknown
+        name = m.group(1) or m.group(2)
+        default = m.group(4)
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        unknown = True
+        return ""
+
+    out = re.sub(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})", sub, value)
+    return None if unknown else out
+
+
+def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str]) -> StageFacts:
+    base_raw = stage.base_image
+    base = expand(base_raw, global_args) or base_raw
+    parent = next((s for s in reversed(earlier) if s.name and s.name == base.lower()), None)
+    is_go = bool(GO_IMAGE.match(base)) or (parent is not None and parent.is_go)
+    env = dict(parent.env) if parent else ({"GOPATH": "/go"} if GO_IMAGE.match(base) else {})
+    workdir = parent.workdir if parent else ("/go" if GO_IMAGE.match(base) else "/")
+    facts = StageFacts(index, stage, stage.name, base, parent.index if parent else None, is_go, workdir, env)
+    for ins in stage.instructions[1:]:
+        name = ins.name
+        if name == "ENV":
+            for k, v in ins.pairs():
+                facts.env[k] = expand(shell.unquote(v), facts.env) or shell.unquote(v)
+        elif name == "ARG":
+            for k, v in ins.pairs():
+                if v is not None:
+                    facts.env.setdefault(k, expand(shell.unquote(v), facts.env) or shell.unquote(v))
+                elif k in global_args:
+                    facts.env.setdefault(k, global_args[k])
+        elif name == "WORKDIR":
+            target = expand(ins.args_text, facts.env)
+            if target is None or facts.workdir is None:
+                facts.workdir = None if target is None or not target.startswith("/") else posixpath.normpath(target)
+            else:
+                facts.workdir = posixpath.normpath(posixpath.join(facts.workdir, target))
+        elif name == "RUN" and not ins.is_json:
+            _scan_run(ins, facts)
+    return facts
+
+
+_INSTALLERS = {
+    "apk": ("add",),
+    "apt-get": ("install",),
+    "apt": ("install",),
+    "yum": ("install",),
+    "dnf": ("install",),
+    "microdnf": ("install",),
+}
+
+
+def _scan_run(ins: Instruction, facts: StageFacts) -> None:
+    text = ins.arguments.value
+    exported: dict[str, str] = {}
+    for command in shell.split_commands(text):
+        argv = command.argv
+        words = [w.value for w in argv]
+        if not words:
+            continue
+        if words[0] == "export":
+            for w in words[1:]:
+                if "=" in w:
+                    k, v = w.split("=", 1)
+                    exported[k] = v
+            continue
+        if words[0] in _INSTALLERS and len(words) > 1:
+            verbs = _INSTALLERS[words[0]]
+            if any(v in words for v in verbs):
+                after = words[words.index(next(v for v in verbs if v in words)) + 1 :]
+                for pkg in after:
+                    if not pkg.startswith("-") and not pkg.startswith("."):
+                        facts.packages.append((ins, pkg))
+            continue
+        # `env A=B go build`, `go build`
+        offset = 0
+        if words[0] == "env":
+            offset = 1
+            while offset < len(words) and "=" in words[offset]:
+                offset += 1
+        if offset + 1 < len(words) and posixpath.basename(words[offset]) == "go" and words[offset + 1] in ("build", "install"):
+            go_word = argv[offset]
+            go_index = command.words.index(go_word)
+            inline = dict(command.env)
+            for w in words[1:offset] if offset else ():
+                k, v = w.split("=", 1)
+                inline[k] = v
+            env = {**facts.env, **exported, **inline}
+            facts.builds.append(_go_build(facts, ins, command, go_index, argv[offset + 2 :], words[offset + 1], env, {**exported, **inline}))
+
+
+_VALUE_FLAGS = {"o", "ldflags", "gcflags", "asmflags", "tags", "mod", "p", "pkgdir", "buildmode", "compiler",
+                "gccgoflags", "installsuffix", "modfile", "overlay", "pgo", "toolexec", "C", "buildvcs", "cover", "covermode", "coverpkg"}
+
+
+def _go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand, go_index: int,
+              args: tuple[shell.Word, ...], verb: str, env: dict[str, str], inline: dict[str, str]) -> GoBuild:
+    output = output_word = ldflags = ldflags_value = tags = None
+    packages: list[str] = []
+    i = 0
+    while i < len(args):
+        w = args[i]
+        v = w.value
+        if v.startswith("-"):
+            name, eq, value = v.lstrip("-").partition("=")
+            if name in _VALUE_FLAGS and not eq and i + 1 < len(args):
+                i += 1
+                value_word = args[i]
+                value = value_word.value
+            else:
+                value_word = w
+            if name == "o":
+                output, output_word = value, value_word
+            elif name == "ldflags":
+                ldflags, ldflags_value = value_word, value
+            elif name == "tags":
+                tags = value
+        else:
+            packages.append(v)
+        i += 1
+    workdir = facts.workdir
+    binary = _binary_path(verb, output, packages, workdir, env)
+    return GoBuild(facts.index, ins, command, verb, go_index, args, env, inline, workdir, output, output_word,
+                   tuple(packages), binary, ldflags, ldflags_value, tags)
+
+
+def package_binary_name(package: str) -> str | None:
+    """The name ``go build`` gives a package's binary, when the package path says it."""
+    if package.endswith(".go"):
+        return posixpath.basename(package)[:-3]
+    path = package.split("@")[0].rstrip("/")
+    if path in ("", ".", "./...", "...") or path.endswith("..."):
+        return None
+    parts = [p for p in path.split("/") if p not in (".", "")]
+    if not parts or parts[-1] == "..":
+        return None
+    if re.fullmatch(r"v\d+", parts[-1]) and len(parts) > 1 and "." in parts[0]:
+        parts = parts[:-1]
+    return parts[-1]
+
+
+def _binary_path(verb: str, output: str | None, packages: list[str], workdir: str | None, env: dict[str, str]) -> str | None:
+    if output is not None:
+        out = expand(output, env)
+        if out is None:
+            return None
+        if out.endswith("/"):
+            name = package_binary_name(packages[0]) if len(packages) == 1 else None
+            out = out + name if name else None
+            if out is None:
+                return None
+        if out.startswith("/"):
+            return posixpath.normpath(out)
+        return posixpath.normpath(posixpath.join(workdir, out)) if workdir else None
+    if len(packages) > 1 and not all(p.endswith(".go") for p in packages):
+        return None
+    name = package_binary_name(packages[0]) if packages else None
+    if name is None:
+        return None
+    if verb == "install":
+        gobin = env.get("GOBIN") or posixpath.join(env.get("GOPATH", "/root/go"), "bin")
+        return posixpath.join(gobin, name)
+    return posixpath.join(workdir, name) if workdir else None
+
+
+def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
+    entry = cmd = None
+    chain = []
+    s: StageFacts | None = final
+    while s is not None:
+        chain.append(s)
+        s = stages[s.parent] if s.parent is not None else None
+    for facts in reversed(chain):
+        for ins in facts.stage.instructions:
+            if ins.name == "ENTRYPOINT":
+                entry = ins
+                cmd = None  # an ENTRYPOINT resets an inherited CMD
+            elif ins.name == "CMD":
+                cmd = ins
+    argv, why = None, None
+    words: list[str] = []
+    for ins in (entry, cmd):
+        if ins is None:
+            continue
+        if ins.is_json:
+            words += list(ins.values)
+        else:
+            text = ins.args_text
+            if shell.needs_shell(text):
+                why = f"{ins.name} in shell form uses shell syntax: {text}"
+                break
+            words += text.split()
+            if ins is entry:
+                why = why  # a shell-form ENTRYPOINT ignores CMD; plain words are still convertible
+    if why is None and words:
+        argv = tuple(words)
+        if argv[0] in ("sh", "/bin/sh", "bash", "/bin/bash", "/bin/ash", "ash", "dash"):
+            why = f"runs a shell: {' '.join(argv[:3])}"
+    program = None
+    if argv and why is None:
+        program = resolve_program(argv[0], final.workdir, final.env)
+    return Entrypoint(entry, cmd, argv, program, why)
+
+
+def resolve_program(program: str, workdir: str | None, env: dict[str, str]) -> str | None:
+    program = expand(program, env) or program
+    if program.startswith("/"):
+        return posixpath.normpath(program)
+    if "/" in program:
+        return posixpath.normpath(posixpath.join(workdir, program)) if workdir else None
+    return None  # a bare name is looked up on PATH; callers match it by name
+
+
+def stage_copies(stage: Stage) -> list[tuple[Instruction, str | None, list[str], str]]:
+    """(COPY/ADD, --from value, sources, destination) for each COPY/ADD in a stage."""
+    out = []
+    for ins in stage.instructions:
+        if ins.name not in ("COPY", "ADD") or ins.heredocs:
+            continue
+        vals = list(ins.values)
+        if len(vals) < 2:
+            continue
+        out.append((ins, ins.flag("from"), vals[:-1], vals[-1]))
+    return out
+
+
+def context_dir(path: Path | None) -> Path | None:
+    return path if path is not None and path.is_dir() else None
+
+
+def strip(s: str) -> str:
+    return s.strip(GO_SPACES)

@@ -1,0 +1,208 @@
+"""Just enough of a POSIX shell reader to find and edit commands inside a RUN line.
+
+It splits the text into simple commands (at ``&&``, ``||``, ``;``, ``|``, ``&`` and
+newlines) and each command into words, keeping every word's span in the original text so
+that a pass can insert or replace a flag without touching anything else. Quotes,
+backslashes, ``$(...)``, backticks and ``${...}`` stay inside the word they belong to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
+_REDIRECT = re.compile(r"\d*(>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)")
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+# What makes a command need a shell: expansions, operators, redirections, globs, quotes
+# that span words are handled by the caller.
+SHELL_SYNTAX = re.compile(r"[$`|&;<>(){}*?\[\]~#\\!]")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    raw: str     # as written, quotes included
+    start: int   # span in the text that was split
+    end: int
+
+    @property
+    def value(self) -> str:
+        """The word with quotes and backslashes removed (expansions left as written)."""
+        return unquote(self.raw)
+
+    @property
+    def is_redirect(self) -> bool:
+        return bool(_REDIRECT.fullmatch(self.raw))
+
+
+@dataclass(frozen=True, slots=True)
+class SimpleCommand:
+    words: tuple[Word, ...]
+
+    @property
+    def assignments(self) -> tuple[Word, ...]:
+        """Leading NAME=value words (environment for this command only)."""
+        out = []
+        for w in self.words:
+            if not _ASSIGNMENT.match(w.raw):
+                break
+            out.append(w)
+        return tuple(out)
+
+    @property
+    def argv(self) -> tuple[Word, ...]:
+        """The words after the leading assignments, without redirections and their targets."""
+        words = self.words[len(self.assignments) :]
+        out = []
+        skip = False
+        for w in words:
+            if skip:
+                skip = False
+                continue
+            if w.is_redirect:
+                skip = True
+                continue
+            m = _REDIRECT.match(w.raw)
+            if m and m.end() < len(w.raw):  # ">file" written without a space
+                continue
+            out.append(w)
+        return tuple(out)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return dict(w.value.split("=", 1) for w in self.assignments)
+
+
+def split_commands(text: str) -> list[SimpleCommand]:
+    """The simple commands of a shell script, in order; subshell parentheses and control
+    operators are dropped, words keep their spans."""
+    commands: list[SimpleCommand] = []
+    words: list[Word] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in " \t\r":
+            i += 1
+            continue
+        if ch == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
+        if op is not None:
+            if words:
+                commands.append(SimpleCommand(tuple(words)))
+                words = []
+            i += len(op)
+            continue
+        start = i
+        i = _scan_word(text, i)
+        words.append(Word(text[start:i], start, i))
+    if words:
+        commands.append(SimpleCommand(tuple(words)))
+    return commands
+
+
+def _scan_word(text: str, i: int) -> int:
+    n = len(text)
+    m = _REDIRECT.match(text, i)
+    if m:
+        return m.end()
+    while i < n:
+        ch = text[i]
+        if ch in " \t\r\n;&|()<>":
+            return i
+        if ch == "\\":
+            i += 2
+        elif ch == "'":
+            j = text.find("'", i + 1)
+            i = n if j < 0 else j + 1
+        elif ch == '"':
+            i = _scan_double_quoted(text, i + 1)
+        elif ch == "`":
+            j = text.find("`", i + 1)
+            i = n if j < 0 else j + 1
+        elif ch == "$" and text.startswith("$(", i):
+            i = _scan_balanced(text, i + 2, "(", ")")
+        elif ch == "$" and text.startswith("${", i):
+            i = _scan_balanced(text, i + 2, "{", "}")
+        else:
+            i += 1
+    return min(i, n)
+
+
+def _scan_double_quoted(text: str, i: int) -> int:
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+        elif ch == '"':
+            return i + 1
+        elif text.startswith("$(", i):
+            i = _scan_balanced(text, i + 2, "(", ")")
+        else:
+            i += 1
+    return n
+
+
+def _scan_balanced(text: str, i: int, open_: str, close: str) -> int:
+    depth = 1
+    n = len(text)
+    while i < n and depth:
+        ch = text[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "'":
+            j = text.find("'", i + 1)
+            i = n - 1 if j < 0 else j
+        elif ch == '"':
+            i = _scan_double_quoted(text, i + 1) - 1
+        elif ch == open_:
+            depth += 1
+        elif ch == close:
+            depth -= 1
+        i += 1
+    return i
+
+
+def unquote(raw: str) -> str:
+    """Remove quoting the way the shell would, leaving expansions as written."""
+    out: list[str] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(raw[i + 1])
+            i += 2
+        elif ch == "'":
+            j = raw.find("'", i + 1)
+            j = n if j < 0 else j
+            out.append(raw[i + 1 : j])
+            i = j + 1
+        elif ch == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                if raw[i] == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+                    i += 1
+                out.append(raw[i])
+                i += 1
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def needs_shell(text: str) -> bool:
+    """Whether a shell-form command uses anything beyond plain words."""
+    return bool(SHELL_SYNTAX.search(text)) or "'" in text or '"' in text
+
+
+def quote(word: str) -> str:
+    """Quote a word for a shell command line, only when needed."""
+    if word and re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", word):
+        return word
+    return "'" + word.replace("'", "'\"'\"'") + "'"
