@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,48 @@ requires_corpus = pytest.mark.skipif(
     not (CORPUS / "MANIFEST.tsv").exists(),
     reason=f"corpus folder {CORPUS} is absent (it ships beside the repository, not in it)",
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def buildkit_oracle(text: str) -> list[dict]:
+    """BuildKit's own parse (the ``dockerfile`` package) in ``buildkit_json``'s shape.
+
+    Raises ``dockerfile.GoParseError`` where BuildKit rejects the text. The wrapper hands
+    the text to Go as a C string, so a NUL would silently cut the input short and a lone
+    surrogate crashes the interpreter: such text is refused here instead.
+    """
+    import dockerfile
+
+    if "\x00" in text or _SURROGATE.search(text):
+        raise ValueError("the dockerfile wrapper cannot take NUL characters or lone surrogates")
+    return [
+        {
+            "cmd": c.cmd,
+            "sub_cmd": c.sub_cmd,
+            "json": c.json,
+            "flags": list(c.flags),
+            "value": list(c.value),
+            "original": c.original,
+            "start_line": c.start_line,
+            "end_line": c.end_line,
+            "heredocs": [
+                {"name": h.name, "content": h.content, "file_descriptor": h.file_descriptor}
+                for h in c.heredocs
+            ],
+        }
+        for c in dockerfile.parse_string(text)
+    ]
+
+
+def nul_cut(value):
+    """Every string in ``value`` cut at its first NUL: the wrapper returns Go strings to
+    Python as C strings, so the oracle's own output ends at a NUL (``"\\u0000"`` in JSON)."""
+    if isinstance(value, str):
+        return value.split("\x00", 1)[0]
+    if isinstance(value, list):
+        return [nul_cut(v) for v in value]
+    if isinstance(value, dict):
+        return {k: nul_cut(v) for k, v in value.items()}
+    return value
