@@ -33,6 +33,9 @@ class _Group(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("goslim: interrupted", err=True)
+            ctx.exit(130)
         except Exception as exc:  # the last resort: still one line, still exit 2
             click.echo(f"goslim: internal error: {type(exc).__name__}: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
@@ -358,9 +361,14 @@ def _print_outcome(outcome: _Outcome, opts: _Options) -> None:
     if outcome.changed:
         printed = outcome.output is not None and not opts.check and not opts.show_diff
         verb = "rewrote" if outcome.written or printed else "would rewrite"
-        click.echo(f"{err.bold(verb)} {outcome.path}" + (":" if outcome.applied else ""), err=True)
-        for line in _rule_lines(outcome.applied, err):
-            click.echo(f"  {line}", err=True)
+        if opts.batch and not opts.verbose:  # the rules are explained once, under the summary
+            codes = f" ({', '.join(outcome.applied)})" if outcome.applied else ""
+            click.echo(f"{err.bold(verb)} {outcome.path}{codes}", err=True)
+        else:
+            click.echo(f"{err.bold(verb)} {outcome.path}" + (":" if outcome.applied else ""),
+                       err=True)
+            for line in _rule_lines(outcome.applied, err):
+                click.echo(f"  {line}", err=True)
     elif outcome.status in ("unchanged", "skipped") and (opts.verbose or not opts.batch):
         label = "already slim" if outcome.status == "unchanged" else "skipped (not a Go build)"
         click.echo(f"{outcome.path}: {err.dim(label)}", err=True)
@@ -372,17 +380,21 @@ def _print_outcome(outcome: _Outcome, opts: _Options) -> None:
                    f"{err.severity(diag.code, diag.severity)}: {diag.message}", err=True)
 
 
-def _rule_lines(codes: tuple[str, ...], err: _Styler) -> list[str]:
+def _rule_lines(codes, err: _Styler, counts: dict[str, int] | None = None) -> list[str]:
+    """One line per rule: code, name and the registry's one-line why (with counts if given)."""
     from rewriter.rules import get_rule
 
     rules = [(code, get_rule(code)) for code in codes]
     width = max((len(rule.name) for _, rule in rules if rule), default=0)
+    times = {code: f" ×{counts[code]}" for code in codes} if counts else {}
+    times_width = max((len(t) for t in times.values()), default=0)
     lines = []
     for code, rule in rules:
+        head = err.bold(code) + f"{times.get(code, ''):<{times_width}}"
         if rule is None:
-            lines.append(err.bold(code))
+            lines.append(head)
         else:
-            lines.append(f"{err.bold(code)} {rule.name:<{width}}  {rule.summary}")
+            lines.append(f"{head} {rule.name:<{width}}  {rule.summary}")
     return lines
 
 
@@ -454,9 +466,17 @@ def _print_summary(outcomes: list[_Outcome], opts: _Options) -> None:
     ]
     for label, n, detail, style in rows:
         table.add_row(label, f"[{style}]{n}[/]" if n and style else str(n), detail)
-    console = Console(file=sys.stderr, highlight=False, no_color=not opts.color_err,
-                      force_terminal=opts.color_err or None)
-    console.print(table)
+    click.echo(err=True)
+    _print_table(table, sys.stderr, opts.color_err)
+    applied: dict[str, int] = {}
+    for outcome in outcomes:
+        for code in outcome.applied if outcome.changed else ():
+            applied[code] = applied.get(code, 0) + 1
+    if applied:
+        err = _Styler(opts.color_err)
+        click.echo("\nrules applied:", err=True)
+        for line in _rule_lines(sorted(applied), err, applied):
+            click.echo(f"  {line}", err=True)
 
 
 def json_report(outcomes: list[_Outcome]) -> dict:
@@ -622,11 +642,9 @@ def parse(file: str, as_json: bool) -> None:
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """List every rule, or explain one (e.g. `goslim rules GS101`)."""
-    from rich.console import Console
-
     from rewriter.rules import all_rules, get_rule
 
-    console = Console(highlight=False, no_color=not _use_color(sys.stdout))
+    color = _use_color(sys.stdout)
     if code is None:
         from rich.table import Table
 
@@ -637,16 +655,17 @@ def rules(code: str | None) -> None:
         table.add_column("summary")
         for rule in all_rules():
             table.add_row(rule.code, rule.name, str(_value(rule.kind)), rule.summary)
-        console.print(table)
+        _print_table(table, sys.stdout, color)
         return
     rule = get_rule(code)
     if rule is None:
         raise _Fail(f"goslim: unknown rule {code!r}; `goslim rules` lists them")
-    console.print(f"[bold]{rule.code}[/bold] {rule.name} ({_value(rule.kind)})", markup=True)
-    console.print(rule.summary, markup=False)
+    style = _Styler(color)
+    click.echo(f"{style.bold(rule.code)} {rule.name} ({_value(rule.kind)})", color=color)
+    click.echo(rule.summary)
     if rule.explanation:
-        console.print()
-        console.print(rule.explanation.strip(), markup=False)
+        click.echo()
+        click.echo(rule.explanation.strip())
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -691,6 +710,20 @@ class _Styler:
         severity = str(_value(severity))
         colour = {"error": "red", "warning": "yellow"}.get(severity, "blue")
         return f"{self._style(code, fg=colour, bold=True)} {self._style(severity, fg=colour)}"
+
+
+def _print_table(table, stream, color: bool) -> None:
+    """A rich table without trailing blanks; one line per row when the stream is not a terminal."""
+    from rich.console import Console
+
+    terminal = stream.isatty()
+    console = Console(file=stream, highlight=False, no_color=not color,
+                      force_terminal=color or None, width=None if terminal else 1000)
+    with console.capture() as captured:
+        console.print(table)
+    lines = [line.rstrip() for line in captured.get().splitlines()]
+    stream.write("".join(line + "\n" for line in lines))
+    stream.flush()
 
 
 def _value(enum_or_str) -> object:
