@@ -316,7 +316,9 @@ def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
                 cmd = ins
     argv, why = None, None
     words: list[str] = []
-    for ins in (entry, cmd):
+    # A shell-form ENTRYPOINT ignores CMD.
+    parts = (entry,) if entry is not None and not entry.is_json else (entry, cmd)
+    for ins in parts:
         if ins is None:
             continue
         if ins.is_json:
@@ -327,8 +329,6 @@ def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
                 why = f"{ins.name} in shell form uses shell syntax: {text}"
                 break
             words += text.split()
-            if ins is entry:
-                why = why  # a shell-form ENTRYPOINT ignores CMD; plain words are still convertible
     if why is None and words:
         argv = tuple(words)
         if argv[0] in ("sh", "/bin/sh", "bash", "/bin/bash", "/bin/ash", "ash", "dash"):

@@ -1,0 +1,42 @@
+"""The rules, in the order they run.
+
+CHECKS decide whether a file can be rewritten at all: any error they report leaves the
+file unchanged (a refusal). FIXES then transform the tree one step at a time; the facts
+are recomputed after each step that changed something.
+"""
+
+from rewriter.passes import (
+    build_selection,
+    certs,
+    cgo,
+    entry_shell,
+    entrypoint,
+    go_run,
+    harden_final,
+    healthcheck,
+    identity,
+    onbuild,
+    runtime_packages,
+    skip,
+    split_stages,
+    static_build,
+    strip_symbols,
+    timezones,
+    trimpath,
+)
+
+CHECKS = (onbuild, go_run, entry_shell, build_selection, cgo, runtime_packages, healthcheck)
+FIXES = (
+    healthcheck,
+    static_build,
+    trimpath,
+    strip_symbols,
+    timezones,
+    split_stages,
+    certs,
+    identity,
+    entrypoint,
+    harden_final,
+)
+
+__all__ = ["CHECKS", "FIXES", "skip"]

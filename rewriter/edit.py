@@ -1,0 +1,117 @@
+"""Small, pure edits on the syntax tree, shared by the passes.
+
+Nodes are found by identity, so an edit touches exactly the item a pass looked at even
+when another item has the same text. New instructions are written as text in the
+file's own newline and escape style and parsed, so they are ordinary nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rewriter.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction, Item, Stage
+from rewriter.syntax.parser import parse
+
+
+def make_items(lines: Sequence[str], newline: str = "\n", escape: str = "\\") -> list[Item]:
+    """Instructions from lines of Dockerfile text (no trailing newline needed)."""
+    text = newline.join(lines) + newline
+    prefix = f"# escape={escape}{newline}" if escape != "\\" else ""
+    tree = parse(prefix + text)
+    return list(tree.items())
+
+
+def _with_newline(item: Item, newline: str) -> Item:
+    """An item that ends its line, so that something can follow it."""
+    if type(item) is Instruction:
+        if item.newline or item.heredocs:
+            return item
+        return item.with_changes(newline=newline)
+    if item.newline:
+        return item
+    return item.with_changes(newline=newline)
+
+
+def _replace_in(items: tuple[Item, ...], old: Item, new: Sequence[Item]) -> tuple[tuple[Item, ...], bool]:
+    for i, item in enumerate(items):
+        if item is old:
+            return items[:i] + tuple(new) + items[i + 1 :], True
+    return items, False
+
+
+def replace_item(tree: Dockerfile, old: Item, new: Sequence[Item]) -> Dockerfile:
+    """Replace one item (found by identity) by zero or more items."""
+    pre, done = _replace_in(tree.preamble, old, new)
+    if done:
+        return tree.with_changes(preamble=pre)
+    stages = list(tree.stages)
+    for i, stage in enumerate(stages):
+        items, done = _replace_in(stage.items, old, new)
+        if done:
+            stages[i] = Stage(items)
+            return tree.with_changes(stages=tuple(stages))
+    raise ValueError("item is not part of the tree")
+
+
+def insert_after(tree: Dockerfile, anchor: Item, new: Sequence[Item], newline: str) -> Dockerfile:
+    return replace_item(tree, anchor, [_with_newline(anchor, newline), *new])
+
+
+def insert_before(tree: Dockerfile, anchor: Item, new: Sequence[Item]) -> Dockerfile:
+    return replace_item(tree, anchor, [*new, anchor])
+
+
+def append_stage(tree: Dockerfile, items: Sequence[Item], newline: str) -> Dockerfile:
+    """Add a stage at the end, after a blank line."""
+    stages = list(tree.stages)
+    last = stages[-1]
+    last_items = list(last.items)
+    last_items[-1] = _with_newline(last_items[-1], newline)
+    if type(last_items[-1]) is not BlankLine:
+        last_items.append(BlankLine("", newline))
+    stages[-1] = Stage(tuple(last_items))
+    stages.append(Stage(tuple(items)))
+    return tree.with_changes(stages=tuple(stages))
+
+
+def replace_stage(tree: Dockerfile, index: int, stage: Stage) -> Dockerfile:
+    stages = list(tree.stages)
+    stages[index] = stage
+    return tree.with_changes(stages=tuple(stages))
+
+
+def leading_trivia(stage: Stage) -> list[Item]:
+    """Comment and blank lines before the stage's FROM."""
+    out = []
+    for item in stage.items:
+        if type(item) is Instruction:
+            break
+        out.append(item)
+    return out
+
+
+def is_trivia(item: Item) -> bool:
+    return type(item) in (Comment, BlankLine)
+
+
+def edit_arguments(ins: Instruction, edits: Sequence[tuple[int, int, str]]) -> Instruction:
+    """Apply (start, end, text) replacements to the instruction's logical argument text.
+
+    Offsets are those of ``ins.arguments.value``; continuations and the comments inside
+    them stay in place. Edits are applied from the last to the first so offsets hold.
+    """
+    segment = ins.arguments
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        segment = segment.replace_span(start, end, text)
+    return ins.with_changes(arguments=segment)
+
+
+def json_array(words: Sequence[str]) -> str:
+    import json
+
+    return json.dumps(list(words), ensure_ascii=False)
+
+
+def keyword_case(ins: Instruction, word: str) -> str:
+    """``word`` in the case the file writes its keywords (``AS`` or ``as``)."""
+    return word.lower() if ins.keyword.value.strip().islower() else word.upper()

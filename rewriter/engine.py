@@ -1,0 +1,129 @@
+"""The rewrite pipeline: parse → analyse → check → fix passes → print.
+
+Each pass is a pure function from a Context (tree + facts + plan + config) to a new
+tree and diagnostics. Checks run first on the original file; a single error among them
+refuses the rewrite and the file stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rewriter.analysis import SLIM_IMAGE, analyze
+from rewriter.config import Config
+from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
+from rewriter.passes import CHECKS, FIXES, skip
+from rewriter.passes.base import Context
+from rewriter.plan import Plan, select
+from rewriter.rules import Kind, Rule, register
+from rewriter.syntax.nodes import Comment, Dockerfile
+from rewriter.syntax.parser import parse
+
+NO_CONTEXT = register(Rule(
+    "GS301", "no-build-context", Kind.WARNING,
+    "The Go sources were not read: cgo imports, time zone use and runtime files were not checked.",
+    "goslim reads the build context (go.mod and the Go sources next to the Dockerfile) to "
+    "find cgo imports, time zone use and files read at run time. Without it the rewrite "
+    "relies on the Dockerfile alone and says so. Pass --context DIR to point at the sources.",
+))
+EXEC_USED = register(Rule(
+    "GS302", "exec-in-scratch", Kind.WARNING,
+    "The service imports os/exec; scratch has no programs to run.",
+    "A Go service that starts other programs (os/exec) will not find them in a scratch image. "
+    "Check what it runs; copy static helpers into the runtime stage or choose another runtime.",
+))
+
+PRAGMA = re.compile(r"#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?", re.IGNORECASE)
+
+
+def pragmas(tree: Dockerfile) -> tuple[bool, frozenset[str]]:
+    """(ignore the whole file, rule codes turned off) from ``# goslim: ignore[=...]``."""
+    off: set[str] = set()
+    for item in tree.items():
+        if type(item) is not Comment:
+            continue
+        m = PRAGMA.search(item.text)
+        if m is None:
+            continue
+        if not m.group(1):
+            return True, frozenset()
+        off |= {c.strip().upper() for c in m.group(1).split(",") if c.strip()}
+    return False, frozenset(off)
+
+
+def _go_context(context: Path | None, facts, plan):
+    if context is None:
+        return None
+    from rewriter import gosource
+
+    build_dir, package = ".", None
+    if isinstance(plan, Plan):
+        build = plan.build
+        if build.packages:
+            package = " ".join(build.packages)
+    return gosource.analyze_context(context, build_dir=build_dir, package=package)
+
+
+def rewrite(source: str, config: Config, *, context: Path | None = None) -> RewriteResult:
+    tree = parse(source)
+    ignore_all, off = pragmas(tree)
+    if ignore_all:
+        return _result(source, source, Status.SKIPPED, [Diagnostic(skip.IGNORED.code, Severity.INFO, skip.IGNORED.summary)])
+    if off:
+        config = Config(**{**config.__dict__, "disable": config.disable | off})
+
+    facts = analyze(tree)
+    if not facts.mentions_go:
+        return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
+    plan = select(facts)
+    go = _go_context(context, facts, plan)
+    if go is not None and isinstance(plan, Plan) is False:
+        pass
+    hint = None
+    if go is not None and isinstance(plan, Plan):
+        from rewriter import gosource
+
+        hint = gosource.resolve_main(go, " ".join(plan.build.packages) or None).binary_name
+        plan = select(facts, hint)
+    ctx = Context(tree, facts, plan, config, go)
+
+    diagnostics: list[Diagnostic] = []
+    for check in CHECKS:
+        found = [d for d in check.check(ctx) if config.enabled(d.code)]
+        diagnostics += found
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return _result(source, source, Status.REFUSED, diagnostics)
+    if not isinstance(plan, Plan):
+        return _result(source, source, Status.UNCHANGED, diagnostics)
+
+    applied: list[str] = []
+    for fix in FIXES:
+        result = fix.apply(ctx)
+        if result.tree is ctx.tree:
+            continue
+        kept = [d for d in result.diagnostics if config.enabled(d.code)]
+        if not kept:
+            continue
+        tree = result.tree
+        diagnostics += kept
+        applied += [d.code for d in kept if d.code not in applied and d.severity is Severity.INFO]
+        facts = analyze(tree)
+        plan = select(facts, hint)
+        if not isinstance(plan, Plan):
+            raise AssertionError(f"pass {fix.__name__} left a file goslim cannot follow: {plan.reason}")
+        ctx = Context(tree, facts, plan, config, go)
+
+    if go is None and applied:
+        diagnostics.append(Diagnostic(NO_CONTEXT.code, Severity.WARNING, NO_CONTEXT.summary))
+    if go is not None and go.uses_exec:
+        f = go.uses_exec[0]
+        diagnostics.append(Diagnostic(EXEC_USED.code, Severity.WARNING, f"{EXEC_USED.summary} ({f.path}:{f.line})"))
+    code = tree.code
+    status = Status.REWRITTEN if code != source else Status.UNCHANGED
+    return _result(source, code, status, diagnostics, applied)
+
+
+def _result(original, code, status, diagnostics, applied=()) -> RewriteResult:
+    return RewriteResult(original=original, code=code, status=status,
+                         diagnostics=tuple(diagnostics), applied=tuple(applied))

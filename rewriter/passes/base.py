@@ -1,0 +1,54 @@
+"""What every pass receives, and the helpers passes share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rewriter.analysis import Facts
+from rewriter.config import Config
+from rewriter.diagnostics import Diagnostic, Severity
+from rewriter.plan import NoPlan, Plan
+from rewriter.rules import Rule
+from rewriter.syntax.nodes import Dockerfile, Instruction
+
+
+@dataclass(frozen=True)
+class Context:
+    tree: Dockerfile
+    facts: Facts
+    plan: Plan | NoPlan
+    config: Config
+    go: object | None  # rewriter.gosource.GoContext when the build context was read
+
+    @property
+    def newline(self) -> str:
+        return self.facts.newline
+
+    @property
+    def escape(self) -> str:
+        return self.tree.escape
+
+    def line(self, ins: Instruction | None) -> int:
+        if ins is None:
+            return 1
+        try:
+            return self.tree.line_of(ins)
+        except ValueError:
+            return 1
+
+    def diagnostic(self, rule: Rule, message: str, ins: Instruction | None = None,
+                   severity: Severity | None = None) -> Diagnostic:
+        if severity is None:
+            severity = {"fix": Severity.INFO, "refusal": Severity.ERROR, "warning": Severity.WARNING}[rule.kind.value]
+        column = len(ins.indent) + 1 if ins is not None else 1
+        return Diagnostic(rule.code, severity, message, self.line(ins), column)
+
+
+@dataclass(frozen=True)
+class Result:
+    tree: Dockerfile
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def unchanged(ctx: Context) -> Result:
+    return Result(ctx.tree)

@@ -1,0 +1,68 @@
+"""GS201: refuse when the binary needs cgo.
+
+A cgo binary links against the C library at run time; ``FROM scratch`` has none, so the
+container fails with ``exec ...: no such file or directory``. CGO_ENABLED=1, an external
+linker, C compilers or headers installed for the build, cgo-only drivers such as sqlite,
+and ``import "C"`` in the sources all mean the build relies on cgo.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rewriter.passes.base import Context
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS201", "cgo-in-use", Kind.REFUSAL,
+    "Refused: the build uses cgo, so the binary needs a C library that scratch does not have.",
+    __doc__,
+))
+
+C_TOOLCHAIN = re.compile(
+    r"^(gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|musl-gcc|"
+    r".*sqlite.*-dev|libsqlite3.*|sqlite-dev|librdkafka.*|libpcap.*|.*-dev|.*-devel)$"
+)
+
+
+def check(ctx: Context) -> list:
+    plan = ctx.plan
+    if not isinstance(plan, Plan):
+        return []
+    build = plan.build
+    out = []
+    cgo = build.env.get("CGO_ENABLED")
+    if cgo == "1":
+        out.append(ctx.diagnostic(RULE, "CGO_ENABLED=1 is set for the build", build.instruction))
+    ld = build.ldflags_value or ""
+    if re.search(r"-linkmode[= ]+external", ld):
+        out.append(ctx.diagnostic(RULE, "the build links with an external (C) linker: -linkmode external", build.instruction))
+    if build.tags and re.search(r"sqlite|cgo|libsqlite3", build.tags):
+        out.append(ctx.diagnostic(RULE, f"build tags select cgo code: -tags {build.tags}", build.instruction))
+    go = ctx.go
+    if go is not None and go.uses_cgo:
+        finding = go.uses_cgo[0]
+        more = f" (and {len(go.uses_cgo) - 1} more)" if len(go.uses_cgo) > 1 else ""
+        out.append(ctx.diagnostic(RULE, f"{finding.path}:{finding.line}: {finding.detail}{more}", build.instruction))
+    if cgo != "0" and go is None:
+        stages = _chain(ctx, plan.builder)
+        compilers = [(ins, pkg) for s in stages for ins, pkg in s.packages if C_TOOLCHAIN.match(pkg)]
+        if compilers:
+            ins, _ = compilers[0]
+            names = ", ".join(sorted({p for _, p in compilers}))
+            out.append(ctx.diagnostic(
+                RULE,
+                f"C toolchain or headers installed for the build ({names}); without the Go sources "
+                "goslim cannot tell whether cgo is needed. Set CGO_ENABLED=0 yourself, or run goslim "
+                "with the build context so it can check the imports",
+                ins,
+            ))
+    return out
+
+
+def _chain(ctx, stage):
+    out = [stage]
+    while out[-1].parent is not None:
+        out.append(ctx.facts.stages[out[-1].parent])
+    return out

@@ -1,0 +1,137 @@
+"""GS106: run as a numeric non-root user that exists in /etc/passwd.
+
+A container that runs as root turns any bug into root on the container's file system
+(and on the host, if it escapes). The builder writes a minimal passwd and group with
+one unprivileged user (uid 10001 unless configured, or the uid and name the original
+image used), the runtime copies them, and ``USER uid:gid`` is numeric so Kubernetes'
+``runAsNonRoot`` can verify it (hadolint DL3066). Having the passwd entry keeps
+``os/user.Current()`` and tools that look up the user name working.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rewriter import shell
+from rewriter.analysis import SLIM_IMAGE
+from rewriter.edit import insert_after, insert_before, make_items, replace_item
+from rewriter.passes.base import Context, Result, unchanged
+from rewriter.passes.certs import has_copy_to
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS106", "non-root-user", Kind.FIX,
+    "Create a non-root user in the builder, copy /etc/passwd and /etc/group, and set a numeric USER.",
+    __doc__,
+))
+
+PASSWD = "/etc/passwd.runtime"
+GROUP = "/etc/group.runtime"
+ROOT = {"", "root", "0", "0:0", "root:root"}
+NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+
+
+def _users(ctx: Context, plan: Plan) -> tuple[str | None, str | None]:
+    """The last USER of the runtime stage (or of the original single stage)."""
+    user = None
+    for stage in (plan.builder.stage, plan.runtime.stage) if plan.runtime is not plan.builder else (plan.builder.stage,):
+        for ins in stage.instructions:
+            if ins.name == "USER":
+                user = ins.args_text
+    if user is None:
+        return None, None
+    name, _, group = user.partition(":")
+    return name, group or None
+
+
+def _created_uid(ctx: Context, name: str) -> str | None:
+    """The uid an ``adduser``/``useradd`` in the file gave ``name``, if it says."""
+    for ins in ctx.tree.instructions:
+        if ins.name != "RUN" or ins.is_json:
+            continue
+        for command in shell.split_commands(ins.arguments.value):
+            words = [w.value for w in command.argv]
+            if not words or words[0] not in ("adduser", "useradd") or name not in words:
+                continue
+            for flag in ("-u", "--uid"):
+                if flag in words[:-1]:
+                    uid = words[words.index(flag) + 1]
+                    if uid.isdigit():
+                        return uid
+    return None
+
+
+def apply(ctx: Context) -> Result:
+    plan = ctx.plan
+    if not isinstance(plan, Plan) or plan.runtime is None:
+        return unchanged(ctx)
+    final = plan.runtime
+    if SLIM_IMAGE.match(final.base) and final.base.lower() != "scratch":
+        return unchanged(ctx)  # distroless/chainguard bring passwd and a nonroot user
+    builder = plan.builder
+    ref = builder.name or str(builder.index)
+    name, group = _users(ctx, plan)
+    uid, gid = str(ctx.config.uid), str(ctx.config.gid)
+    user_name = "appuser"
+    if name and name not in ROOT:
+        if name.isdigit():
+            uid = name
+            gid = group if group and group.isdigit() else name
+        elif NAME.match(name):
+            user_name = name
+            uid = _created_uid(ctx, name) or uid
+            gid = uid if uid != str(ctx.config.uid) else gid
+    group_name = group if group and NAME.match(group) else user_name
+
+    tree = ctx.tree
+    changed = []
+    has_passwd = has_copy_to(final, "/etc/passwd")
+    if not has_passwd:
+        writes_files = any(PASSWD in ins.code for ins in builder.stage.instructions)
+        if not writes_files:
+            run = (f"RUN echo '{user_name}:x:{uid}:{gid}::/nonexistent:/sbin/nologin' > {PASSWD} "
+                   f"&& echo '{group_name}:x:{gid}:' > {GROUP}")
+            tree = insert_after(tree, builder.stage.from_instruction, make_items([run], ctx.newline, ctx.escape), ctx.newline)
+        copies = [f"COPY --from={ref} {PASSWD} /etc/passwd", f"COPY --from={ref} {GROUP} /etc/group"]
+        anchor = _last_header_copy(final, tree)
+        tree = insert_after(tree, anchor, make_items(copies, ctx.newline, ctx.escape), ctx.newline)
+        changed.append(f"user {user_name} ({uid}:{gid}) in /etc/passwd and /etc/group")
+
+    wanted = f"{uid}:{gid}"
+    users = [i for i in _stage_of(tree, final.index).instructions if i.name == "USER"]
+    if users and users[-1].args_text == wanted:
+        pass
+    elif users and users[-1].args_text not in ROOT and users[-1].args_text.split(":")[0].isdigit() and users[-1].args_text.split(":")[0] != "0":
+        pass  # already a numeric non-root user
+    else:
+        new_user = make_items([f"USER {wanted}"], ctx.newline, ctx.escape)
+        if users:
+            tree = replace_item(tree, users[-1], new_user)
+        else:
+            stage = _stage_of(tree, final.index)
+            anchor = next((i for i in stage.instructions if i.name in ("ENTRYPOINT", "CMD")), None)
+            if anchor is not None:
+                tree = insert_before(tree, anchor, new_user)
+            else:
+                tree = insert_after(tree, stage.items[-1], new_user, ctx.newline)
+        changed.append(f"USER {wanted}")
+    if not changed:
+        return unchanged(ctx)
+    return Result(tree, (ctx.diagnostic(RULE, "; ".join(changed), final.stage.from_instruction),))
+
+
+def _stage_of(tree, index):
+    return tree.stages[index]
+
+
+def _last_header_copy(final, tree):
+    """Insert point for the passwd/group copies: after FROM and the certificate copy."""
+    stage = tree.stages[final.index]
+    anchor = stage.from_instruction
+    for ins in stage.instructions[1:]:
+        if ins.name == "COPY" and ins.flag("from") is not None and "/etc/ssl/certs" in ins.args_text:
+            anchor = ins
+        else:
+            break
+    return anchor

@@ -1,0 +1,23 @@
+"""GS206: refuse images with ONBUILD triggers.
+
+ONBUILD instructions run in whatever image builds FROM this one: the file is a base image
+for other builds, not a service, and its real build happens elsewhere.
+"""
+
+from __future__ import annotations
+
+from rewriter.passes.base import Context
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS206", "onbuild", Kind.REFUSAL,
+    "Refused: the image uses ONBUILD triggers, so it is a base for other builds, not a service.",
+    __doc__,
+))
+
+
+def check(ctx: Context) -> list:
+    for ins in ctx.tree.instructions:
+        if ins.name == "ONBUILD":
+            return [ctx.diagnostic(RULE, "ONBUILD triggers run in a later build; rewrite that build instead", ins)]
+    return []

@@ -1,0 +1,89 @@
+"""GS202: refuse when the runtime needs programs or packages that scratch will not have.
+
+A single-stage image that installs, say, ``ffmpeg`` or ``imagemagick`` probably runs them;
+a final stage that runs commands (other than installing certificates, time zones or
+creating a user, which goslim replaces with copies) needs a shell and a package manager.
+Build tools (git, make, gcc…) are fine: they stay in the builder stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rewriter import shell
+from rewriter.passes.base import Context
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS202", "runtime-packages", Kind.REFUSAL,
+    "Refused: the image installs packages or runs commands it may need at run time, and scratch has none.",
+    __doc__,
+))
+
+BUILD_ONLY = re.compile(
+    r"^(git|git-core|make|cmake|gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|"
+    r"ca-certificates|tzdata|bash|curl|wget|openssh|openssh-client|openssh-client-default|upx|mercurial|"
+    r"bzr|subversion|gnupg|gpg|unzip|zip|tar|xz|xz-utils|bzip2|gzip|coreutils|binutils|file|protobuf|"
+    r"protobuf-dev|protobuf-compiler|protoc|pkgconf|pkgconfig|pkg-config|linux-headers|dep|glide|go|"
+    r"golang|golang-go|musl|sudo|vim|nano|less|jq|patch|gettext|autoconf|automake|libtool|bison|flex|"
+    r"build-essential|apt-transport-https|software-properties-common|lsb-release|gcc-multilib|"
+    r"openssl|findutils|grep|sed|gawk|procps|net-tools|iputils|"
+    r"ncurses|shadow|rsync)([=<>].*)?$"
+)
+REPLACEABLE_FINAL_RUN = re.compile(
+    r"^(apk|apt-get|apt|yum|dnf|microdnf|update-ca-certificates|adduser|addgroup|useradd|groupadd|"
+    r"mkdir|chmod|chown|rm|echo|true|set|ln)$"
+)
+REPLACEABLE_PACKAGES = re.compile(r"^(ca-certificates|tzdata)([=<>].*)?$")
+PACKAGE_VERBS = {"add", "install", "update", "upgrade", "clean", "-y", "--no-cache", "--update"}
+
+
+def check(ctx: Context) -> list:
+    plan = ctx.plan
+    if not isinstance(plan, Plan):
+        return []
+    out = []
+    if plan.runtime is None:  # one stage builds and runs: packages may be runtime dependencies
+        seen = set()
+        for s in _chain(ctx, plan.builder):
+            for ins, pkg in s.packages:
+                if not BUILD_ONLY.match(pkg) and pkg not in seen:
+                    seen.add(pkg)
+        if seen:
+            first = next(ins for s in _chain(ctx, plan.builder) for ins, pkg in s.packages if pkg in seen)
+            out.append(ctx.diagnostic(
+                RULE, f"installs packages the service may use at run time: {', '.join(sorted(seen))}", first))
+        return out
+    for ins in plan.runtime.stage.instructions[1:]:
+        if ins.name != "RUN":
+            continue
+        why = final_run_problem(ins)
+        if why:
+            out.append(ctx.diagnostic(RULE, f"the final stage runs commands scratch cannot: {why}", ins))
+    return out
+
+
+def final_run_problem(ins) -> str | None:
+    """Why a RUN in the final stage cannot be dropped, or None when goslim replaces it."""
+    if ins.is_json or ins.heredocs:
+        return ins.args_text[:80]
+    for command in shell.split_commands(ins.arguments.value):
+        words = [w.value for w in command.argv]
+        if not words:
+            continue
+        if not REPLACEABLE_FINAL_RUN.match(words[0]):
+            return " ".join(words)[:80]
+        if words[0] in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf"):
+            pkgs = [w for w in words[1:] if w not in PACKAGE_VERBS and not w.startswith("-")]
+            extra = [p for p in pkgs if not REPLACEABLE_PACKAGES.match(p)]
+            if extra:
+                return f"installs {', '.join(extra)}"
+    return None
+
+
+def _chain(ctx, stage):
+    out = [stage]
+    while out[-1].parent is not None:
+        out.append(ctx.facts.stages[out[-1].parent])
+    return out

@@ -1,0 +1,38 @@
+"""GS102: build a static binary (CGO_ENABLED=0, GOOS=linux).
+
+With cgo off, Go uses its own DNS resolver and user lookup instead of glibc's, and the
+binary links no C library, so it runs in an image that has none. GOOS=linux makes the
+target explicit, so the same line builds the same binary on any host.
+"""
+
+from __future__ import annotations
+
+from rewriter.edit import edit_arguments, replace_item
+from rewriter.passes.base import Context, Result, unchanged
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS102", "static-build", Kind.FIX,
+    "Build with CGO_ENABLED=0 (and GOOS=linux) so the binary needs no C library.",
+    __doc__,
+))
+
+
+def apply(ctx: Context) -> Result:
+    plan = ctx.plan
+    if not isinstance(plan, Plan):
+        return unchanged(ctx)
+    build = plan.build
+    missing = []
+    if build.env.get("CGO_ENABLED") != "0":
+        missing.append("CGO_ENABLED=0")
+    if "GOOS" not in build.env and build.verb == "build" and not ctx.config.cross_compile:
+        missing.append("GOOS=linux")
+    if not missing:
+        return unchanged(ctx)
+    go_word = build.command.words[build.go_index]
+    text = " ".join(missing) + " "
+    new = edit_arguments(build.instruction, [(go_word.start, go_word.start, text)])
+    tree = replace_item(ctx.tree, build.instruction, [new])
+    return Result(tree, (ctx.diagnostic(RULE, f"set {' '.join(missing)} for `go {build.verb}`", build.instruction),))

@@ -1,0 +1,66 @@
+"""GS112: embed the time zone database (-tags timetzdata) when the service needs it.
+
+``time.LoadLocation("Europe/Paris")`` reads /usr/share/zoneinfo, which scratch does not
+have: the call fails at run time. Building with ``-tags timetzdata`` compiles the
+database into the binary (about 450 kB). It is added when the Go code loads locations
+and does not import time/tzdata itself, when the original runtime installed tzdata, or
+when a single-stage image (whose golang base has the database) is rewritten without
+its sources to check.
+"""
+
+from __future__ import annotations
+
+from rewriter.edit import edit_arguments, replace_item
+from rewriter.passes.base import Context, Result, unchanged
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS112", "embed-tzdata", Kind.FIX,
+    "Build with -tags timetzdata when the service loads time zones: scratch has no /usr/share/zoneinfo.",
+    __doc__,
+))
+
+
+def needs_tzdata(ctx: Context, plan: Plan) -> str | None:
+    go = ctx.go
+    if go is not None:
+        if go.embeds_tzdata or not go.uses_timezones:
+            return None
+        f = go.uses_timezones[0]
+        return f"{f.path}:{f.line} loads time zones"
+    if plan.runtime is None:
+        return "the Go image had /usr/share/zoneinfo and the sources were not checked"
+    for ins, pkg in plan.runtime.packages:
+        if pkg.split("=")[0] == "tzdata":
+            return "the original image installed tzdata"
+    return None
+
+
+def apply(ctx: Context) -> Result:
+    plan = ctx.plan
+    if not isinstance(plan, Plan):
+        return unchanged(ctx)
+    build = plan.build
+    if build.tags and "timetzdata" in build.tags.replace(",", " ").split():
+        return unchanged(ctx)
+    why = needs_tzdata(ctx, plan)
+    if why is None:
+        return unchanged(ctx)
+    tags_word = next((w for w in build.args if w.value.lstrip("-").startswith("tags")), None)
+    if build.tags is not None and tags_word is not None:
+        idx = build.args.index(tags_word)
+        target = tags_word if "=" in tags_word.value else build.args[idx + 1]
+        sep = "," if "," in build.tags or " " not in build.tags else " "
+        raw = target.raw
+        if raw.endswith(("'", '"')):
+            new_raw = raw[:-1] + sep + "timetzdata" + raw[-1]
+        else:
+            new_raw = raw + sep + "timetzdata"
+        edit = (target.start, target.end, new_raw)
+    else:
+        verb = build.command.words[build.go_index + 1]
+        edit = (verb.end, verb.end, " -tags timetzdata")
+    new = edit_arguments(build.instruction, [edit])
+    tree = replace_item(ctx.tree, build.instruction, [new])
+    return Result(tree, (ctx.diagnostic(RULE, f"added -tags timetzdata ({why})", build.instruction),))

@@ -1,0 +1,31 @@
+"""GS103: build with -trimpath.
+
+-trimpath removes the build machine's file system paths from the binary: builds become
+reproducible and stack traces stop leaking the layout of the build host.
+"""
+
+from __future__ import annotations
+
+from rewriter.edit import edit_arguments, replace_item
+from rewriter.passes.base import Context, Result, unchanged
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS103", "trimpath", Kind.FIX,
+    "Add -trimpath: reproducible builds with no build-host paths in the binary.",
+    __doc__,
+))
+
+
+def apply(ctx: Context) -> Result:
+    plan = ctx.plan
+    if not isinstance(plan, Plan):
+        return unchanged(ctx)
+    build = plan.build
+    if build.flag("trimpath") or "-trimpath" in build.env.get("GOFLAGS", ""):
+        return unchanged(ctx)
+    verb = build.command.words[build.go_index + 1]
+    new = edit_arguments(build.instruction, [(verb.end, verb.end, " -trimpath")])
+    tree = replace_item(ctx.tree, build.instruction, [new])
+    return Result(tree, (ctx.diagnostic(RULE, f"added -trimpath to `go {build.verb}`", build.instruction),))

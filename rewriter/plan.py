@@ -1,0 +1,130 @@
+"""Which Go build makes the binary the image runs, and where that binary lives.
+
+Every pass works from the same answer: the build to make static, the stage it runs in,
+the stage the image finally runs (when it is already separate), and the binary's path
+in both. When the answer is not certain the rewrite is refused: guessing the wrong
+binary builds an image that does not start.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from rewriter.analysis import PATH_DIRS, Entrypoint, Facts, GoBuild, StageFacts, expand, stage_copies
+
+
+@dataclass(frozen=True)
+class Plan:
+    build: GoBuild
+    builder: StageFacts
+    runtime: StageFacts | None   # the final stage when it is already separate from the builder
+    binary: str                  # absolute path of the binary in the builder stage
+    runtime_binary: str          # absolute path of the binary in the final image
+    entry: Entrypoint
+    add_output: bool = False     # the build has no -o; the pass must add one for ``binary``
+
+
+@dataclass(frozen=True)
+class NoPlan:
+    code: str     # the refusal rule
+    reason: str
+    line_of: object = None  # the instruction the reason points at
+
+
+def _chain(facts: Facts, stage: StageFacts) -> list[StageFacts]:
+    out = [stage]
+    while out[-1].parent is not None:
+        out.append(facts.stages[out[-1].parent])
+    return out
+
+
+def _builds_in(facts: Facts, stage: StageFacts) -> list[GoBuild]:
+    return [b for s in _chain(facts, stage) for b in s.builds]
+
+
+def _matches(binary: str | None, program: str | None, bare: str | None, gobin: str) -> bool:
+    if binary is None:
+        return False
+    if program is not None:
+        return binary == program
+    if bare is not None:
+        return posixpath.basename(binary) == bare and posixpath.dirname(binary) in (*PATH_DIRS, gobin)
+    return False
+
+
+def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
+    """Find the build behind the image's entrypoint. ``binary_name_hint`` is the name Go
+    gives the main package's binary (from go.mod), when the build context was read."""
+    final = facts.final
+    entry = facts.entry
+    if final is None or entry is None:
+        return NoPlan("GS207", "no build stage")
+    if entry.argv is None:
+        if entry.needs_shell:
+            return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
+        return NoPlan("GS208", "the image sets no CMD or ENTRYPOINT, so there is no binary to point the runtime at")
+    program = entry.program_path
+    bare = entry.argv[0] if program is None and "/" not in entry.argv[0] else None
+    gobin = final.env.get("GOBIN") or posixpath.join(final.env.get("GOPATH", "/go"), "bin")
+
+    if final.is_go:
+        builds = _builds_in(facts, final)
+        if not builds:
+            return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
+        hits = [b for b in builds if _matches(b.binary, program, bare, gobin)]
+        if len(hits) == 1 or (hits and all(h.binary == hits[0].binary for h in hits)):
+            build = hits[-1]
+            return Plan(build, facts.stages[build.stage], None, build.binary, build.binary, entry)
+        # A single build whose output name Go picks itself: name it after what CMD runs.
+        unnamed = [b for b in builds if b.binary is None and b.output is None and b.verb == "build" and len(b.packages) <= 1]
+        if len(builds) == 1 and unnamed and program is not None and unnamed[0].workdir:
+            build = unnamed[0]
+            expected = binary_name_hint or (posixpath.basename(build.packages[0]) if build.packages and build.packages[0] not in (".", "./") else None)
+            if expected is None or expected == posixpath.basename(program):
+                return Plan(build, facts.stages[build.stage], None, program, program, entry, add_output=True)
+        if len(builds) > 1:
+            names = ", ".join(b.binary or "?" for b in builds)
+            return NoPlan("GS208", f"several Go builds ({names}) and none is clearly the one `{' '.join(entry.argv)}` runs", entry.entrypoint or entry.cmd)
+        return NoPlan("GS209", f"cannot tell where `go {builds[0].verb}` puts the binary that `{' '.join(entry.argv)}` runs; add `-o /path/to/binary`", builds[0].instruction)
+
+    # Multi-stage: find the COPY --from that brings the program into the final stage.
+    for ins, source, srcs, dest in stage_copies(final.stage):
+        if source is None:
+            continue
+        origin = facts.stage_named(source)
+        if origin is None or origin.index >= final.index:
+            continue
+        dest_x = expand(dest, final.env)
+        if dest_x is None:
+            continue
+        for src in srcs:
+            src_x = expand(src, origin.env)
+            if src_x is None:
+                continue
+            src_abs = posixpath.normpath(src_x if src_x.startswith("/") else posixpath.join(origin.workdir or "/", src_x))
+            target = _copy_target(src_abs, dest_x, final.workdir, len(srcs) > 1)
+            if target is None:
+                continue
+            if (program is not None and target == program) or (bare is not None and posixpath.basename(target) == bare and posixpath.dirname(target) in PATH_DIRS):
+                hits = [b for b in _builds_in(facts, origin) if b.binary == src_abs]
+                if hits:
+                    build = hits[-1]
+                    return Plan(build, facts.stages[build.stage], final, src_abs, target, entry)
+                return NoPlan("GS209", f"the final stage runs {target}, copied from stage `{source}`, but no `go build` there writes {src_abs}", ins)
+    if any(s.builds for s in facts.stages):
+        return NoPlan("GS208", f"cannot tell which Go build produces what the image runs (`{' '.join(entry.argv)}`)", entry.entrypoint or entry.cmd)
+    return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
+
+
+def _copy_target(src: str, dest: str, workdir: str | None, many: bool) -> str | None:
+    """Where ``COPY src dest`` puts a single file."""
+    if not dest.startswith("/"):
+        if workdir is None:
+            return None
+        dest_abs = posixpath.join(workdir, dest)
+    else:
+        dest_abs = dest
+    is_dir = many or dest.endswith("/") or dest in (".", "./") or posixpath.normpath(dest_abs) in PATH_DIRS
+    dest_abs = posixpath.normpath(dest_abs)
+    return posixpath.join(dest_abs, posixpath.basename(src)) if is_dir else dest_abs
