@@ -167,7 +167,7 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
                 elif k in global_args:
                     facts.env.setdefault(k, global_args[k])
         elif name == "WORKDIR":
-            target = expand(ins.args_text, facts.env)
+            target = expand(shell.unquote(ins.args_text), facts.env)
             if target is None or facts.workdir is None:
                 facts.workdir = None if target is None or not target.startswith("/") else posixpath.normpath(target)
             else:
@@ -190,10 +190,18 @@ _INSTALLERS = {
 def _scan_run(ins: Instruction, facts: StageFacts) -> None:
     text = ins.arguments.value
     exported: dict[str, str] = {}
+    cwd = facts.workdir
     for command in shell.split_commands(text):
         argv = command.argv
         words = [w.value for w in argv]
         if not words:
+            continue
+        if words[0] == "cd":
+            target = expand(words[1], {**facts.env, **exported}) if len(words) > 1 else None
+            if target is None or target == "-" or cwd is None and not target.startswith("/"):
+                cwd = None
+            else:
+                cwd = posixpath.normpath(posixpath.join(cwd or "/", target))
             continue
         if words[0] == "export":
             for w in words[1:]:
@@ -223,7 +231,7 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
                 k, v = w.split("=", 1)
                 inline[k] = v
             env = {**facts.env, **exported, **inline}
-            facts.builds.append(_go_build(facts, ins, command, go_index, argv[offset + 2 :], words[offset + 1], env, {**exported, **inline}))
+            facts.builds.append(_go_build(facts, ins, command, go_index, argv[offset + 2 :], words[offset + 1], env, {**exported, **inline}, cwd))
 
 
 _VALUE_FLAGS = {"o", "ldflags", "gcflags", "asmflags", "tags", "mod", "p", "pkgdir", "buildmode", "compiler",
@@ -231,7 +239,8 @@ _VALUE_FLAGS = {"o", "ldflags", "gcflags", "asmflags", "tags", "mod", "p", "pkgd
 
 
 def _go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand, go_index: int,
-              args: tuple[shell.Word, ...], verb: str, env: dict[str, str], inline: dict[str, str]) -> GoBuild:
+              args: tuple[shell.Word, ...], verb: str, env: dict[str, str], inline: dict[str, str],
+              workdir: str | None) -> GoBuild:
     output = output_word = ldflags = ldflags_value = tags = None
     packages: list[str] = []
     i = 0
@@ -255,7 +264,6 @@ def _go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand,
         else:
             packages.append(v)
         i += 1
-    workdir = facts.workdir
     binary = _binary_path(verb, output, packages, workdir, env)
     return GoBuild(facts.index, ins, command, verb, go_index, args, env, inline, workdir, output, output_word,
                    tuple(packages), binary, ldflags, ldflags_value, tags)

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from rewriter.config import Config
+    from rewriter.diagnostics import Diagnostic
 
 EXIT_OK = 0
 EXIT_CHANGED = 1
@@ -56,7 +61,7 @@ class _Task:
 
     path: Path
     display: str
-    config: object                 # rewriter.config.Config
+    config: Config
     context: Path | None
     in_place: bool
     stdin: bytes | None = None     # the input when the path is "-"
@@ -69,7 +74,7 @@ class _Outcome:
     path: str
     status: str
     applied: tuple[str, ...] = ()
-    diagnostics: tuple = ()        # rewriter.diagnostics.Diagnostic
+    diagnostics: tuple[Diagnostic, ...] = ()
     diff: str = ""
     error: tuple[str, int | None, int | None] | None = None   # message, line, column
     written: bool = False
@@ -92,7 +97,6 @@ class _Options:
     batch: bool
     color_out: bool
     color_err: bool
-    counts: dict = field(default_factory=dict)
 
 
 @cli.command()
@@ -182,8 +186,9 @@ def _make_tasks(files, config_file, runtime, context_dir, in_place) -> list[_Tas
                 base = explicit or load_config(Path.cwd() / "Dockerfile")
             else:
                 base = explicit or load_config(path)
-            tasks.append(_Task(path=path, display=_display(path), config=base.merged(runtime=runtime),
-                               context=context_dir, in_place=in_place, stdin=stdin))
+            tasks.append(_Task(path=path, display=_display(path),
+                               config=base.merged(runtime=runtime), context=context_dir,
+                               in_place=in_place, stdin=stdin))
     except ConfigError as exc:
         raise _Fail(f"goslim: invalid config: {exc}") from None
     return tasks
@@ -309,7 +314,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
     import difflib
 
     name = path.lstrip("/")
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    lines = difflib.unified_diff(_split_lines(old), _split_lines(new),
                                  fromfile=f"a/{name}", tofile=f"b/{name}")
     out = []
     for line in lines:
@@ -317,6 +322,13 @@ def unified_diff(old: str, new: str, path: str) -> str:
             line += "\n\\ No newline at end of file\n"
         out.append(line)
     return "".join(out)
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as git sees them: split at \\n only (str.splitlines also splits at \\f, U+2028...)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _exit_status(outcomes: list[_Outcome], check: bool) -> int:

@@ -34,6 +34,14 @@ EXEC_USED = register(Rule(
     "Check what it runs; copy static helpers into the runtime stage or choose another runtime.",
 ))
 
+INCOMPLETE = register(Rule(
+    "GS299", "rewrite-incomplete", Kind.REFUSAL,
+    "Refused: the rewrite could not be completed with certainty, so the file is left unchanged.",
+    "After each step goslim checks that it can still follow the build to the binary the image "
+    "runs. When it cannot, it stops and leaves the file exactly as it was; please report the "
+    "file, it is a case goslim should learn.",
+))
+
 PRAGMA = re.compile(r"#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?", re.IGNORECASE)
 
 
@@ -78,8 +86,6 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
     plan = select(facts)
     go = _go_context(context, facts, plan)
-    if go is not None and isinstance(plan, Plan) is False:
-        pass
     hint = None
     if go is not None and isinstance(plan, Plan):
         from rewriter import gosource
@@ -111,7 +117,10 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         facts = analyze(tree)
         plan = select(facts, hint)
         if not isinstance(plan, Plan):
-            raise AssertionError(f"pass {fix.__name__} left a file goslim cannot follow: {plan.reason}")
+            # A pass must leave a file the next pass can follow; if one did not, the
+            # rewrite is abandoned rather than finished on a guess.
+            diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({plan.reason})"))
+            return _result(source, source, Status.REFUSED, diagnostics)
         ctx = Context(tree, facts, plan, config, go)
 
     if go is None and applied:

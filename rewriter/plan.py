@@ -106,7 +106,8 @@ def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
             target = _copy_target(src_abs, dest_x, final.workdir, len(srcs) > 1)
             if target is None:
                 continue
-            if (program is not None and target == program) or (bare is not None and posixpath.basename(target) == bare and posixpath.dirname(target) in PATH_DIRS):
+            # A bare program name is found on PATH; the copied file with that name is the one.
+            if (program is not None and target == program) or (bare is not None and posixpath.basename(target) == bare):
                 hits = [b for b in _builds_in(facts, origin) if b.binary == src_abs]
                 if hits:
                     build = hits[-1]

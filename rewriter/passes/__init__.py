@@ -16,6 +16,7 @@ from rewriter.passes import (
     healthcheck,
     identity,
     onbuild,
+    output_path,
     runtime_packages,
     skip,
     split_stages,
@@ -28,6 +29,7 @@ from rewriter.passes import (
 CHECKS = (onbuild, go_run, entry_shell, build_selection, cgo, runtime_packages, healthcheck)
 FIXES = (
     healthcheck,
+    output_path,
     static_build,
     trimpath,
     strip_symbols,

@@ -100,7 +100,7 @@ def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
             newline = ""
     if command is not None:
         nodes._COMMAND_CACHE[(line, escape)] = command
-    if not split.flag_spans and len(parts) == 1:
+    if not split.flag_spans and len(parts) == 1 and type(parts[0]) is str:
         cut = split.cmd_span[1]
         keyword, rest = parts[0][:cut], parts[0][cut:]
         return Instruction(indent, Segment((keyword,)), (), Segment((rest,) if rest else ()), newline, tuple(heredocs), escape)

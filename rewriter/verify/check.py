@@ -132,7 +132,7 @@ def verify(original_text: str, rewritten_text: str, context: Path, *, engine: En
         for side in SIDES:
             _quietly(engine.remove_container, names[side])
         if not keep:
-            for side in builds:
+            for side in SIDES:
                 _quietly(engine.remove_image, tags[side])
     reports = {side: _image_report(tags[side], builds[side], facts.get(side), runs.get(side))
                for side in SIDES}

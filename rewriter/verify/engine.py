@@ -179,7 +179,7 @@ class Engine:
         return BuildOutcome(ok=done.ok, log_tail=log, seconds=round(seconds, 2))
 
     def run(self, tag: str, *, port: int | None = None, env: dict[str, str] | None = None,
-            name: str | None = None) -> Container:
+            name: str | None = None, command: list[str] | None = None) -> Container:
         """Start detached; `port` (in the container) is published on 127.0.0.1 only.
 
         Raises EngineError when the engine cannot start it (e.g. USER names an unknown
@@ -194,7 +194,7 @@ class Engine:
                 argv += ["-p", f"127.0.0.1:{host_port}:{port}"]
             for key, value in (env or {}).items():
                 argv += ["-e", f"{key}={value}"]
-            argv.append(tag)
+            argv += [tag, *(command or [])]
             done = _exec(argv, timeout=self.command_timeout)
             if done.ok:
                 return Container(name=name, tag=tag, host_port=host_port, container_port=port)
@@ -327,8 +327,9 @@ class PodmanEngine(Engine):
         return ["podman", "--runtime", self.runtime] if self.runtime else ["podman"]
 
     def _build_argv(self, dockerfile: Path, context: Path, tag: str, no_cache: bool) -> list[str]:
-        argv = ["buildah", "build", f"--pull={self.pull}", "--force-rm",
-                "--no-cache" if no_cache else "--layers"]
+        argv = ["buildah", "build", f"--pull={self.pull}", "--force-rm", "--layers"]
+        if no_cache:
+            argv.append("--no-cache")
         if self.runtime:
             argv += ["--isolation", "oci", "--runtime", self.runtime]
         return [*argv, "-f", str(dockerfile), "-t", tag, str(context)]

@@ -1,0 +1,32 @@
+"""GS114: name the binary with ``-o`` when ``go build`` picks the name itself.
+
+Without ``-o``, Go names the binary after the module or folder, which the Dockerfile
+alone cannot see; the original image found it because CMD ran it from the build folder.
+The runtime stage must copy that exact file, so the build writes it to the path CMD
+runs, explicitly.
+"""
+
+from __future__ import annotations
+
+from rewriter import shell
+from rewriter.edit import edit_arguments, replace_item
+from rewriter.passes.base import Context, Result, unchanged
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS114", "explicit-output", Kind.FIX,
+    "Add -o /path/to/binary to a `go build` that lets Go pick the binary's name.",
+    __doc__,
+))
+
+
+def apply(ctx: Context) -> Result:
+    plan = ctx.plan
+    if not isinstance(plan, Plan) or not plan.add_output:
+        return unchanged(ctx)
+    build = plan.build
+    verb = build.command.words[build.go_index + 1]
+    new = edit_arguments(build.instruction, [(verb.end, verb.end, f" -o {shell.quote(plan.binary)}")])
+    tree = replace_item(ctx.tree, build.instruction, [new])
+    return Result(tree, (ctx.diagnostic(RULE, f"added -o {plan.binary}", build.instruction),))
