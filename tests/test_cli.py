@@ -172,10 +172,10 @@ def test_applied_rules_and_diagnostics_follow_the_diff(fake, tmp_path, monkeypat
     assert result.stdout.startswith("--- a/svc/Dockerfile\n+++ b/svc/Dockerfile\n")
     assert err_lines(result) == [
         "would rewrite svc/Dockerfile:",
-        "  GS101 split-builder-runtime  Build in a golang stage and run the binary from a "
+        "  GS901 split-builder-runtime  Build in a golang stage and run the binary from a "
         "minimal runtime stage.",
-        "  GS102 non-root-user          Run as an unprivileged user instead of root.",
-        "svc/Dockerfile:4:1: GS201 warning: apt packages are not in the runtime image",
+        "  GS902 non-root-user          Run as an unprivileged user instead of root.",
+        "svc/Dockerfile:4:1: GS921 warning: apt packages are not in the runtime image",
     ]
 
 
@@ -381,16 +381,16 @@ def test_summary_groups_refusals_by_rule(fake, tmp_path, monkeypatch):
     result = invoke("rewrite", "--no-diff", ".")
     assert result.exit_code == 0
     lines = err_lines(result)
-    assert "a/Dockerfile:5:1: GS301 error: HEALTHCHECK runs curl, which the runtime image does "\
+    assert "a/Dockerfile:5:1: GS931 error: HEALTHCHECK runs curl, which the runtime image does "\
            "not have" in lines
     assert summary_table(lines) == ["files found 5", "would rewrite 1", "already slim 1",
-                                    "refused 2 GS301 ×2", "skipped (not Go) 1", "errors 0"]
+                                    "refused 2 GS931 ×2", "skipped (not Go) 1", "errors 0"]
     assert lines[-3:] == [
         "rules applied:",
-        "  GS101 ×1 split-builder-runtime  Build in a golang stage and run the binary from a "
+        "  GS901 ×1 split-builder-runtime  Build in a golang stage and run the binary from a "
         "minimal runtime stage.",
-        "  GS102 ×1 non-root-user          Run as an unprivileged user instead of root."]
-    assert "would rewrite c/Dockerfile (GS101, GS102)" in lines
+        "  GS902 ×1 non-root-user          Run as an unprivileged user instead of root."]
+    assert "would rewrite c/Dockerfile (GS901, GS902)" in lines
 
 
 def test_verbose_and_quiet(fake, tmp_path, monkeypatch):
@@ -398,7 +398,7 @@ def test_verbose_and_quiet(fake, tmp_path, monkeypatch):
                                       "c/Dockerfile": BROKEN}))
     verbose = err_lines(invoke("rewrite", "--no-diff", "-v", "."))
     assert "b/Dockerfile: skipped (not a Go build)" in verbose
-    assert "b/Dockerfile:1:1: GS001 info: not a Go build" in verbose
+    assert "b/Dockerfile:1:1: GS900 info: not a Go build" in verbose
     normal = err_lines(invoke("rewrite", "--no-diff", "."))
     assert not any(line.startswith("b/Dockerfile") for line in normal)
     quiet = invoke("rewrite", "-q", ".")
@@ -430,15 +430,15 @@ def test_json_report(fake, tmp_path, monkeypatch):
     data = json.loads(result.stdout)
     jsonschema.validate(data, json.loads((DATA / "report.schema.json").read_text()))
     by_path = {f["path"]: f for f in data["files"]}
-    assert by_path["api/Dockerfile"]["applied"] == ["GS101", "GS102"]
+    assert by_path["api/Dockerfile"]["applied"] == ["GS901", "GS902"]
     assert by_path["api/Dockerfile"]["diagnostics"] == [{
-        "code": "GS201", "severity": "warning", "message": "apt packages are not in the runtime image",
+        "code": "GS921", "severity": "warning", "message": "apt packages are not in the runtime image",
         "line": 4, "column": 1}]
     assert by_path["odd/Dockerfile"]["error"] == {"message": "FROM requires an image", "line": 2,
                                                   "column": 1}
     assert data["summary"] == {"files": 6, "rewritten": 1, "unchanged": 1, "refused": 1,
                                "skipped": 1, "errors": 2, "written": 0,
-                               "refused_by_rule": {"GS301": 1}}
+                               "refused_by_rule": {"GS931": 1}}
 
 
 def sarif_validator():
@@ -455,11 +455,11 @@ def test_sarif_report_is_valid_sarif_2_1_0(fake, tmp_path, monkeypatch):
     assert not errors, errors[0]
     run = log["runs"][0]
     rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
-    assert rules["GS301"]["name"] == "healthcheck-needs-shell"
-    assert rules["GS301"]["fullDescription"]["text"].startswith("Scratch has no shell")
-    refusal = next(r for r in run["results"] if r["ruleId"] == "GS301")
+    assert rules["GS931"]["name"] == "healthcheck-needs-shell"
+    assert rules["GS931"]["fullDescription"]["text"].startswith("Scratch has no shell")
+    refusal = next(r for r in run["results"] if r["ruleId"] == "GS931")
     assert refusal["level"] == "error"
-    assert run["tool"]["driver"]["rules"][refusal["ruleIndex"]]["id"] == "GS301"
+    assert run["tool"]["driver"]["rules"][refusal["ruleIndex"]]["id"] == "GS931"
     location = refusal["locations"][0]["physicalLocation"]
     assert location == {"artifactLocation": {"uri": "worker/Dockerfile", "uriBaseId": "SRCROOT"},
                         "region": {"startLine": 5, "startColumn": 1}}
@@ -488,7 +488,8 @@ def test_machine_formats_with_the_engine(engine, tmp_path):
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_patch_applies_with_git(engine, tmp_path):
-    repo = make(tmp_path / "repo", {"a/Dockerfile": GO, "b/Dockerfile": GO.replace("\n", "\r\n"),
+    odd = GO.replace("WORKDIR", "# form\x0cfeed and line\u2028separator stay inside a line\nWORKDIR")
+    repo = make(tmp_path / "repo", {"a/Dockerfile": odd, "b/Dockerfile": GO.replace("\n", "\r\n"),
                                     "c/Dockerfile.prod": GO.rstrip("\n"), "d/Dockerfile": NODE})
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.autocrlf=false"]
     subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
@@ -735,15 +736,15 @@ def test_parse_unreadable_file(tmp_path):
 def test_rules_table(fake):
     result = invoke("rules")
     assert result.exit_code == 0
-    row = next(line for line in result.stdout.splitlines() if line.startswith("GS301"))
+    row = next(line for line in result.stdout.splitlines() if line.startswith("GS931"))
     assert "healthcheck-needs-shell" in row and "refusal" in row
 
 
 def test_rules_explains_one_rule(fake):
-    result = invoke("rules", "gs101")
+    result = invoke("rules", "gs901")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
-        "GS101 split-builder-runtime (fix)",
+        "GS901 split-builder-runtime (fix)",
         "Build in a golang stage and run the binary from a minimal runtime stage."]
     assert "The Go toolchain is ~850 MB" in result.stdout
 

@@ -11,33 +11,39 @@ from __future__ import annotations
 
 import rewriter
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
-from rewriter.rules import Kind, Rule, get_rule, register
+from rewriter import rules
+from rewriter.rules import Kind, Rule
 
 RULES = (
-    Rule("GS101", "split-builder-runtime", Kind.FIX,
+    Rule("GS901", "split-builder-runtime", Kind.FIX,
          "Build in a golang stage and run the binary from a minimal runtime stage.",
          "The Go toolchain is ~850 MB and is not needed at run time.\n\n"
          "The build moves to a stage named `build`; the runtime stage copies the binary."),
-    Rule("GS102", "non-root-user", Kind.FIX,
+    Rule("GS902", "non-root-user", Kind.FIX,
          "Run as an unprivileged user instead of root.",
          "A numeric USER needs no /etc/passwd, which scratch images do not have."),
-    Rule("GS201", "apt-packages-dropped", Kind.WARNING,
+    Rule("GS921", "apt-packages-dropped", Kind.WARNING,
          "Packages installed with apt-get are not in the runtime image.",
          "Copy what the service needs at run time with extra-copy."),
-    Rule("GS301", "healthcheck-needs-shell", Kind.REFUSAL,
+    Rule("GS931", "healthcheck-needs-shell", Kind.REFUSAL,
          "A HEALTHCHECK that runs curl or a shell cannot work from scratch.",
          "Scratch has no shell and no curl; use healthcheck = \"drop\" or a Go probe."),
 )
 
 
 def install(monkeypatch=None) -> None:
-    """Replace the engine (with monkeypatch when given, so the test undoes it)."""
-    for rule in RULES:
-        if get_rule(rule.code) is None:
-            register(rule)
+    """Replace the engine and add its rules (undone after the test when monkeypatch is given).
+
+    Its codes are GS9xx, which the real rules leave free, so both can be registered at once.
+    """
+    rules.all_rules()
     if monkeypatch is not None:
+        for rule in RULES:
+            monkeypatch.setitem(rules._REGISTRY, rule.code, rule)
         monkeypatch.setattr(rewriter, "rewrite", fake_rewrite)
     else:
+        for rule in RULES:
+            rules.register(rule)
         rewriter.rewrite = fake_rewrite
 
 
@@ -52,11 +58,11 @@ def fake_rewrite(source, config=None, *, context=None) -> RewriteResult:
         return RewriteResult(source, source, Status.UNCHANGED)
     first = next((line for line in lines if line.lstrip("\ufeff").startswith("FROM ")), "")
     if not first.lstrip("\ufeff").startswith("FROM golang"):
-        info = Diagnostic("GS001", Severity.INFO, "not a Go build", 1, 1)
+        info = Diagnostic("GS900", Severity.INFO, "not a Go build", 1, 1)
         return RewriteResult(source, source, Status.SKIPPED, (info,))
     for number, line in enumerate(lines, 1):
         if line.startswith("HEALTHCHECK") and "curl" in line:
-            refusal = Diagnostic("GS301", Severity.ERROR,
+            refusal = Diagnostic("GS931", Severity.ERROR,
                                  "HEALTHCHECK runs curl, which the runtime image does not have",
                                  number, 1)
             return RewriteResult(source, source, Status.REFUSED, (refusal,))
@@ -71,9 +77,9 @@ def fake_rewrite(source, config=None, *, context=None) -> RewriteResult:
                     f"USER {config.uid}:{config.gid}", 'ENTRYPOINT ["/main"]']
         else:
             if "apt-get" in bare:
-                diagnostics.append(Diagnostic("GS201", Severity.WARNING,
+                diagnostics.append(Diagnostic("GS921", Severity.WARNING,
                                               "apt packages are not in the runtime image",
                                               number, 1))
             out.append(line)
     code = newline.join(out)
-    return RewriteResult(source, code, Status.REWRITTEN, tuple(diagnostics), ("GS101", "GS102"))
+    return RewriteResult(source, code, Status.REWRITTEN, tuple(diagnostics), ("GS901", "GS902"))
