@@ -13,7 +13,7 @@ from pathlib import Path
 from rewriter.analysis import SLIM_IMAGE, analyze
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
-from rewriter.passes import CHECKS, FIXES, skip
+from rewriter.passes import CHECKS, FIXES, runtime_base, skip
 from rewriter.passes.base import Context
 from rewriter.plan import Plan, select
 from rewriter.rules import Kind, Rule, register
@@ -100,6 +100,8 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         diagnostics += found
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return _result(source, source, Status.REFUSED, diagnostics)
+    if any(d.code == runtime_base.RULE.code for d in diagnostics):
+        return _result(source, source, Status.UNCHANGED, diagnostics)
     if not isinstance(plan, Plan):
         return _result(source, source, Status.UNCHANGED, diagnostics)
 

@@ -12,12 +12,14 @@ from rewriter.passes import (
     entry_shell,
     entrypoint,
     go_run,
+    go_version,
     harden_final,
     healthcheck,
     identity,
     onbuild,
     output_path,
     runtime_packages,
+    runtime_base,
     skip,
     split_stages,
     static_build,
@@ -26,7 +28,7 @@ from rewriter.passes import (
     trimpath,
 )
 
-CHECKS = (onbuild, go_run, entry_shell, build_selection, cgo, runtime_packages, healthcheck)
+CHECKS = (onbuild, go_run, entry_shell, build_selection, runtime_base, go_version, cgo, runtime_packages, healthcheck)
 FIXES = (
     healthcheck,
     output_path,

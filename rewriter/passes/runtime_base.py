@@ -1,0 +1,30 @@
+"""GS305: leave a final stage alone when its base is not one goslim can replace.
+
+goslim replaces distribution bases (alpine, debian, ubuntu, busybox…) by scratch. A final
+stage on distroless, a vendor base or a base chosen by a build argument was picked on
+purpose and may carry what the service needs (glibc for cgo, a CA bundle, a nonroot
+user), so the file is left unchanged.
+"""
+
+from __future__ import annotations
+
+from rewriter.analysis import DISTRO_IMAGE
+from rewriter.passes.base import Context
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+RULE = register(Rule(
+    "GS305", "runtime-base-kept", Kind.WARNING,
+    "Left unchanged: the final stage uses a base goslim does not replace (distroless, vendor or ARG-chosen).",
+    __doc__,
+))
+
+
+def check(ctx: Context) -> list:
+    plan = ctx.plan
+    if not isinstance(plan, Plan) or plan.runtime is None:
+        return []
+    base = plan.runtime.base
+    if base.lower() == "scratch" or DISTRO_IMAGE.match(base):
+        return []
+    return [ctx.diagnostic(RULE, f"final stage FROM {base} is kept as it is", plan.runtime.stage.from_instruction)]

@@ -1,0 +1,142 @@
+"""What every rewritten Dockerfile must satisfy, checked from the outside.
+
+These checks read the output with BuildKit's own parser (the ``dockerfile`` package) and
+with hadolint, not with goslim's parser, so a bug in goslim cannot hide itself.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import dockerfile
+
+HADOLINT = shutil.which("hadolint")
+
+
+def _commands(text: str):
+    return dockerfile.parse_string(text)
+
+
+def _stages(cmds):
+    stages = []
+    for c in cmds:
+        if c.cmd.upper() == "FROM":
+            stages.append([c])
+        elif stages:
+            stages[-1].append(c)
+    return stages
+
+
+def violations(original: str, rewritten: str, runtime: str = "scratch") -> list[str]:
+    """Everything wrong with a rewrite; an empty list means it is sound."""
+    problems: list[str] = []
+    try:
+        cmds = _commands(rewritten)
+    except Exception as exc:  # the oracle's own error types
+        return [f"BuildKit cannot parse the output: {exc}"]
+    stages = _stages(cmds)
+    if len(stages) < 2:
+        return ["the output has fewer than two stages"]
+    names = {}
+    for i, stage in enumerate(stages):
+        vals = stage[0].value
+        if len(vals) >= 3 and vals[1].lower() == "as":
+            names[vals[2].lower()] = i
+    final = stages[-1]
+    base = final[0].value[0]
+    if runtime == "scratch" and base != "scratch":
+        problems.append(f"the last stage is FROM {base}, not scratch")
+    copies = {}  # destination -> (from stage, source)
+    workdir = "/"
+    for c in final:
+        up = c.cmd.upper()
+        if up == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, c.value[0]))
+        if up == "RUN":
+            problems.append(f"RUN in the runtime stage: {c.original}")
+        if up in ("CMD", "ENTRYPOINT") and not c.json:
+            problems.append(f"shell-form {up} in the runtime stage: {c.original}")
+        if up == "COPY":
+            src_stage = next((f[len("--from="):] for f in c.flags if f.startswith("--from=")), None)
+            if src_stage is not None:
+                ref = names.get(src_stage.lower(), int(src_stage) if src_stage.isdigit() else None)
+                if ref is None or ref >= len(stages) - 1:
+                    problems.append(f"COPY --from={src_stage} does not name an earlier stage")
+            *srcs, dest = c.value
+            as_dir = dest.endswith("/") or dest in (".", "./") or len(srcs) > 1
+            dest = posixpath.normpath(posixpath.join(workdir, dest))
+            for s in srcs:
+                target = posixpath.join(dest, s.rstrip("/").rsplit("/", 1)[-1]) if as_dir else dest
+                copies[target] = (src_stage, s)
+    if "/etc/ssl/certs/ca-certificates.crt" not in copies:
+        problems.append("the CA bundle is not copied into the runtime")
+    for f in ("/etc/passwd", "/etc/group"):
+        if f not in copies:
+            problems.append(f"{f} is not copied into the runtime")
+    users = [c for c in final if c.cmd.upper() == "USER"]
+    if not users:
+        problems.append("no USER in the runtime stage")
+    else:
+        user = users[-1].value[0]
+        uid = user.split(":")[0]
+        if uid in ("0", "root") or not uid.isdigit():
+            problems.append(f"USER {user} is not a numeric non-root user")
+    entries = [c for c in final if c.cmd.upper() == "ENTRYPOINT"]
+    if not entries:
+        problems.append("no ENTRYPOINT in the runtime stage")
+    else:
+        program = entries[-1].value[0] if entries[-1].value else ""
+        if not program.startswith("/"):
+            problems.append(f"ENTRYPOINT program {program!r} is not an absolute path")
+        elif program not in copies:
+            problems.append(f"ENTRYPOINT runs {program}, which is not copied into the image")
+        else:
+            src_stage, src = copies[program]
+            builder = stages[names.get((src_stage or "").lower(), 0)]
+            problems += _build_problems(builder, src)
+    problems += new_hadolint_errors(original, rewritten)
+    return problems
+
+
+def _build_problems(builder, binary: str) -> list[str]:
+    runs = [c.value[0] for c in builder if c.cmd.upper() == "RUN" and not c.json and c.value]
+    builds = [r for r in runs if re.search(r"\bgo\s+(build|install)\b", r)]
+    if not builds:
+        return [f"no go build in the stage that provides {binary}"]
+    text = " ".join(builds)
+    envs = " ".join(" ".join(c.value) for c in builder if c.cmd.upper() in ("ENV", "ARG"))
+    out = []
+    if "CGO_ENABLED=0" not in text and not re.search(r"CGO_ENABLED\s+0|CGO_ENABLED 0|CGO_ENABLED=0", envs):
+        out.append("the build does not set CGO_ENABLED=0")
+    if "-trimpath" not in text and "-trimpath" not in envs:
+        out.append("the build does not use -trimpath")
+    if not (re.search(r"-ldflags.*-s", text) and re.search(r"-ldflags.*-w", text)):
+        out.append("the build does not strip with -ldflags -s -w")
+    return out
+
+
+def hadolint_errors(text: str) -> set[str]:
+    """hadolint's error-level rule codes for a Dockerfile (empty when hadolint is absent)."""
+    if HADOLINT is None:
+        return set()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "Dockerfile"
+        path.write_text(text, encoding="utf-8")
+        proc = subprocess.run([HADOLINT, "--no-fail", "--format", "json", str(path)],
+                              capture_output=True, text=True, timeout=60)
+    try:
+        found = json.loads(proc.stdout or "[]")
+    except json.JSONDecodeError:
+        return {"hadolint-failed"}
+    return {f["code"] for f in found if f.get("level") == "error"}
+
+
+def new_hadolint_errors(original: str, rewritten: str) -> list[str]:
+    added = hadolint_errors(rewritten) - hadolint_errors(original)
+    return [f"hadolint error {code} that the input did not have" for code in sorted(added)]
