@@ -64,6 +64,8 @@ def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
         if entry.needs_shell:
             return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
         return NoPlan("GS208", "the image sets no CMD or ENTRYPOINT, so there is no binary to point the runtime at")
+    if entry.argv[0].endswith((".sh", ".bash", ".py", ".pl", ".rb", ".js")):
+        return NoPlan("GS203", f"the entrypoint is a script ({entry.argv[0]})", entry.entrypoint or entry.cmd)
     program = entry.program_path
     bare = entry.argv[0] if program is None and "/" not in entry.argv[0] else None
     gobin = final.env.get("GOBIN") or posixpath.join(final.env.get("GOPATH", "/go"), "bin")
