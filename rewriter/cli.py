@@ -374,22 +374,30 @@ def _print_outcome(outcome: _Outcome, opts: _Options) -> None:
         printed = outcome.output is not None and not opts.check and not opts.show_diff
         verb = "rewrote" if outcome.written or printed else "would rewrite"
         if opts.batch and not opts.verbose:  # the rules are explained once, under the summary
-            codes = f" ({', '.join(outcome.applied)})" if outcome.applied else ""
+            codes = f" ({', '.join(sorted(outcome.applied))})" if outcome.applied else ""
             click.echo(f"{err.bold(verb)} {outcome.path}{codes}", err=True)
         else:
             click.echo(f"{err.bold(verb)} {outcome.path}" + (":" if outcome.applied else ""),
                        err=True)
-            for line in _rule_lines(outcome.applied, err):
+            for line in _rule_lines(sorted(outcome.applied), err):
                 click.echo(f"  {line}", err=True)
     elif outcome.status in ("unchanged", "skipped") and (opts.verbose or not opts.batch):
-        label = "already slim" if outcome.status == "unchanged" else "skipped (not a Go build)"
-        click.echo(f"{outcome.path}: {err.dim(label)}", err=True)
-    show_info = opts.verbose or not opts.batch
+        explained = any(d.severity == "info" for d in outcome.diagnostics)
+        if opts.verbose or not explained:
+            label = "already slim" if outcome.status == "unchanged" else "skipped (not a Go build)"
+            click.echo(f"{outcome.path}: {err.dim(label)}", err=True)
     for diag in outcome.diagnostics:
-        if diag.severity == "info" and not show_info:
+        if diag.severity == "info" and not _show_info(diag, outcome, opts):
             continue
         click.echo(f"{err.where(outcome.path, diag.line, diag.column)}: "
                    f"{err.severity(diag.code, diag.severity)}: {diag.message}", err=True)
+
+
+def _show_info(diag: Diagnostic, outcome: _Outcome, opts: _Options) -> bool:
+    """Info notes are for -v, except a single file's notes that no rule line already covers."""
+    if opts.verbose:
+        return True
+    return not opts.batch and diag.code not in outcome.applied
 
 
 def _rule_lines(codes, err: _Styler, counts: dict[str, int] | None = None) -> list[str]:
