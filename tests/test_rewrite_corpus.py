@@ -14,8 +14,8 @@ import pytest
 import rewriter
 from rewriter.diagnostics import Severity, Status
 from rewriter.files import decode_source
-from tests.conftest import corpus_files, requires_corpus
-from tests.invariants import violations
+from conftest import corpus_files, requires_corpus
+from invariants import violations
 
 pytestmark = [requires_corpus, pytest.mark.corpus]
 
