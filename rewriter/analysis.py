@@ -83,6 +83,7 @@ class StageFacts:
     env: dict[str, str] = field(default_factory=dict)
     builds: list[GoBuild] = field(default_factory=list)
     packages: list[tuple[Instruction, str]] = field(default_factory=list)  # (RUN, package)
+    context_root: str | None = None  # where `COPY . <dest>` put the build context, if it did
 
 
 @dataclass
@@ -155,6 +156,8 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
     env = dict(parent.env) if parent else ({"GOPATH": "/go"} if GO_IMAGE.match(base) else {})
     workdir = parent.workdir if parent else ("/go" if GO_IMAGE.match(base) else "/")
     facts = StageFacts(index, stage, stage.name, base, parent.index if parent else None, is_go, workdir, env)
+    if parent is not None:
+        facts.context_root = parent.context_root
     for ins in stage.instructions[1:]:
         name = ins.name
         if name == "ENV":
@@ -174,6 +177,12 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
                 facts.workdir = posixpath.normpath(posixpath.join(facts.workdir, target))
         elif name == "RUN" and not ins.is_json:
             _scan_run(ins, facts)
+        elif name in ("COPY", "ADD") and ins.flag("from") is None and not ins.heredocs:
+            vals = ins.values
+            if len(vals) == 2 and vals[0] in (".", "./") and facts.workdir is not None:
+                dest = expand(vals[1], facts.env)
+                if dest is not None:
+                    facts.context_root = posixpath.normpath(posixpath.join(facts.workdir, dest))
     return facts
 
 

@@ -7,6 +7,7 @@ refuses the rewrite and the file stays exactly as it was.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -61,7 +62,9 @@ def pragmas(tree: Dockerfile) -> tuple[bool, frozenset[str]]:
 
 
 def _go_context(context: Path | None, facts, plan):
-    if context is None:
+    """Read the Go sources the build compiles, mapping the build's folder in the image back
+    to the context through ``COPY . <dest>``."""
+    if context is None or not context.is_dir():
         return None
     from rewriter import gosource
 
@@ -70,6 +73,9 @@ def _go_context(context: Path | None, facts, plan):
         build = plan.build
         if build.packages:
             package = " ".join(build.packages)
+        root = facts.stages[build.stage].context_root
+        if root and build.workdir and (build.workdir + "/").startswith(root.rstrip("/") + "/"):
+            build_dir = posixpath.relpath(build.workdir, root)
     return gosource.analyze_context(context, build_dir=build_dir, package=package)
 
 
