@@ -6,9 +6,11 @@ are recomputed after each step that changed something.
 """
 
 from rewriter.passes import (
+    build_cache,
     build_selection,
     certs,
     cgo,
+    cross_compile,
     entry_shell,
     entrypoint,
     go_run,
@@ -41,6 +43,8 @@ FIXES = (
     identity,
     entrypoint,
     harden_final,
+    cross_compile,
+    build_cache,
 )
 
 __all__ = ["CHECKS", "FIXES", "skip"]
