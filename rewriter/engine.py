@@ -79,6 +79,20 @@ def _go_context(context: Path | None, facts, plan):
     return gosource.analyze_context(context, build_dir=build_dir, package=package)
 
 
+def _main_packages(go, facts, config: Config):
+    """(binary name of the package built, names of all mains, why it is ambiguous)."""
+    from rewriter import gosource
+
+    builds = facts.builds
+    package = " ".join(builds[-1].packages) if builds and builds[-1].packages else None
+    if config.main_package:
+        choice = gosource.resolve_main(go, config.main_package)
+        return choice.binary_name, (choice.binary_name,) if choice.binary_name else (), None
+    choice = gosource.resolve_main(go, package)
+    names = tuple(n for n in (gosource.resolve_main(go, c).binary_name for c in choice.candidates) if n)
+    return choice.binary_name, names, choice.reason if choice.ambiguous else None
+
+
 def rewrite(source: str, config: Config, *, context: Path | None = None) -> RewriteResult:
     tree = parse(source)
     ignore_all, off = pragmas(tree)
@@ -92,12 +106,10 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
     plan = select(facts)
     go = _go_context(context, facts, plan)
-    hint = None
-    if go is not None and isinstance(plan, Plan):
-        from rewriter import gosource
-
-        hint = gosource.resolve_main(go, " ".join(plan.build.packages) or None).binary_name
-        plan = select(facts, hint)
+    hint, names, ambiguity = None, (), None
+    if go is not None:
+        hint, names, ambiguity = _main_packages(go, facts, config)
+        plan = select(facts, hint, names, ambiguity)
     ctx = Context(tree, facts, plan, config, go)
 
     diagnostics: list[Diagnostic] = []
@@ -123,7 +135,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         diagnostics += kept
         applied += [d.code for d in kept if d.code not in applied and d.severity is Severity.INFO]
         facts = analyze(tree)
-        plan = select(facts, hint)
+        plan = select(facts, hint, names, ambiguity)
         if not isinstance(plan, Plan):
             # A pass must leave a file the next pass can follow; if one did not, the
             # rewrite is abandoned rather than finished on a guess.

@@ -53,9 +53,14 @@ def _matches(binary: str | None, program: str | None, bare: str | None, gobin: s
     return False
 
 
-def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
-    """Find the build behind the image's entrypoint. ``binary_name_hint`` is the name Go
-    gives the main package's binary (from go.mod), when the build context was read."""
+def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[str, ...] = (),
+           ambiguity: str | None = None) -> Plan | NoPlan:
+    """Find the build behind the image's entrypoint.
+
+    From the build context, when it was read: ``binary_name_hint`` is the name Go gives
+    the binary of the package built, ``main_names`` the binary names of every main
+    package a ``./...`` pattern installs, and ``ambiguity`` why the main package is not
+    clear (with how to choose it in config)."""
     final = facts.final
     entry = facts.entry
     if final is None or entry is None:
@@ -75,6 +80,11 @@ def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
         if not builds:
             return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
         hits = [b for b in builds if _matches(b.binary, program, bare, gobin)]
+        if not hits:
+            for b in builds:
+                for path in _installed(b, main_names):
+                    if _matches(path, program, bare, gobin):
+                        return Plan(b, facts.stages[b.stage], None, path, path, entry)
         if len(hits) == 1 or (hits and all(h.binary == hits[0].binary for h in hits)):
             build = hits[-1]
             return Plan(build, facts.stages[build.stage], None, build.binary, build.binary, entry)
@@ -85,6 +95,8 @@ def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
             expected = binary_name_hint or (posixpath.basename(build.packages[0]) if build.packages and build.packages[0] not in (".", "./") else None)
             if expected is None or expected == posixpath.basename(program):
                 return Plan(build, facts.stages[build.stage], None, program, program, entry, add_output=True)
+        if ambiguity:
+            return NoPlan("GS208", ambiguity, builds[0].instruction)
         if len(builds) > 1:
             names = ", ".join(b.binary or "?" for b in builds)
             return NoPlan("GS208", f"several Go builds ({names}) and none is clearly the one `{' '.join(entry.argv)}` runs", entry.entrypoint or entry.cmd)
@@ -110,7 +122,7 @@ def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
                 continue
             # A bare program name is found on PATH; the copied file with that name is the one.
             if (program is not None and target == program) or (bare is not None and posixpath.basename(target) == bare):
-                hits = [b for b in _builds_in(facts, origin) if b.binary == src_abs]
+                hits = [b for b in _builds_in(facts, origin) if b.binary == src_abs or src_abs in _installed(b, main_names)]
                 if hits:
                     build = hits[-1]
                     return Plan(build, facts.stages[build.stage], final, src_abs, target, entry)
@@ -118,6 +130,14 @@ def select(facts: Facts, binary_name_hint: str | None = None) -> Plan | NoPlan:
     if any(s.builds for s in facts.stages):
         return NoPlan("GS208", f"cannot tell which Go build produces what the image runs (`{' '.join(entry.argv)}`)", entry.entrypoint or entry.cmd)
     return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
+
+
+def _installed(build: GoBuild, main_names: tuple[str, ...]) -> list[str]:
+    """Where `go install ./...` (no single binary name) writes each main package's binary."""
+    if build.binary is not None or build.verb != "install" or not main_names:
+        return []
+    bindir = build.env.get("GOBIN") or posixpath.join(build.env.get("GOPATH", "/root/go"), "bin")
+    return [posixpath.join(bindir, name) for name in main_names]
 
 
 def _copy_target(src: str, dest: str, workdir: str | None, many: bool) -> str | None:
