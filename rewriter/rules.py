@@ -38,7 +38,7 @@ def register(rule: Rule) -> Rule:
 
 def all_rules() -> list[Rule]:
     """Every rule, sorted by code."""
-    import rewriter.passes  # noqa: F401  (importing the passes registers their rules)
+    import rewriter.engine  # noqa: F401  (importing the engine and its passes registers every rule)
 
     return sorted(_REGISTRY.values(), key=lambda r: r.code)
 
