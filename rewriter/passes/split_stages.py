@@ -120,6 +120,7 @@ def apply(ctx: Context) -> Result:
     header = [f"FROM {base}", f"COPY --from={name} {plan.binary} {plan.runtime_binary}"]
     assets = runtime_files.dockerfile_assets(final, copies)
     assets += runtime_files.context_assets(ctx.go, final.workdir)
+    assets += [posixpath.normpath(posixpath.join(final.workdir or "/", p)) for p in ctx.config.extra_copy]
     assets = [a for a in dict.fromkeys(assets) if a != plan.binary]
     header += [f"COPY --from={name} {a} {a}" for a in assets]
     if final.workdir and final.workdir != "/":
