@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,6 +115,8 @@ def _config_for_directory(directory: Path) -> Config:
 @functools.lru_cache(maxsize=None)
 def _read_table(path: Path) -> dict | None:
     """The goslim settings in a file: top level of .goslim.toml, [tool.goslim] elsewhere."""
+    import tomllib  # here, not at the top: the CLI imports this module on every start
+
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -143,6 +143,8 @@ def _build(table: dict, path: Path) -> Config:
 
 
 def _unknown_key_message(key: str, path: Path) -> str:
+    import difflib
+
     message = "unknown key"
     if key == "tool" and path.name != "pyproject.toml":
         return message + f" (in {path.name} the settings go at the top level)"
