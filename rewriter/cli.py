@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rewriter.config import RUNTIMES
+
 if TYPE_CHECKING:
     from rewriter.config import Config
     from rewriter.diagnostics import Diagnostic
@@ -24,7 +26,6 @@ EXIT_OK = 0
 EXIT_CHANGED = 1
 EXIT_ERROR = 2
 PARALLEL_MIN_FILES = 8      # below this, starting processes costs more than it saves
-RUNTIME_CHOICES = ("scratch", "distroless-static", "alpine")  # == rewriter.config.RUNTIMES
 
 
 class _Group(click.Group):
@@ -99,7 +100,7 @@ class _Options:
     color_err: bool
 
 
-@cli.command()
+@cli.command(short_help="Rewrite Dockerfiles: diff, check, or change them in place.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-i", "--in-place", is_flag=True, help="Write the rewritten files back.")
 @click.option("--check", is_flag=True, help="Exit 1 when any file would change.")
@@ -116,7 +117,7 @@ class _Options:
 @click.option("--context", "context_dir", metavar="DIR",
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Build context (default: the folder of each Dockerfile).")
-@click.option("--runtime", type=click.Choice(RUNTIME_CHOICES), default=None,
+@click.option("--runtime", type=click.Choice(RUNTIMES), default=None,
               help="Base image of the runtime stage (overrides the config file).")
 @click.option("--config", "config_file", metavar="FILE",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -628,7 +629,7 @@ def _progress(total: int, opts: _Options):
 # ---------------------------------------------------------------------------- parse
 
 
-@cli.command()
+@cli.command(short_help="Check that goslim parses FILE, or print its parse tree.")
 @click.argument("file", type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the parse tree as BuildKit's JSON (instructions, flags, args).")
@@ -658,7 +659,7 @@ def parse(file: str, as_json: bool) -> None:
 # ---------------------------------------------------------------------------- rules
 
 
-@cli.command()
+@cli.command(short_help="List the rules, or explain one.")
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """List every rule, or explain one (e.g. `goslim rules GS101`)."""
