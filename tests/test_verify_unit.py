@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import stat
 import struct
 import subprocess
 import sys
+import tarfile
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -459,6 +461,41 @@ def test_docker_gets_none_of_the_podman_flags(tmp_path, monkeypatch):
     assert run_line.split()[1:] == ["run", "-d", "--name", "c1", "-p", f"127.0.0.1:{container.host_port}:8080",
                                     "localhost/app:1"]
     assert "--runtime" not in build_line and "--pull" not in build_line and "--no-cache" in build_line
+
+
+def _tar_with(path: Path, name: str, *, data: bytes | None = None, link: str | None = None) -> None:
+    with tarfile.open(path, "w") as archive:
+        member = tarfile.TarInfo(name)
+        if link is not None:
+            member.type, member.linkname = tarfile.SYMTYPE, link
+            archive.addfile(member)
+        else:
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+
+
+def test_export_follows_symlinks_the_engine_hands_back(tmp_path, monkeypatch):
+    _tar_with(tmp_path / "link.tar", "app", link="../../opt/app/main")
+    _tar_with(tmp_path / "file.tar", "main", data=STATIC_BYTES)
+    cat = shutil.which("cat")
+    _fake_tool(tmp_path, "docker", f"""case "$1" in
+  create) echo 0123abcd ;;
+  cp) case "$2" in
+        *:/usr/bin/app) {cat} {tmp_path}/link.tar ;;
+        *:/opt/app/main) {cat} {tmp_path}/file.tar ;;
+        *) echo "Error response from daemon: Could not find the file in container" >&2; exit 1 ;;
+      esac ;;
+esac""")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    engine = DockerEngine()
+    assert engine.export_file("img", "/usr/bin/app") == STATIC_BYTES
+    with pytest.raises(FileNotFoundError):
+        engine.export_file("img", "/nope")
+    calls = _calls(tmp_path)
+    created = [line.split() for line in calls if line.split()[1] == "create"]
+    assert created[0][-1] == "img" and "--entrypoint" in created[0]
+    removed = [line.split()[-1] for line in calls if line.split()[1] == "rm"]
+    assert removed == [words[3] for words in created]
 
 
 def test_failed_run_removes_the_half_made_container(tmp_path, monkeypatch):

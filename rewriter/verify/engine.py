@@ -26,6 +26,7 @@ from pathlib import Path
 LOG_TAIL_LINES = 40
 LOG_TAIL_CHARS = 4000
 MAX_SYMLINK_HOPS = 40
+_MISSING_HINTS = ("no such file", "could not be found", "could not find")  # podman, docker
 NPROC_CEILING = 32768  # podman caps its own RLIMIT_NPROC here; asking for more fails
 
 
@@ -122,6 +123,8 @@ def tail(text: str, lines: int = LOG_TAIL_LINES, chars: int = LOG_TAIL_CHARS) ->
 
 def _error_text(done: _Done) -> str:
     text = (done.err or done.out).decode("utf-8", "replace").strip()
+    if done.code is None:
+        return f"no answer within the time limit {tail(text, lines=2, chars=300)}".strip()
     return tail(text.removeprefix("Error: "), lines=6, chars=1000) or f"exit status {done.code}"
 
 
@@ -259,12 +262,12 @@ class Engine:
             self.remove_container(name)
 
     def _copy_out(self, container: str, path: str) -> bytes:
-        path = posixpath.normpath("/" + path)
+        path = posixpath.normpath("/" + path.lstrip("/"))
         for _ in range(MAX_SYMLINK_HOPS):
             done = _exec([*self._cli(), "cp", f"{container}:{path}", "-"], timeout=self.command_timeout)
             if not done.ok:
                 message = _error_text(done)
-                if "no such file" in message.lower() or "could not be found" in message.lower():
+                if any(hint in message.lower() for hint in _MISSING_HINTS):
                     raise FileNotFoundError(path)
                 raise EngineError(message)
             with tarfile.open(fileobj=io.BytesIO(done.out), mode="r:") as archive:
@@ -282,30 +285,6 @@ class Engine:
 
 def _name(container: Container | str) -> str:
     return container.name if isinstance(container, Container) else container
-
-
-def _read_in_root(root: Path, path: str) -> bytes:
-    """Read `path` below `root` as the image sees it: absolute symlinks restart at `root`."""
-    pending = [part for part in path.split("/") if part not in ("", ".")]
-    resolved: list[str] = []
-    hops = 0
-    while pending:
-        part = pending.pop(0)
-        if part == "..":
-            resolved = resolved[:-1]
-            continue
-        candidate = root.joinpath(*resolved, part)
-        if candidate.is_symlink():
-            hops += 1
-            if hops > MAX_SYMLINK_HOPS:
-                raise EngineError(f"too many symlinks resolving {path}")
-            target = os.readlink(candidate)
-            if target.startswith("/"):
-                resolved = []
-            pending = [p for p in target.split("/") if p not in ("", ".")] + pending
-        else:
-            resolved.append(part)
-    return root.joinpath(*resolved).read_bytes()
 
 
 class PodmanEngine(Engine):
@@ -342,16 +321,6 @@ class PodmanEngine(Engine):
 
     def _force_remove_flags(self) -> list[str]:
         return ["-f", "-t", "2"]
-
-    def export_file(self, tag: str, path: str) -> bytes:
-        """Mount the image (root only) so symlinks resolve exactly; `podman cp` otherwise."""
-        done = _exec([*self._cli(), "image", "mount", tag], timeout=self.command_timeout)
-        if not done.ok:
-            return super().export_file(tag, path)
-        try:
-            return _read_in_root(Path(done.out.decode().strip()), path)
-        finally:
-            _exec([*self._cli(), "image", "unmount", tag], timeout=self.command_timeout)
 
 
 def _ulimit_flags() -> list[str]:
