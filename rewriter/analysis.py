@@ -84,6 +84,8 @@ class StageFacts:
     builds: list[GoBuild] = field(default_factory=list)
     packages: list[tuple[Instruction, str]] = field(default_factory=list)  # (RUN, package)
     context_root: str | None = None  # where `COPY . <dest>` put the build context, if it did
+    # (workdir at that point, sources, destination) of each COPY/ADD from the build context
+    local_copies: list[tuple[str | None, tuple[str, ...], str]] = field(default_factory=list)
 
 
 @dataclass
@@ -179,6 +181,8 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
             _scan_run(ins, facts)
         elif name in ("COPY", "ADD") and ins.flag("from") is None and not ins.heredocs:
             vals = ins.values
+            if len(vals) >= 2:
+                facts.local_copies.append((facts.workdir, tuple(vals[:-1]), vals[-1]))
             if len(vals) == 2 and vals[0] in (".", "./") and facts.workdir is not None:
                 dest = expand(vals[1], facts.env)
                 if dest is not None:

@@ -11,7 +11,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from rewriter.analysis import SLIM_IMAGE, analyze
+from rewriter.analysis import analyze
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, runtime_base, skip

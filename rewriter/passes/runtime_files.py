@@ -45,7 +45,7 @@ def is_data_source(src: str) -> bool:
 def dockerfile_assets(stage_facts, copies) -> list[str]:
     """Absolute paths in the builder of data the Dockerfile copies in by name.
 
-    ``copies`` is a list of (workdir at that point, sources, destination)."""
+    ``copies`` holds (workdir at that point, sources, destination) per COPY/ADD."""
     paths: list[str] = []
     for workdir, sources, dest in copies:
         data = [s for s in sources if is_data_source(s)]

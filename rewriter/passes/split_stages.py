@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import posixpath
 
-from rewriter import shell
-from rewriter.analysis import BUILD_ONLY_ENV, SECRET_NAME, expand
+from rewriter.analysis import BUILD_ONLY_ENV, SECRET_NAME
 from rewriter.edit import append_stage, keyword_case, make_items, replace_stage
 from rewriter.passes import runtime_files
 from rewriter.passes.base import Context, Result, unchanged
@@ -70,72 +69,53 @@ def apply(ctx: Context) -> Result:
         named = from_ins.with_arguments(f"{from_ins.args_text} {keyword_case(from_ins, 'AS')} {name}")
         items[items.index(from_ins)] = named
 
-    # 2. Walk the stage: what moves, what is carried, which assets are copied in.
+    # 2. Walk the stage: what moves to the runtime (with the comments right above it),
+    #    what is carried as a copy, and which ARGs the carried values need.
     runtime: list = []
-    copies = []
     args: dict[str, Instruction] = {}
-    workdir = "/go" if final.parent is None else None
-    env = dict(ctx.facts.global_args)
-    keep = []
+    keep: list = []
     pending_comments: list = []
     for item in items:
-        if type(item) is Comment:
-            pending_comments.append(item)
-            keep.append(item)
-            continue
         if type(item) is not Instruction:
-            pending_comments = []
+            pending_comments = pending_comments + [item] if type(item) is Comment else []
             keep.append(item)
             continue
         kw = item.name
         if kw == "ARG":
-            for k, v in item.pairs():
+            for k, _ in item.pairs():
                 args[k] = item
-        elif kw == "WORKDIR":
-            target = expand(item.args_text, {**ctx.facts.global_args, **final.env})
-            if target is not None:
-                workdir = posixpath.normpath(posixpath.join(workdir or "/", target)) if workdir or target.startswith("/") else None
-        elif kw in ("COPY", "ADD") and item.flag("from") is None and not item.heredocs and len(item.values) >= 2:
-            copies.append((workdir, list(item.values[:-1]), item.values[-1]))
-        if kw in CARRIED and item is not items[0]:
+        if kw in CARRIED:
             carried, dropped = _carry(item, nl, esc)
             if dropped:
                 diagnostics.append(ctx.diagnostic(SECRETS, f"not carried into the runtime image: {', '.join(dropped)}", item))
-            if carried is not None:
-                runtime.extend(pending_comments if kw in MOVED else [])
-                runtime.append(carried)
             if kw in MOVED:
-                for c in pending_comments:
-                    keep.remove(c)
+                keep = [k for k in keep if not any(k is c for c in pending_comments)]
+                runtime += pending_comments
+                if carried is not None:
+                    runtime.append(carried)
                 pending_comments = []
                 continue
+            if carried is not None:
+                runtime.append(carried)
         pending_comments = []
         keep.append(item)
 
-    # ARGs the carried values refer to are declared again (a stage does not inherit them).
-    referenced = _referenced_args(runtime, args)
-    arg_items = [args[k] for k in dict.fromkeys(referenced) if not SECRET_NAME.search(k)]
+    # A stage does not inherit ARGs: declare again those the carried values refer to.
+    referenced = [args[k] for k in _referenced_args(runtime, args) if not SECRET_NAME.search(k)]
+    arg_items = list({id(i): i for i in referenced}.values())
 
     base = RUNTIME_BASES.get(ctx.config.runtime, "scratch")
     header = [f"FROM {base}", f"COPY --from={name} {plan.binary} {plan.runtime_binary}"]
-    assets = runtime_files.dockerfile_assets(final, copies)
+    assets = runtime_files.dockerfile_assets(final, final.local_copies)
     assets += runtime_files.context_assets(ctx.go, final.workdir)
     assets += [posixpath.normpath(posixpath.join(final.workdir or "/", p)) for p in ctx.config.extra_copy]
     assets = [a for a in dict.fromkeys(assets) if a != plan.binary]
     header += [f"COPY --from={name} {a} {a}" for a in assets]
     if final.workdir and final.workdir != "/":
         header.append(f"WORKDIR {final.workdir}")
-    new_stage = make_items(header, nl, esc)
-    new_stage[2:2] = []
-    body = []
-    seen_args = set()
-    for ins in arg_items:
-        if id(ins) not in seen_args:
-            seen_args.add(id(ins))
-            body.append(ins)
-    body += runtime
-    tree = replace_stage(ctx.tree, final.index, Stage(tuple(_trim_trailing_blank(keep))))
-    tree = append_stage(tree, [*new_stage, *(_ended(i, nl) for i in body)], nl)
+    new_stage = [*make_items(header, nl, esc), *(_ended(i, nl) for i in arg_items + runtime)]
+    tree = replace_stage(ctx.tree, final.index, Stage(tuple(keep)))
+    tree = append_stage(tree, new_stage, nl)
     diagnostics.insert(0, ctx.diagnostic(RULE, f"split into stage `{name}` and a FROM {base} runtime that receives {plan.binary}", from_ins))
     if assets:
         diagnostics.append(ctx.diagnostic(runtime_files.RULE, f"copied into the runtime: {', '.join(assets)}", from_ins))
@@ -175,7 +155,3 @@ def _ended(item, nl: str):
     if type(item) is not Instruction and not item.newline:
         return item.with_changes(newline=nl)
     return item
-
-
-def _trim_trailing_blank(items):
-    return items
