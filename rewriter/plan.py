@@ -75,7 +75,7 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
     bare = entry.argv[0] if program is None and "/" not in entry.argv[0] else None
     gobin = final.env.get("GOBIN") or posixpath.join(final.env.get("GOPATH", "/go"), "bin")
 
-    if final.is_go:
+    if final.is_go or _builds_in(facts, final):  # the image builds and runs in one stage
         builds = _builds_in(facts, final)
         if not builds:
             return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
