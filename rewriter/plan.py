@@ -65,9 +65,9 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
     entry = facts.entry
     if final is None or entry is None:
         return NoPlan("GS207", "no build stage")
+    if entry.needs_shell:
+        return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
     if entry.argv is None:
-        if entry.needs_shell:
-            return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
         return NoPlan("GS208", "the image sets no CMD or ENTRYPOINT, so there is no binary to point the runtime at")
     if entry.argv[0].endswith((".sh", ".bash", ".py", ".pl", ".rb", ".js")):
         return NoPlan("GS203", f"the entrypoint is a script ({entry.argv[0]})", entry.entrypoint or entry.cmd)
