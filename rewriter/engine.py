@@ -22,7 +22,7 @@ from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.parser import parse
 
 NO_CONTEXT = register(Rule(
-    "GS301", "no-build-context", Kind.WARNING,
+    "GS301", "no-build-context", Kind.WARNING,  # reported as a note: batches without sources would drown in it
     "The Go sources were not read: cgo imports, time zone use and runtime files were not checked.",
     "goslim reads the build context (go.mod and the Go sources next to the Dockerfile) to "
     "find cgo imports, time zone use and files read at run time. Without it the rewrite "
@@ -144,7 +144,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         ctx = Context(tree, facts, plan, config, go)
 
     if go is None and applied:
-        diagnostics.append(Diagnostic(NO_CONTEXT.code, Severity.WARNING, NO_CONTEXT.summary))
+        diagnostics.append(Diagnostic(NO_CONTEXT.code, Severity.INFO, NO_CONTEXT.summary))
     if go is not None and go.uses_exec:
         f = go.uses_exec[0]
         diagnostics.append(Diagnostic(EXEC_USED.code, Severity.WARNING, f"{EXEC_USED.summary} ({f.path}:{f.line})"))
