@@ -22,6 +22,7 @@ from rewriter.passes import (
     output_path,
     runtime_packages,
     runtime_base,
+    runtime_secrets,
     skip,
     split_stages,
     static_build,
@@ -30,7 +31,8 @@ from rewriter.passes import (
     trimpath,
 )
 
-CHECKS = (onbuild, go_run, entry_shell, build_selection, runtime_base, go_version, cgo, runtime_packages, healthcheck)
+CHECKS = (onbuild, go_run, entry_shell, build_selection, runtime_base, go_version, cgo, runtime_packages, healthcheck,
+          runtime_secrets)
 FIXES = (
     healthcheck,
     output_path,

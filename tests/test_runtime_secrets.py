@@ -1,0 +1,100 @@
+"""Credentials in build files: never carried into the runtime image, and reported when a
+file already puts them there (GS303)."""
+
+from __future__ import annotations
+
+import pytest
+from invariants import _commands
+from properties import secret_problems
+
+import rewriter
+from rewriter.config import Config
+from rewriter.diagnostics import Severity, Status
+
+SINGLE = """\
+ARG NPM_TOKEN
+FROM golang:1.22
+ARG GITHUB_TOKEN
+ARG NPM_TOKEN
+ENV DB_PASSWORD=hunter2 PORT=8080 AWS_SECRET_ACCESS_KEY=abc
+ENV API_KEY abc
+ENV LOG_LEVEL=info SSH_PRIVATE_KEY=${GITHUB_TOKEN}
+WORKDIR /app
+COPY . .
+RUN go build -o /bin/app .
+CMD ["/bin/app"]
+"""
+
+MULTI = """\
+FROM golang:1.22 AS builder
+WORKDIR /app
+COPY . .
+RUN CGO_ENABLED=0 go build -o /bin/app .
+
+FROM alpine:3.19
+ARG GITHUB_TOKEN
+ENV PORT=8080 DB_PASSWORD=hunter2
+COPY --from=builder /bin/app /bin/app
+CMD ["/bin/app"]
+"""
+
+
+def _runtime_names(text: str) -> set[str]:
+    stage = []
+    for command in _commands(text):
+        if command.cmd.upper() == "FROM":
+            stage = []
+        elif command.cmd.upper() == "ARG":
+            stage += [w.split("=", 1)[0] for w in command.value]
+        elif command.cmd.upper() == "ENV":
+            stage += command.value[0::2]
+    return set(stage)
+
+
+def test_secrets_stay_in_the_builder():
+    result = rewriter.rewrite(SINGLE)
+    assert result.status is Status.REWRITTEN
+    assert _runtime_names(result.code) == {"PORT", "LOG_LEVEL"}
+    assert secret_problems(SINGLE, result) == []
+    dropped = " ".join(d.message for d in result.diagnostics if d.code == "GS303")
+    for name in ("DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "API_KEY", "SSH_PRIVATE_KEY"):
+        assert name in dropped
+    # the builder still has them: the build may need the token
+    builder = result.code.split("FROM scratch")[0]
+    assert "ARG GITHUB_TOKEN" in builder and "DB_PASSWORD=hunter2" in builder
+
+
+def test_secret_arg_referenced_by_a_carried_env_is_not_declared_again():
+    text = SINGLE.replace("ENV LOG_LEVEL=info SSH_PRIVATE_KEY=${GITHUB_TOKEN}", "ENV AUTH_HEADER=${NPM_TOKEN}")
+    result = rewriter.rewrite(text)
+    runtime = result.code.split("FROM scratch")[1]
+    assert "ARG NPM_TOKEN" not in runtime
+    assert secret_problems(text, result) == []
+
+
+def test_existing_runtime_secrets_are_warned_about():
+    result = rewriter.rewrite(MULTI)
+    warnings = [d for d in result.diagnostics if d.code == "GS303"]
+    assert [(d.severity, d.line) for d in warnings] == [(Severity.WARNING, 7), (Severity.WARNING, 8)]
+    assert "GITHUB_TOKEN" in warnings[0].message
+    assert "DB_PASSWORD" in warnings[1].message and "PORT" not in warnings[1].message
+    assert result.status is Status.REWRITTEN  # a warning, not a refusal
+    assert secret_problems(MULTI, result) == []
+
+
+def test_existing_secret_is_reported_even_when_the_file_is_refused():
+    text = MULTI.replace("COPY --from", "RUN apk add --no-cache ffmpeg\nCOPY --from")
+    result = rewriter.rewrite(text)
+    assert result.status is Status.REFUSED
+    assert {d.code for d in result.diagnostics if d.severity is Severity.WARNING} >= {"GS303"}
+
+
+def test_the_warning_can_be_turned_off():
+    result = rewriter.rewrite(MULTI, Config(disable=frozenset({"GS303"})))
+    assert not [d for d in result.diagnostics if d.code == "GS303"]
+
+
+@pytest.mark.parametrize("name", ["KEYCLOAK_URL", "MONKEY", "PORT", "GOPROXY"])
+def test_plain_names_are_not_secrets(name):
+    result = rewriter.rewrite(MULTI.replace("DB_PASSWORD", name))
+    assert all(name not in d.message for d in result.diagnostics if d.code == "GS303")
