@@ -276,8 +276,9 @@ def parse_maybe_json_to_list(rest: str) -> Parsed:
 
 
 def _health_config(rest: str) -> Parsed:
-    # HEALTHCHECK scans bytes for the end of its type word (NONE / CMD).
-    raw = rest.encode("utf-8").decode("latin-1") if not rest.isascii() else rest
+    # HEALTHCHECK scans bytes for the end of its type word (NONE / CMD), so a non-ASCII
+    # character can be cut in two; the stray bytes are kept as surrogate escapes.
+    raw = rest.encode("utf-8", "surrogatepass").decode("latin-1") if not rest.isascii() else rest
     sep = 0
     while sep < len(raw) and raw[sep] not in _GO_SPACE_SET:
         sep += 1
@@ -287,11 +288,8 @@ def _health_config(rest: str) -> Parsed:
     if sep == 0:
         return Parsed(())
     if raw is not rest:
-        try:
-            typ = raw[:sep].encode("latin-1").decode("utf-8")
-            cmd_text = raw[nxt:].encode("latin-1").decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BuildKitError("HEALTHCHECK type is not valid UTF-8 after splitting") from exc
+        typ = raw[:sep].encode("latin-1").decode("utf-8", "surrogateescape")
+        cmd_text = raw[nxt:].encode("latin-1").decode("utf-8", "surrogateescape")
     else:
         typ, cmd_text = raw[:sep], raw[nxt:]
     inner = parse_maybe_json(cmd_text)
