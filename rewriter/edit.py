@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from rewriter.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction, Item, Stage
+from rewriter.syntax.buildkit import GO_SPACES
+from rewriter.syntax.nodes import BlankLine, Comment, Continuation, Dockerfile, Instruction, Item, Segment, Stage
 from rewriter.syntax.parser import parse
 
 
@@ -21,15 +22,47 @@ def make_items(lines: Sequence[str], newline: str = "\n", escape: str = "\\") ->
     return list(tree.items())
 
 
-def _with_newline(item: Item, newline: str) -> Item:
-    """An item that ends its line, so that something can follow it."""
+def _with_newline(item: Item, newline: str) -> list[Item]:
+    """The item ending its line, so that something can follow it (more than one item when
+    the file ended inside a continuation)."""
     if type(item) is Instruction:
-        if item.newline or item.heredocs:
-            return item
-        return item.with_changes(newline=newline)
+        if item.heredocs:
+            return [item]
+        parts = item.arguments.parts
+        if parts and type(parts[-1]) is Continuation:
+            return _close_continuation(item, newline)
+        if item.newline:
+            return [item]
+        return [item.with_changes(newline=newline)]
     if item.newline:
-        return item
-    return item.with_changes(newline=newline)
+        return [item]
+    return [item.with_changes(newline=newline)]
+
+
+def _close_continuation(ins: Instruction, newline: str) -> list[Item]:
+    """An instruction whose last line continues at the end of the file (``RUN a \\``)
+    would pull whatever is put after it into itself. There the continuation joins nothing,
+    so its escape characters are dropped: BuildKit reads the same instruction, and the
+    lines the continuation skipped become comment and blank lines after it."""
+    parts = list(ins.arguments.parts)
+    k = len(parts)
+    while k and (type(parts[k - 1]) is not str or not parts[k - 1].strip(GO_SPACES)):
+        k -= 1
+    head, tail = parts[:k], parts[k:]
+    first = next(i for i, p in enumerate(tail) if type(p) is not str)
+    head += tail[:first]
+    after: list[Item] = list(tail[first].skipped)
+    blank = ""
+    for part in tail[first + 1 :]:
+        if type(part) is str:
+            blank += part
+        else:
+            after += [BlankLine(blank, part.newline), *part.skipped]
+            blank = ""
+    closed = ins.with_changes(arguments=Segment(tuple(head)), newline=tail[first].newline or newline)
+    if after and not after[-1].newline:
+        after[-1] = after[-1].with_changes(newline=newline)
+    return [closed, *after]
 
 
 def _replace_in(items: tuple[Item, ...], old: Item, new: Sequence[Item]) -> tuple[tuple[Item, ...], bool]:
@@ -54,7 +87,7 @@ def replace_item(tree: Dockerfile, old: Item, new: Sequence[Item]) -> Dockerfile
 
 
 def insert_after(tree: Dockerfile, anchor: Item, new: Sequence[Item], newline: str) -> Dockerfile:
-    return replace_item(tree, anchor, [_with_newline(anchor, newline), *new])
+    return replace_item(tree, anchor, [*_with_newline(anchor, newline), *new])
 
 
 def insert_before(tree: Dockerfile, anchor: Item, new: Sequence[Item]) -> Dockerfile:
@@ -66,7 +99,7 @@ def append_stage(tree: Dockerfile, items: Sequence[Item], newline: str) -> Docke
     stages = list(tree.stages)
     last = stages[-1]
     last_items = list(last.items)
-    last_items[-1] = _with_newline(last_items[-1], newline)
+    last_items[-1:] = _with_newline(last_items[-1], newline)
     if type(last_items[-1]) is not BlankLine:
         last_items.append(BlankLine("", newline))
     stages[-1] = Stage(tuple(last_items))
