@@ -52,3 +52,9 @@ def test_healthcheck_type_cut_inside_a_character():
     ins = rewriter.parse("FROM alpine\nHEALTHCHECK CMD\u0160 x\n").instructions[1]
     assert ins.values == ("CMD\udcc5", "x")
     assert rewriter.print(rewriter.parse("FROM alpine\nHEALTHCHECK Å\n")).endswith("Å\n")
+
+
+def test_nested_onbuild_value():
+    """BuildKit hangs ONBUILD's instruction under an empty node: ONBUILD ONBUILD x holds ""."""
+    tree = parse_checked("FROM alpine\nONBUILD ONBUILD RUN make\nONBUILD ONBUILD\n")
+    assert [i.values for i in tree.instructions[1:]] == [("",), ()]

@@ -207,7 +207,9 @@ def _dispatch(cmd: str, rest: str, escape: str) -> Parsed:
     if cmd == "onbuild":
         if not rest:
             return Parsed(())
-        return Parsed((), sub=parse_command(rest, escape))
+        # BuildKit hangs the inner instruction under an empty node, so an ONBUILD seen as
+        # a value list (ONBUILD ONBUILD x) holds one empty string.
+        return Parsed(("",), sub=parse_command(rest, escape))
     return Parsed(("",))  # unknown instructions are kept with their arguments ignored
 
 
