@@ -58,3 +58,9 @@ def test_nested_onbuild_value():
     """BuildKit hangs ONBUILD's instruction under an empty node: ONBUILD ONBUILD x holds ""."""
     tree = parse_checked("FROM alpine\nONBUILD ONBUILD RUN make\nONBUILD ONBUILD\n")
     assert [i.values for i in tree.instructions[1:]] == [("",), ()]
+
+
+def test_messages_quote_like_go():
+    """ENV/LABEL errors quote the word with Go's %q: \\x1f, not JSON's \\u001f."""
+    error = reject_checked("FROM alpine\nENV A=1 \x1f\u00ad\U000e0001\"\n")
+    assert error.message == 'Syntax error - can\'t find = in "\\x1f\\u00ad\\U000e0001\\"". Must be of the form: name=value'
