@@ -64,3 +64,15 @@ def test_messages_quote_like_go():
     """ENV/LABEL errors quote the word with Go's %q: \\x1f, not JSON's \\u001f."""
     error = reject_checked("FROM alpine\nENV A=1 \x1f\u00ad\U000e0001\"\n")
     assert error.message == 'Syntax error - can\'t find = in "\\x1f\\u00ad\\U000e0001\\"". Must be of the form: name=value'
+
+
+def test_line_of_64_kib_stops_buildkit():
+    """BuildKit reads lines into a 64 KiB buffer: a longer line ends the file with an error."""
+    fits = "FROM alpine\nRUN " + "x" * (65535 - 4) + "\n"
+    parse_checked(fits)
+    error = reject_checked("FROM alpine\nRUN " + "é" * 32766 + "\nRUN true\n")
+    assert (error.message, error.line) == ("dockerfile line greater than max allowed size of 65535", 2)
+    # Errors in the lines read before it come first; no instruction at all says so.
+    reject_checked("FROM alpine\nRUN <<EOF\n" + "x" * 70000 + "\nEOF\n")
+    reject_checked("FROM alpine\nENV A\\\n" + "x" * 70000 + "\n")
+    assert reject_checked("# c\n" + "x" * 70000 + "\nFROM alpine\n").message == "file with no instructions"

@@ -63,14 +63,33 @@ class DockerfileLexer(Lexer):
 
     def lex(self, text: str):
         physical = text.split("\n")
+        too_long = _first_overlong(physical)
+        if too_long is not None:
+            del physical[too_long:]
+            physical.append("")
         last = physical.pop()
         lines = [line + "\n" for line in physical]
         if last:
             lines.append(last)
-        return _lex_lines(lines)
+        return _lex_lines(lines, too_long)
 
 
-def _lex_lines(lines: list[str]):
+# BuildKit reads lines through a 64 KiB bufio.Scanner: a line that fills it (its bytes
+# without the "\n") stops the reading there, and the file fails unless an error comes first.
+MAX_LINE_BYTES = 64 * 1024
+TOO_LONG = f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES - 1}"
+
+
+def _first_overlong(physical: list[str]) -> int | None:
+    if not physical or max(map(len, physical)) * 4 < MAX_LINE_BYTES:
+        return None  # a character is at most 4 bytes
+    for i, line in enumerate(physical):
+        if len(line) * 4 >= MAX_LINE_BYTES and len(line.encode("utf-8", "surrogatepass")) >= MAX_LINE_BYTES:
+            return i
+    return None
+
+
+def _lex_lines(lines: list[str], too_long: int | None = None):
     escape = "\\"
     seen: set[str] = set()
     n = len(lines)
@@ -97,6 +116,7 @@ def _lex_lines(lines: list[str]):
         yield _token("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
         i += 1
 
+    instructions = False
     trivia: list = []
     trivia_start = 0  # first line of the pending comment/blank run
     while i < n:
@@ -156,6 +176,7 @@ def _lex_lines(lines: list[str]):
             kind = "INSTRUCTION"
         # The comment and blank lines before an instruction travel in its token.
         yield _token(kind, "", (trivia, entries, logical, escape, split, command), start + 1)
+        instructions = True
         trivia = []
         for spec in specs:
             body_start = i
@@ -172,3 +193,7 @@ def _lex_lines(lines: list[str]):
                     break
     if trivia:
         yield _token("TRIVIA", "", tuple(trivia), trivia_start + 1)
+    if too_long is not None:
+        if not instructions:
+            raise ParseError("file with no instructions", max(too_long, 1), 1)
+        raise ParseError(TOO_LONG, too_long + 1, 1)
