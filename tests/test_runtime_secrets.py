@@ -98,3 +98,34 @@ def test_the_warning_can_be_turned_off():
 def test_plain_names_are_not_secrets(name):
     result = rewriter.rewrite(MULTI.replace("DB_PASSWORD", name))
     assert all(name not in d.message for d in result.diagnostics if d.code == "GS303")
+
+
+def test_a_final_stage_inherits_the_env_of_the_stage_it_starts_from():
+    text = """\
+FROM golang:1.22 AS base
+ENV GITHUB_TOKEN=abc
+ARG NPM_TOKEN=def
+FROM base AS final
+WORKDIR /app
+COPY . .
+RUN go build -o /bin/app .
+CMD ["/bin/app"]
+"""
+    result = rewriter.rewrite(text)
+    warned = [(d.line, d.message) for d in result.diagnostics if d.code == "GS303"]
+    assert [line for line, _ in warned][:1] == [2]
+    assert "GITHUB_TOKEN" in warned[0][1] and not any("NPM_TOKEN" in m for _, m in warned)
+
+
+def test_a_go_final_stage_that_is_refused_still_reports_its_secrets():
+    text = """\
+FROM golang:1.22 AS deps
+RUN go mod download
+FROM golang:1.22
+ENV API_KEY=abc
+RUN go build ./...
+CMD ["/go/bin/app"]
+"""
+    result = rewriter.rewrite(text)
+    assert result.status is Status.REFUSED
+    assert [d.line for d in result.diagnostics if d.code == "GS303"] == [4]
