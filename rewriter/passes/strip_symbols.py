@@ -42,11 +42,14 @@ def apply(ctx: Context) -> Result:
             return unchanged(ctx)
         raw = word.raw
         prefix, value = "", raw
-        if raw.lstrip("-").startswith("ldflags="):
-            prefix, value = raw.split("=", 1)
-            prefix += "="
+        at = raw.find("ldflags=")
+        if word.value.lstrip("-").startswith("ldflags=") and at >= 0:
+            prefix, value = raw[: at + len("ldflags=")], raw[at + len("ldflags=") :]
         added = " ".join(missing)
-        if value[:1] in ("'", '"'):
+        if prefix[:1] in ("'", '"'):
+            # The whole flag is one quoted word ("-ldflags=-X a=b"): add inside its quotes.
+            new_raw = prefix + added + ("" if value[:1] == prefix[0] else " ") + value
+        elif value[:1] in ("'", '"'):
             new_raw = prefix + value[0] + added + (" " if len(value) > 2 else "") + value[1:]
         elif value:
             new_raw = prefix + '"' + added + " " + value + '"'
