@@ -265,6 +265,8 @@ CMD ["/app/server", "--port", "8080"]
          expect=('-tags "netgo osusergo timetzdata" ',)),
     Case("tz-append-eq", "GS112", fat("RUN go build -tags=netgo -o /app/server .", RUNS), R,
          expect=("-tags=netgo,timetzdata ",)),
+    Case("tz-output-named-like-tags", "GS112", fat("RUN go build -o tagsvc -tags netgo .", 'CMD ["./tagsvc"]'), R,
+         expect=("-o tagsvc -tags netgo,timetzdata .",)),
     Case("tz-present", "GS112", fat("RUN go build -tags timetzdata -o /app/server .", RUNS), R, fires=False,
          absent=("timetzdata,timetzdata", "timetzdata -tags")),
 

@@ -47,7 +47,9 @@ def apply(ctx: Context) -> Result:
     why = needs_tzdata(ctx, plan)
     if why is None:
         return unchanged(ctx)
-    tags_word = next((w for w in build.args if w.value.lstrip("-").startswith("tags")), None)
+    # The last -tags flag is the one go uses (a value such as `-o tagsvc` is not a flag).
+    tags_word = next((w for w in reversed(build.args)
+                      if w.value in ("-tags", "--tags") or w.value.startswith(("-tags=", "--tags="))), None)
     if build.tags is not None and tags_word is not None:
         idx = build.args.index(tags_word)
         target = tags_word if "=" in tags_word.value else build.args[idx + 1]
