@@ -54,10 +54,10 @@ class GoBuild:
     ldflags: shell.Word | None  # the word holding the -ldflags value (may be the flag itself)
     ldflags_value: str | None
     tags: str | None
+    flag_names: frozenset[str] = frozenset()  # flags given; a value such as ``-ldflags -s`` is none
 
     def flag(self, name: str) -> bool:
-        return any(w.value == f"-{name}" or w.value == f"--{name}" or w.value.startswith(f"-{name}=")
-                   or w.value.startswith(f"--{name}=") for w in self.args)
+        return name in self.flag_names
 
 
 @dataclass(frozen=True)
@@ -256,13 +256,17 @@ def _go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand,
               workdir: str | None) -> GoBuild:
     output = output_word = ldflags = ldflags_value = tags = None
     packages: list[str] = []
+    names: set[str] = set()
     i = 0
     while i < len(args):
         w = args[i]
         v = w.value
         if v.startswith("-"):
             name, eq, value = v.lstrip("-").partition("=")
-            if name in _VALUE_FLAGS and not eq and i + 1 < len(args):
+            names.add(name)
+            if name in _VALUE_FLAGS and not eq:
+                if i + 1 == len(args):
+                    break  # `go build -o` with nothing after it: go refuses it, so does goslim's reading
                 i += 1
                 value_word = args[i]
                 value = value_word.value
@@ -279,7 +283,7 @@ def _go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand,
         i += 1
     binary = _binary_path(verb, output, packages, workdir, env)
     return GoBuild(facts.index, ins, command, verb, go_index, args, env, inline, workdir, output, output_word,
-                   tuple(packages), binary, ldflags, ldflags_value, tags)
+                   tuple(packages), binary, ldflags, ldflags_value, tags, frozenset(names))
 
 
 def package_binary_name(package: str) -> str | None:

@@ -31,3 +31,29 @@ def test_a_continuation_at_the_end_of_the_file_does_not_swallow_the_new_stage(ta
     for line in tail.splitlines():  # every comment survives
         if line.lstrip().startswith("#"):
             assert line in result.code
+
+
+def _build_line(code: str) -> str:
+    return next(line for line in code.replace("\\\n", " ").splitlines() if " go " in line and "build" in line
+                or "go install" in line)
+
+
+def test_a_flag_that_is_the_value_of_ldflags_does_not_count_as_given():
+    """``-ldflags -trimpath`` hands "-trimpath" to the linker; the build still lacks it."""
+    text = ("FROM golang:1.22-alpine\nWORKDIR /app\nCOPY . .\n"
+            "RUN CGO_ENABLED=0 go install -ldflags -trimpath -v ./cmd/svc\n\n"
+            "FROM alpine:3.19\nCOPY --from=0 /go/bin/svc /server\nENTRYPOINT [\"/server\"]\n")
+    result = rewriter.rewrite(text)
+    assert problems(text) == []
+    words = _build_line(result.code).split()
+    assert "-trimpath" in words and words.index("-trimpath") < words.index("-ldflags")
+
+
+def test_ldflags_with_no_value_is_not_taken_for_the_value():
+    text = ("FROM golang:1.20 AS build\nWORKDIR /src\nCOPY . .\n"
+            "RUN go build -o /src/svc -buildvcs=false \"-X main.v=1\" -ldflags\n"
+            "ENTRYPOINT [\"/src/svc\"]\n")
+    result = rewriter.rewrite(text)
+    assert problems(text) == []
+    assert '"-w -s -ldflags"' not in result.code
+    assert _build_line(result.code).rstrip().endswith("-ldflags")
