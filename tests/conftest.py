@@ -48,7 +48,9 @@ def buildkit_oracle(text: str) -> list[dict]:
 
     Raises ``dockerfile.GoParseError`` where BuildKit rejects the text. The wrapper hands
     the text to Go as a C string, so a NUL would silently cut the input short and a lone
-    surrogate crashes the interpreter: such text is refused here instead.
+    surrogate crashes the interpreter: such text is refused here instead. The wrapper also
+    turns an empty ``cmd`` or ``original`` (a line holding only the escape character) into
+    None; that is put back to "", which is what BuildKit holds.
     """
     import dockerfile
 
@@ -56,12 +58,12 @@ def buildkit_oracle(text: str) -> list[dict]:
         raise ValueError("the dockerfile wrapper cannot take NUL characters or lone surrogates")
     return [
         {
-            "cmd": c.cmd,
+            "cmd": c.cmd or "",
             "sub_cmd": c.sub_cmd,
             "json": c.json,
             "flags": list(c.flags),
             "value": list(c.value),
-            "original": c.original,
+            "original": c.original or "",
             "start_line": c.start_line,
             "end_line": c.end_line,
             "heredocs": [
