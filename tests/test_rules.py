@@ -125,6 +125,9 @@ CMD ["/app/server", "--port", "8080"]
     Case("split-escape-backtick", "GS101", "# escape=`\n" + fat("RUN go build `\n  -o /app/server .", RUNS), R,
          expect=("-trimpath `\n  -o /app/server .\n",)),
     Case("split-already-done", "GS101", SLIM, UN, fires=False),
+    Case("split-disabled", "GS101", fat("ENV API_TOKEN=x", "COPY config.yaml .", BUILD, RUNS), R, fires=False,
+         config=Config(disable=frozenset({"GS101"})), absent=("FROM scratch", "config.yaml /app/config.yaml"),
+         unsound=("the output has fewer than two stages",)),
 
     # --- GS102: CGO_ENABLED=0 GOOS=linux ----------------------------------------------------
     Case("static-plain", "GS102", fat(BUILD, RUNS), R, expect=("RUN CGO_ENABLED=0 GOOS=linux go build ",)),
@@ -275,6 +278,11 @@ CMD ["/app/server", "--port", "8080"]
          expect=("COPY --from=builder /app/templates /app/templates\nCOPY --from=builder /app/config.yaml /app/config.yaml\n",)),
     Case("runtime-files-extra-copy", "GS113", fat(BUILD, RUNS), R, config=Config(extra_copy=("migrations",)),
          expect=("COPY --from=builder /app/migrations /app/migrations\n",)),
+    Case("runtime-files-disabled", "GS113", fat("COPY config.yaml .", BUILD, RUNS), R, fires=False,
+         config=Config(disable=frozenset({"GS113"})), absent=("/app/config.yaml /app/config.yaml",)),
+    Case("runtime-files-disabled-extra-copy-kept", "GS113", fat("COPY config.yaml .", BUILD, RUNS), R, fires=False,
+         config=Config(disable=frozenset({"GS113"}), extra_copy=("migrations",)),
+         expect=("COPY --from=builder /app/migrations /app/migrations\n",), absent=("/app/config.yaml /app/config.yaml",)),
     Case("runtime-files-go-sources-only", "GS113", fat("COPY main.go go.mod ./", BUILD, RUNS), R, fires=False,
          absent=("/app/main.go /app/main.go",)),
 

@@ -54,8 +54,8 @@ def builder_name(ctx: Context, stage_facts) -> str:
 
 def apply(ctx: Context) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or plan.runtime is not None:
-        return unchanged(ctx)
+    if not isinstance(plan, Plan) or plan.runtime is not None or not ctx.config.enabled(RULE.code):
+        return unchanged(ctx)  # turned off, GS101 must not split for the sake of its GS303/GS113 notes
     final = ctx.facts.final
     stage = final.stage
     name = builder_name(ctx, final)
@@ -106,8 +106,10 @@ def apply(ctx: Context) -> Result:
 
     base = RUNTIME_BASES.get(ctx.config.runtime, "scratch")
     header = [f"FROM {base}", f"COPY --from={name} {plan.binary} {plan.runtime_binary}"]
-    assets = runtime_files.dockerfile_assets(final, final.local_copies)
-    assets += runtime_files.context_assets(ctx.go, final.workdir)
+    assets = []
+    if ctx.config.enabled(runtime_files.RULE.code):
+        assets += runtime_files.dockerfile_assets(final, final.local_copies)
+        assets += runtime_files.context_assets(ctx.go, final.workdir)
     assets += [posixpath.normpath(posixpath.join(final.workdir or "/", p)) for p in ctx.config.extra_copy]
     assets = [a for a in dict.fromkeys(assets) if a != plan.binary]
     header += [f"COPY --from={name} {a} {a}" for a in assets]
