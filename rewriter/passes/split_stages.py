@@ -116,6 +116,8 @@ def apply(ctx: Context) -> Result:
     if final.workdir and final.workdir != "/":
         header.append(f"WORKDIR {final.workdir}")
     new_stage = [*make_items(header, nl, esc), *(_ended(i, nl) for i in arg_items + runtime)]
+    if not ctx.tree.code.endswith("\n") and not getattr(new_stage[-1], "heredocs", ()):
+        new_stage[-1] = new_stage[-1].with_changes(newline="")  # the file had no final newline; nor has the output
     tree = replace_stage(ctx.tree, final.index, Stage(tuple(keep)))
     tree = append_stage(tree, new_stage, nl)
     diagnostics.insert(0, ctx.diagnostic(RULE, f"split into stage `{name}` and a FROM {base} runtime that receives {plan.binary}", from_ins))
