@@ -89,7 +89,9 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
             build = hits[-1]
             return Plan(build, facts.stages[build.stage], None, build.binary, build.binary, entry)
         # A single build whose output name Go picks itself: name it after what CMD runs.
-        unnamed = [b for b in builds if b.binary is None and b.output is None and b.verb == "build" and len(b.packages) <= 1]
+        # Not a pattern (./...): `go build -o FILE` refuses to write several packages.
+        unnamed = [b for b in builds if b.binary is None and b.output is None and b.verb == "build" and len(b.packages) <= 1
+                   and not any("..." in p for p in b.packages)]
         if len(builds) == 1 and unnamed and program is not None and unnamed[0].workdir:
             build = unnamed[0]
             expected = binary_name_hint or (posixpath.basename(build.packages[0]) if build.packages and build.packages[0] not in (".", "./") else None)

@@ -223,6 +223,17 @@ def test_main_package_config_must_agree_with_cmd(tmp_path):
     refusal(rewrite(text, tmp_path, Config(main_package="cmd/a")), "GS209")
 
 
+@pytest.mark.parametrize("pattern", ["./...", "./cmd/..."])
+def test_main_package_does_not_turn_a_pattern_build_into_one_output(tmp_path, pattern):
+    """`go build ./...` over two mains writes no binary at all; `-o /app/a ./...` would
+    not build ("cannot write multiple packages to non-directory")."""
+    two_mains(tmp_path)
+    text = f'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build {pattern}\nCMD ["/app/a"]\n'
+    result = rewrite(text, tmp_path, Config(main_package="cmd/a"))
+    assert result.status is Status.REFUSED
+    assert "GS114" not in result.applied
+
+
 @pytest.mark.xfail(strict=True, reason="main_package is not used to follow `go build -o DIR/ ./...`; "
                                        "the file is refused with GS209 after GS208 asked for main_package")
 def test_main_package_config_settles_go_build_into_a_folder(tmp_path):
