@@ -299,6 +299,11 @@ CMD ["/app/server", "--port", "8080"]
     Case("output-present", "GS114", fat(BUILD, RUNS), R, fires=False, absent=("-o /app/server -o",)),
 
     # --- GS201: cgo ------------------------------------------------------------------------------
+    Case("cgo-env", "GS201", fat("ENV CGO_ENABLED=1", BUILD, RUNS), REF, at="ENV CGO_ENABLED=1"),
+    Case("cgo-env-legacy-form", "GS201", fat("ENV CGO_ENABLED 1", "RUN go mod download", BUILD, RUNS), REF, at="ENV CGO_ENABLED 1"),
+    Case("cgo-arg", "GS201", fat("ARG CGO_ENABLED=1", BUILD, RUNS), REF, at="ARG CGO_ENABLED=1"),
+    Case("cgo-parent-stage", "GS201", "FROM golang:1.22 AS base\nENV CGO_ENABLED=1\nFROM base\nWORKDIR /app\nCOPY . .\n"
+         + BUILD + "\n" + RUNS + "\n", REF, at="ENV CGO_ENABLED=1"),
     Case("cgo-inline", "GS201", fat("RUN CGO_ENABLED=1 go build -o /app/server .", RUNS), REF, at="RUN CGO_ENABLED=1"),
     Case("cgo-external-linker", "GS201", fat('RUN go build -ldflags "-linkmode external -extldflags -static" -o /app/server .', RUNS),
          REF, at="RUN go build -ldflags"),

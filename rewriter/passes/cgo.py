@@ -34,7 +34,7 @@ def check(ctx: Context) -> list:
     out = []
     cgo = build.env.get("CGO_ENABLED")
     if cgo == "1":
-        out.append(ctx.diagnostic(RULE, "CGO_ENABLED=1 is set for the build", build.instruction))
+        out.append(ctx.diagnostic(RULE, "CGO_ENABLED=1 is set for the build", _setter(ctx, plan, "CGO_ENABLED")))
     ld = build.ldflags_value or ""
     if re.search(r"-linkmode[= ]+external", ld):
         out.append(ctx.diagnostic(RULE, "the build links with an external (C) linker: -linkmode external", build.instruction))
@@ -59,6 +59,22 @@ def check(ctx: Context) -> list:
                 ins,
             ))
     return out
+
+
+def _setter(ctx, plan, name: str):
+    """The instruction that gives the build ``name``: its own RUN line when set there,
+    else the last ENV or ARG before the build (in the stage or the stages it is FROM)."""
+    build = plan.build
+    if name in build.inline_env:
+        return build.instruction
+    found = None
+    for stage in reversed(_chain(ctx, plan.builder)):
+        for ins in stage.stage.instructions:
+            if ins is build.instruction:
+                break
+            if ins.name in ("ENV", "ARG") and any(k == name for k, _ in ins.pairs()):
+                found = ins
+    return found or build.instruction
 
 
 def _chain(ctx, stage):
