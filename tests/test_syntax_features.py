@@ -415,3 +415,15 @@ def test_unterminated_input_is_bounded(text):
     else:
         assert not result.instructions[1].is_json
         assert nul_cut(rewriter.buildkit_json(result)) == buildkit_oracle(text)
+
+
+def test_flag_ended_inside_a_character():
+    """BuildKit reads flags byte by byte and takes the byte 0xA0 for a space: U+20000
+    (F0 A0 80 80) ends a flag mid-character, and the arguments start with the two stray
+    bytes. The flag segment keeps the whole character; nothing raises but ParseError."""
+    ins = rewriter.parse("FROM --platform=x\U00020000 alpine\n").instructions[0]
+    assert ins.flag_values == ("--platform=x\u00f0",)
+    assert ins.values == ("\udc80\udc80", "alpine")
+    assert ins.flags[0].value.endswith("\U00020000") and ins.arguments.value == " alpine"
+    reject_checked("ENV --x\U00020000\n")  # the stray bytes are the only argument
+    assert rewriter.parse("FROM --a\ud800 b\n").instructions[0].values == ("\udc80", "b")

@@ -62,14 +62,14 @@ def split_command(line: str) -> Split:
     if not rest.lstrip(GO_SPACES).startswith("--"):
         args = rest.lstrip(GO_SPACES)
         return Split(body[: m.start()], (start, cmd_end), (), (), args, trimmed_end - len(args))
-    flags, spans, args_offset = _extract_builder_flags(rest)
+    flags, spans, args_offset, args = _extract_builder_flags(rest)
     spans = tuple((a + rest_start, b + rest_start) for a, b in spans)
     return Split(
         cmd=body[: m.start()],
         cmd_span=(start, cmd_end),
         flags=tuple(flags),
         flag_spans=spans,
-        args=go_trim_space(rest[args_offset:]),
+        args=go_trim_space(args),
         args_start=rest_start + args_offset,
     )
 
@@ -85,18 +85,44 @@ def may_reject(split: Split) -> bool:
     return cmd in _MAY_REJECT or (cmd in _JSON_FORMS and split.args.startswith("["))
 
 
-def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]], int]:
-    """Leading ``--flag`` words; returns (flags, their spans, offset where the arguments start).
+def _bytes_view(text: str) -> str:
+    """The UTF-8 bytes of ``text`` as a Latin-1 string: one character per byte."""
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+def _from_bytes_view(raw: str) -> str:
+    """Back from the bytes view; bytes that are no valid UTF-8 (a character BuildKit cut in
+    two) become surrogate escapes."""
+    data = raw.encode("latin-1")
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "surrogateescape")
+
+
+_RE_CONTINUATION_BYTE = re.compile("[\x80-\xbf]")
+
+
+def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]], int, str]:
+    """Leading ``--flag`` words; returns (flags, their spans, offset where the arguments
+    start, the arguments).
 
     BuildKit walks this part byte by byte, so a non-ASCII byte becomes a Latin-1 rune and
-    the bytes 0x85/0xA0 count as spaces; working on the Latin-1 view of the UTF-8 bytes
-    reproduces that exactly.
+    the bytes 0x85/0xA0 count as spaces; working on the bytes view reproduces that exactly.
+    Such a space can end a flag inside a character: its span then takes the whole
+    character, and the arguments start with the character's remaining bytes, as in Go.
     """
     ascii_only = line.isascii()
-    raw = line if ascii_only else line.encode("utf-8").decode("latin-1")
+    raw = line if ascii_only else _bytes_view(line)
 
     def back(offset: int) -> int:  # byte offset -> character offset in ``line``
-        return offset if ascii_only else len(raw[:offset].encode("latin-1").decode("utf-8", "replace"))
+        if ascii_only:
+            return offset
+        return offset - len(_RE_CONTINUATION_BYTE.findall(raw, 0, offset))
+
+    def result(args_at: int):
+        tail = raw[args_at:] if ascii_only else _from_bytes_view(raw[args_at:])
+        return words, spans, back(args_at), tail
 
     words: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -105,10 +131,8 @@ def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]],
     while True:
         while pos < n and raw[pos] in _GO_SPACE_SET:
             pos += 1
-        if pos == n:
-            return words, spans, back(n)
-        if not raw.startswith("--", pos):
-            return words, spans, back(pos)
+        if pos == n or not raw.startswith("--", pos):
+            return result(pos)
         word_start = pos
         word: list[str] = []
         blank_ok = False
@@ -142,9 +166,7 @@ def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]],
             pos += 1
         text = "".join(word)
         if text == "--":
-            if pos == n:
-                return words, spans, back(n)
-            return words, spans, back(pos)
+            return result(pos)
         if blank_ok or text:
             words.append(text)
             spans.append((back(word_start), back(pos)))
@@ -280,7 +302,7 @@ def parse_maybe_json_to_list(rest: str) -> Parsed:
 def _health_config(rest: str) -> Parsed:
     # HEALTHCHECK scans bytes for the end of its type word (NONE / CMD), so a non-ASCII
     # character can be cut in two; the stray bytes are kept as surrogate escapes.
-    raw = rest.encode("utf-8", "surrogatepass").decode("latin-1") if not rest.isascii() else rest
+    raw = _bytes_view(rest) if not rest.isascii() else rest
     sep = 0
     while sep < len(raw) and raw[sep] not in _GO_SPACE_SET:
         sep += 1
@@ -290,8 +312,8 @@ def _health_config(rest: str) -> Parsed:
     if sep == 0:
         return Parsed(())
     if raw is not rest:
-        typ = raw[:sep].encode("latin-1").decode("utf-8", "surrogateescape")
-        cmd_text = raw[nxt:].encode("latin-1").decode("utf-8", "surrogateescape")
+        typ = _from_bytes_view(raw[:sep])
+        cmd_text = _from_bytes_view(raw[nxt:])
     else:
         typ, cmd_text = raw[:sep], raw[nxt:]
     inner = parse_maybe_json(cmd_text)
