@@ -383,6 +383,14 @@ CMD ["/app/server", "--port", "8080"]
     # --- GS305: final bases goslim keeps -----------------------------------------------------------
     Case("distroless-final", "GS305", multi('FROM gcr.io/distroless/base-debian12\nCOPY --from=build /app/server /server\nCMD ["/server"]\n'),
          UN, at="FROM gcr.io/distroless/base-debian12"),
+    Case("arg-chosen-final", "GS305", "ARG RUNTIME=alpine:3.19\n" + multi(
+        'FROM ${RUNTIME}\nCOPY --from=build /app/server /server\nCMD ["/server"]\n'), UN, at="FROM ${RUNTIME}"),
+    Case("arg-chosen-final-scratch", "GS305", "ARG RUNTIME=scratch\n" + multi(
+        'FROM ${RUNTIME}\nCOPY --from=build /app/server /server\nENTRYPOINT ["/server"]\n'), R, fires=False,
+         expect=("FROM ${RUNTIME}\nCOPY --from=build /etc/ssl/certs/ca-certificates.crt",),
+         unsound=("the last stage is FROM ${RUNTIME}, not scratch",)),  # the checker does not expand ARGs
+    Case("arg-chosen-builder", "GS305", "ARG GO_IMAGE=golang:1.22\nFROM ${GO_IMAGE}\nWORKDIR /app\nCOPY . .\n" + BUILD + "\n" + RUNS + "\n",
+         R, fires=False, expect=("FROM ${GO_IMAGE} AS builder\n", "\nFROM scratch\n")),
     Case("vendor-final", "GS305", multi('FROM registry.example.com/platform/base:2\nCOPY --from=build /app/server /server\nCMD ["/server"]\n'),
          UN, at="FROM registry.example.com"),
 ]

@@ -25,6 +25,12 @@ def check(ctx: Context) -> list:
     if not isinstance(plan, Plan) or plan.runtime is None:
         return []
     base = plan.runtime.base
-    if base.lower() == "scratch" or DISTRO_IMAGE.match(base):
+    if base.lower() == "scratch":
+        return []
+    written = plan.runtime.stage.base_image
+    if "$" in written:  # the ARG default is only one of the bases a build may pass in
+        return [ctx.diagnostic(RULE, f"final stage FROM {written} is chosen by a build argument; it is kept as it is",
+                               plan.runtime.stage.from_instruction)]
+    if DISTRO_IMAGE.match(base):
         return []
     return [ctx.diagnostic(RULE, f"final stage FROM {base} is kept as it is", plan.runtime.stage.from_instruction)]
