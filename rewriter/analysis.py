@@ -102,6 +102,13 @@ class Facts:
     def final(self) -> StageFacts | None:
         return self.stages[-1] if self.stages else None
 
+    def chain(self, stage: StageFacts) -> list[StageFacts]:
+        """The stage and the stages it is built FROM, nearest first."""
+        out = [stage]
+        while out[-1].parent is not None:
+            out.append(self.stages[out[-1].parent])
+        return out
+
     def stage_named(self, ref: str) -> StageFacts | None:
         if ref.isdigit():
             i = int(ref)
@@ -112,12 +119,36 @@ class Facts:
         return None
 
 
-def analyze(tree: Dockerfile) -> Facts:
+_GO_COMMAND = re.compile(r"\bgo\s+(build|install|run|get|mod)\b")
+
+
+def _global_args(tree: Dockerfile) -> dict[str, str]:
     global_args = {}
     for ins in tree.preamble:
         if type(ins) is Instruction and ins.name == "ARG":
             for k, v in ins.pairs():
                 global_args[k] = shell.unquote(v) if v is not None else ""
+    return global_args
+
+
+def mentions_go(tree: Dockerfile, text: str | None = None) -> bool:
+    """``analyze(tree).mentions_go`` without the rest of the analysis, so that files of
+    other languages cost no more than their parse. ``text`` is ``tree.code`` when known.
+
+    A stage is Go when its base is a golang image or a Go stage; the first Go stage of a
+    file always has a golang base, so the bases alone decide."""
+    if _GO_COMMAND.search(tree.code if text is None else text):
+        return True
+    global_args = _global_args(tree)
+    for stage in tree.stages:
+        base_raw = stage.base_image
+        if GO_IMAGE.match(expand(base_raw, global_args) or base_raw):
+            return True
+    return False
+
+
+def analyze(tree: Dockerfile) -> Facts:
+    global_args = _global_args(tree)
     stages: list[StageFacts] = []
     builds: list[GoBuild] = []
     for index, stage in enumerate(tree.stages):
@@ -126,7 +157,7 @@ def analyze(tree: Dockerfile) -> Facts:
         builds += facts.builds
     entry = _entrypoint(stages[-1], stages) if stages else None
     text = tree.code
-    mentions_go = bool(re.search(r"\bgo\s+(build|install|run|get|mod)\b", text)) or any(s.is_go for s in stages)
+    mentions_go = bool(_GO_COMMAND.search(text)) or any(s.is_go for s in stages)
     newline = "\r\n" if "\r\n" in text else "\n"
     return Facts(tree, stages, global_args, builds, entry, mentions_go, newline)
 
@@ -200,8 +231,17 @@ _INSTALLERS = {
 }
 
 
+# A RUN line records something only through a `go build`/`go install` or a package
+# installer; without these letters (once quotes and backslashes are gone) it has neither.
+_RUN_NEEDLES = ("go", "apk", "apt", "yum", "dnf")
+_QUOTING = str.maketrans("", "", "\\'\"")
+
+
 def _scan_run(ins: Instruction, facts: StageFacts) -> None:
     text = ins.arguments.value
+    plain = text.translate(_QUOTING)
+    if not any(needle in plain for needle in _RUN_NEEDLES):
+        return
     exported: dict[str, str] = {}
     cwd = facts.workdir
     for command in shell.split_commands(text):

@@ -32,15 +32,8 @@ class NoPlan:
     line_of: object = None  # the instruction the reason points at
 
 
-def _chain(facts: Facts, stage: StageFacts) -> list[StageFacts]:
-    out = [stage]
-    while out[-1].parent is not None:
-        out.append(facts.stages[out[-1].parent])
-    return out
-
-
 def _builds_in(facts: Facts, stage: StageFacts) -> list[GoBuild]:
-    return [b for s in _chain(facts, stage) for b in s.builds]
+    return [b for s in facts.chain(stage) for b in s.builds]
 
 
 def _matches(binary: str | None, program: str | None, bare: str | None, gobin: str) -> bool:

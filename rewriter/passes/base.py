@@ -52,3 +52,13 @@ class Result:
 
 def unchanged(ctx: Context) -> Result:
     return Result(ctx.tree)
+
+
+def edit_build(ctx: Context, rule: Rule, edits, message: str) -> Result:
+    """Apply (start, end, text) edits to the planned build's RUN and report them."""
+    from rewriter.edit import edit_arguments, replace_item
+
+    build = ctx.plan.build
+    new = edit_arguments(build.instruction, edits)
+    tree = replace_item(ctx.tree, build.instruction, [new])
+    return Result(tree, (ctx.diagnostic(rule, message, build.instruction),))

@@ -46,7 +46,7 @@ def check(ctx: Context) -> list:
         more = f" (and {len(go.uses_cgo) - 1} more)" if len(go.uses_cgo) > 1 else ""
         out.append(ctx.diagnostic(RULE, f"{finding.path}:{finding.line}: {finding.detail}{more}", build.instruction))
     if cgo != "0" and go is None:
-        stages = _chain(ctx, plan.builder)
+        stages = ctx.facts.chain(plan.builder)
         compilers = [(ins, pkg) for s in stages for ins, pkg in s.packages if C_TOOLCHAIN.match(pkg)]
         if compilers:
             ins, _ = compilers[0]
@@ -68,17 +68,10 @@ def _setter(ctx, plan, name: str):
     if name in build.inline_env:
         return build.instruction
     found = None
-    for stage in reversed(_chain(ctx, plan.builder)):
+    for stage in reversed(ctx.facts.chain(plan.builder)):
         for ins in stage.stage.instructions:
             if ins is build.instruction:
                 break
             if ins.name in ("ENV", "ARG") and any(k == name for k, _ in ins.pairs()):
                 found = ins
     return found or build.instruction
-
-
-def _chain(ctx, stage):
-    out = [stage]
-    while out[-1].parent is not None:
-        out.append(ctx.facts.stages[out[-1].parent])
-    return out

@@ -9,8 +9,7 @@ runs, explicitly.
 from __future__ import annotations
 
 from rewriter import shell
-from rewriter.edit import edit_arguments, replace_item
-from rewriter.passes.base import Context, Result, unchanged
+from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
@@ -27,6 +26,4 @@ def apply(ctx: Context) -> Result:
         return unchanged(ctx)
     build = plan.build
     verb = build.command.words[build.go_index + 1]
-    new = edit_arguments(build.instruction, [(verb.end, verb.end, f" -o {shell.quote(plan.binary)}")])
-    tree = replace_item(ctx.tree, build.instruction, [new])
-    return Result(tree, (ctx.diagnostic(RULE, f"added -o {plan.binary}", build.instruction),))
+    return edit_build(ctx, RULE, [(verb.end, verb.end, f" -o {shell.quote(plan.binary)}")], f"added -o {plan.binary}")

@@ -46,12 +46,12 @@ def check(ctx: Context) -> list:
     out = []
     if plan.runtime is None:  # one stage builds and runs: packages may be runtime dependencies
         seen = set()
-        for s in _chain(ctx, plan.builder):
+        for s in ctx.facts.chain(plan.builder):
             for ins, pkg in s.packages:
                 if not BUILD_ONLY.match(pkg) and pkg not in seen:
                     seen.add(pkg)
         if seen:
-            first = next(ins for s in _chain(ctx, plan.builder) for ins, pkg in s.packages if pkg in seen)
+            first = next(ins for s in ctx.facts.chain(plan.builder) for ins, pkg in s.packages if pkg in seen)
             out.append(ctx.diagnostic(
                 RULE, f"installs packages the service may use at run time: {', '.join(sorted(seen))}", first))
         return out
@@ -80,10 +80,3 @@ def final_run_problem(ins) -> str | None:
             if extra:
                 return f"installs {', '.join(extra)}"
     return None
-
-
-def _chain(ctx, stage):
-    out = [stage]
-    while out[-1].parent is not None:
-        out.append(ctx.facts.stages[out[-1].parent])
-    return out

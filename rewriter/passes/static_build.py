@@ -7,8 +7,7 @@ target explicit, so the same line builds the same binary on any host.
 
 from __future__ import annotations
 
-from rewriter.edit import edit_arguments, replace_item
-from rewriter.passes.base import Context, Result, unchanged
+from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
@@ -33,6 +32,4 @@ def apply(ctx: Context) -> Result:
         return unchanged(ctx)
     go_word = build.command.words[build.go_index]
     text = " ".join(missing) + " "
-    new = edit_arguments(build.instruction, [(go_word.start, go_word.start, text)])
-    tree = replace_item(ctx.tree, build.instruction, [new])
-    return Result(tree, (ctx.diagnostic(RULE, f"set {' '.join(missing)} for `go {build.verb}`", build.instruction),))
+    return edit_build(ctx, RULE, [(go_word.start, go_word.start, text)], f"set {' '.join(missing)} for `go {build.verb}`")

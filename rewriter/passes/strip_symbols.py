@@ -7,8 +7,7 @@ such as ``-X main.version=...`` are kept, with their quoting.
 
 from __future__ import annotations
 
-from rewriter.edit import edit_arguments, replace_item
-from rewriter.passes.base import Context, Result, unchanged
+from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
@@ -57,6 +56,4 @@ def apply(ctx: Context) -> Result:
             new_raw = prefix + '"' + added + '"'
         edit = (word.start, word.end, new_raw)
         message = f"added {added} to -ldflags"
-    new = edit_arguments(build.instruction, [edit])
-    tree = replace_item(ctx.tree, build.instruction, [new])
-    return Result(tree, (ctx.diagnostic(RULE, message, build.instruction),))
+    return edit_build(ctx, RULE, [edit], message)

@@ -10,8 +10,7 @@ its sources to check.
 
 from __future__ import annotations
 
-from rewriter.edit import edit_arguments, replace_item
-from rewriter.passes.base import Context, Result, unchanged
+from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
@@ -63,6 +62,4 @@ def apply(ctx: Context) -> Result:
     else:
         verb = build.command.words[build.go_index + 1]
         edit = (verb.end, verb.end, " -tags timetzdata")
-    new = edit_arguments(build.instruction, [edit])
-    tree = replace_item(ctx.tree, build.instruction, [new])
-    return Result(tree, (ctx.diagnostic(RULE, f"added -tags timetzdata ({why})", build.instruction),))
+    return edit_build(ctx, RULE, [edit], f"added -tags timetzdata ({why})")

@@ -6,8 +6,7 @@ reproducible and stack traces stop leaking the layout of the build host.
 
 from __future__ import annotations
 
-from rewriter.edit import edit_arguments, replace_item
-from rewriter.passes.base import Context, Result, unchanged
+from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
@@ -26,6 +25,4 @@ def apply(ctx: Context) -> Result:
     if build.flag("trimpath") or "-trimpath" in build.env.get("GOFLAGS", ""):
         return unchanged(ctx)
     verb = build.command.words[build.go_index + 1]
-    new = edit_arguments(build.instruction, [(verb.end, verb.end, " -trimpath")])
-    tree = replace_item(ctx.tree, build.instruction, [new])
-    return Result(tree, (ctx.diagnostic(RULE, f"added -trimpath to `go {build.verb}`", build.instruction),))
+    return edit_build(ctx, RULE, [(verb.end, verb.end, " -trimpath")], f"added -trimpath to `go {build.verb}`")
