@@ -128,10 +128,19 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
 
 
 def _installed(build: GoBuild, main_names: tuple[str, ...]) -> list[str]:
-    """Where `go install ./...` (no single binary name) writes each main package's binary."""
-    if build.binary is not None or build.verb != "install" or not main_names:
+    """Where a build of several main packages writes their binaries: `go install ./...`
+    into GOBIN, `go build -o DIR/ ./...` into DIR, each named after its package."""
+    if build.binary is not None or not main_names:
         return []
-    bindir = build.env.get("GOBIN") or posixpath.join(build.env.get("GOPATH", "/root/go"), "bin")
+    if build.verb == "install":
+        bindir = build.env.get("GOBIN") or posixpath.join(build.env.get("GOPATH", "/root/go"), "bin")
+    elif build.output is not None and build.output.endswith("/"):
+        out = expand(build.output, build.env)
+        if out is None or (not out.startswith("/") and build.workdir is None):
+            return []
+        bindir = posixpath.normpath(posixpath.join(build.workdir or "/", out))
+    else:
+        return []
     return [posixpath.join(bindir, name) for name in main_names]
 
 

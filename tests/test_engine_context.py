@@ -234,14 +234,15 @@ def test_main_package_does_not_turn_a_pattern_build_into_one_output(tmp_path, pa
     assert "GS114" not in result.applied
 
 
-@pytest.mark.xfail(strict=True, reason="main_package is not used to follow `go build -o DIR/ ./...`; "
-                                       "the file is refused with GS209 after GS208 asked for main_package")
-def test_main_package_config_settles_go_build_into_a_folder(tmp_path):
+def test_go_build_of_several_mains_into_a_folder_copies_the_one_cmd_runs(tmp_path):
+    """`go build -o /app/ ./...` writes one binary per main into /app; CMD names one."""
     two_mains(tmp_path)
     text = 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/ ./...\nCMD ["/app/a"]\n'
-    assert rewrite(text, tmp_path).status is Status.REFUSED
-    result = rewrite(text, tmp_path, Config(main_package="cmd/a"))
-    assert result.status is Status.REWRITTEN
+    for config in (None, Config(main_package="cmd/a")):
+        result = rewrite(text, tmp_path, config)
+        assert result.status is Status.REWRITTEN
+        assert "COPY --from=builder /app/a /app/a" in result.code
+        assert "/app/b" not in result.code
 
 
 # --- warnings and module files --------------------------------------------------------------------------
