@@ -130,6 +130,8 @@ CMD ["/app/server", "--port", "8080"]
          expect=("\r\nFROM scratch\r\n", 'USER 10001:10001\r\nENTRYPOINT ["/app/server"]')),
     Case("split-escape-backtick", "GS101", "# escape=`\n" + fat("RUN go build `\n  -o /app/server .", RUNS), R,
          expect=("-trimpath `\n  -o /app/server .\n",)),
+    Case("split-comment-moves-with-cmd", "GS101", fat(BUILD, "# start the service", RUNS, "# end of file"), R,
+         expect=("# end of file\n\nFROM scratch", 'USER 10001:10001\n# start the service\nENTRYPOINT ["/app/server"]\n')),
     Case("split-already-done", "GS101", SLIM, UN, fires=False),
     Case("split-disabled", "GS101", fat("ENV API_TOKEN=x", "COPY config.yaml .", BUILD, RUNS), R, fires=False,
          config=Config(disable=frozenset({"GS101"})), absent=("FROM scratch", "config.yaml /app/config.yaml"),
@@ -554,8 +556,10 @@ def test_disabled_check_does_not_refuse():
 
 def test_distroless_runtime_keeps_its_own_certs_and_users():
     """runtime = "distroless-static": the base carries the CA bundle and passwd, so
-    nothing is copied for them."""
+    nothing is copied for them; it runs as root unless told, so USER names its nonroot."""
     result = rewriter.rewrite(fat(BUILD, RUNS), Config(runtime="distroless-static"))
     assert "\nFROM gcr.io/distroless/static-debian12\n" in result.code
     assert "ca-certificates.crt" not in result.code
     assert "passwd" not in result.code
+    assert result.code.endswith('USER 65532:65532\nENTRYPOINT ["/app/server"]\n')
+    assert not rewriter.rewrite(result.code, Config(runtime="distroless-static")).changed

@@ -19,6 +19,7 @@ from rewriter.passes.base import Context, Result, unchanged
 from rewriter.passes.certs import has_copy_to
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
+from rewriter.syntax.nodes import Comment, Instruction
 
 RULE = register(Rule(
     "GS106", "non-root-user", Kind.FIX,
@@ -68,7 +69,7 @@ def apply(ctx: Context) -> Result:
         return unchanged(ctx)
     final = plan.runtime
     if SLIM_IMAGE.match(final.base) and final.base.lower() != "scratch":
-        return unchanged(ctx)  # distroless/chainguard bring passwd and a nonroot user
+        return _slim_base_user(ctx, final)  # distroless/chainguard bring passwd and a nonroot user
     builder = plan.builder
     ref = builder.name or str(builder.index)
     name, group = _users(ctx, plan)
@@ -99,30 +100,51 @@ def apply(ctx: Context) -> Result:
         changed.append(f"user {user_name} ({uid}:{gid}) in /etc/passwd and /etc/group")
 
     wanted = f"{uid}:{gid}"
-    users = [i for i in _stage_of(tree, final.index).instructions if i.name == "USER"]
-    if users and users[-1].args_text == wanted:
-        pass
-    elif users and users[-1].args_text not in ROOT and users[-1].args_text.split(":")[0].isdigit() and users[-1].args_text.split(":")[0] != "0":
-        pass  # already a numeric non-root user
-    else:
-        new_user = make_items([f"USER {wanted}"], ctx.newline, ctx.escape)
-        if users:
-            tree = replace_item(tree, users[-1], new_user)
-        else:
-            stage = _stage_of(tree, final.index)
-            anchor = next((i for i in stage.instructions if i.name in ("ENTRYPOINT", "CMD")), None)
-            if anchor is not None:
-                tree = insert_before(tree, anchor, new_user)
-            else:
-                tree = insert_after(tree, stage.items[-1], new_user, ctx.newline)
-        changed.append(f"USER {wanted}")
+    tree, user_set = _set_user(ctx, tree, final.index, wanted)
+    changed += user_set
     if not changed:
         return unchanged(ctx)
     return Result(tree, (ctx.diagnostic(RULE, "; ".join(changed), final.stage.from_instruction),))
 
 
-def _stage_of(tree, index):
-    return tree.stages[index]
+# The users distroless and chainguard static images define (distroless runs as root by default).
+SLIM_USERS = {"nonroot": "65532:65532", "nobody": "65534:65534", "": "65532:65532", "root": "65532:65532",
+              "0": "65532:65532"}
+
+
+def _slim_base_user(ctx: Context, final) -> Result:
+    """A distroless/chainguard runtime already has passwd; it still needs a non-root USER."""
+    users = [i for i in final.stage.instructions if i.name == "USER"]
+    name = users[-1].args_text.partition(":")[0] if users else ""
+    wanted = SLIM_USERS.get(name)
+    if wanted is None:
+        return unchanged(ctx)  # numeric already, or a name the base image must provide
+    tree, changed = _set_user(ctx, ctx.tree, final.index, wanted)
+    if not changed:
+        return unchanged(ctx)
+    return Result(tree, (ctx.diagnostic(RULE, "; ".join(changed), final.stage.from_instruction),))
+
+
+def _set_user(ctx: Context, tree, index: int, wanted: str):
+    """The tree with USER ``wanted`` last in the stage (unless a numeric non-root USER is
+    there), and what changed. A new USER goes before what the image runs and the comments
+    written above it."""
+    stage = tree.stages[index]
+    users = [i for i in stage.instructions if i.name == "USER"]
+    if users and users[-1].args_text == wanted:
+        return tree, []
+    if users and users[-1].args_text not in ROOT and users[-1].args_text.split(":")[0].isdigit() and users[-1].args_text.split(":")[0] != "0":
+        return tree, []  # already a numeric non-root user
+    new_user = make_items([f"USER {wanted}"], ctx.newline, ctx.escape)
+    if users:
+        return replace_item(tree, users[-1], new_user), [f"USER {wanted}"]
+    items = list(stage.items)
+    at = next((i for i, item in enumerate(items) if type(item) is Instruction and item.name in ("ENTRYPOINT", "CMD")), None)
+    if at is None:
+        return insert_after(tree, items[-1], new_user, ctx.newline), [f"USER {wanted}"]
+    while at > 0 and type(items[at - 1]) is Comment:
+        at -= 1
+    return insert_before(tree, items[at], new_user), [f"USER {wanted}"]
 
 
 def _last_header_copy(final, tree):
