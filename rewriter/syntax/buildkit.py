@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # unicode.IsSpace in Go; Python's str.isspace also counts \x1c-\x1f, Go does not.
 GO_SPACES = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _GO_SPACE_SET = frozenset(GO_SPACES)
 # reWhitespace / tokenWhitespace in the parser: ASCII only, and no \n.
 _RE_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
+_RE_GO_SPACES = re.compile(f"[{re.escape(GO_SPACES)}]+")
 
 HEREDOC_COMMANDS = frozenset({"add", "copy", "run"})
 
@@ -35,9 +37,11 @@ def split_whitespace(s: str, limit: int = 0) -> list[str]:
     return _RE_WHITESPACE.split(s, maxsplit=limit - 1 if limit > 0 else 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
-    """The pieces of a logical line, with offsets into it so callers can map them to source."""
+class Split(NamedTuple):
+    """The pieces of a logical line, with offsets into it so callers can map them to source.
+
+    A named tuple: one is made for every instruction, and that is the cheapest to make.
+    """
 
     cmd: str
     cmd_span: tuple[int, int]
@@ -322,6 +326,8 @@ def _health_config(rest: str) -> Parsed:
 
 def parse_words(rest: str, escape: str = "\\") -> list[str]:
     """parseWords: split on spaces, keeping quotes and escapes in the words."""
+    if "'" not in rest and '"' not in rest and escape not in rest:
+        return [word for word in _RE_GO_SPACES.split(rest) if word]  # nothing to keep together
     words: list[str] = []
     word: list[str] = []
     in_word = False

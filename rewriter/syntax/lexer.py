@@ -4,7 +4,9 @@ BuildKit reads a Dockerfile line by line: parser directives first, then comments
 lines and instructions; a line that ends with the escape character continues on the next
 one (comment and blank lines in between are skipped); a RUN/COPY/ADD line that names
 heredocs is followed by their bodies. Each decision depends on earlier lines, so it is
-made here, in one pass, and the grammar only assembles the resulting tokens.
+made here, in one pass, and the grammar only assembles the resulting tokens. Lark's cost
+is per token, so the tokens are coarse: a run of ordinary instructions with the comment
+and blank lines among them is one ITEMS token.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ _GO_SPACES = buildkit.GO_SPACES
 # Go's \s is [\t\n\f\r ]; the name starts with a letter; the value is trimmed.
 _RE_DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
 _VALID_DIRECTIVES = ("escape", "syntax")
+_MAY_CONTINUE = frozenset("\\` \t")  # only a line ending in one of these can continue
 
 
 class LineToken(Token):
-    """A token for one physical line; ``info`` carries what the lexer worked out about it."""
+    """A token for whole lines; ``info`` carries what the lexer worked out about them."""
 
     __slots__ = ("info",)
 
@@ -117,15 +120,18 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
         i += 1
 
     instructions = False
+    # ``run`` gathers ordinary instructions (as their infos) with the comment and blank
+    # lines among them; ``trivia`` holds the comment and blank lines since the last one.
+    run: list = []
     trivia: list = []
-    trivia_start = 0  # first line of the pending comment/blank run
+    run_line = trivia_line = 0
     while i < n:
         raw = lines[i]
         content = raw.rstrip("\r\n")
         stripped = content.lstrip(_GO_SPACES)
         if not stripped or stripped[0] == "#":
             if not trivia:
-                trivia_start = i
+                trivia_line = i + 1
             newline = raw[len(content) :]
             if stripped:
                 trivia.append(Comment(content[: len(content) - len(stripped)], stripped, newline))
@@ -134,7 +140,10 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
             i += 1
             continue
         start = i
-        text, marker = split_continuation(stripped, escape)
+        if stripped[-1] in _MAY_CONTINUE:
+            text, marker = split_continuation(stripped, escape)
+        else:
+            text, marker = stripped, ""
         # One entry per physical line: (indent, text, continuation marker, newline), or a
         # skipped Comment/BlankLine inside a continuation.
         entries: list = [(content[: len(content) - len(stripped)], text, marker, raw[len(content) :])]
@@ -156,27 +165,32 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
             i += 1
         split = buildkit.split_command(logical)
         command = None
-        if buildkit.may_reject(split) or "<<" in logical:
+        heredoc = "<<" in logical
+        if heredoc or buildkit.may_reject(split):
             try:
                 command = buildkit.command_from_split(split, escape)
             except buildkit.BuildKitError as exc:
                 raise ParseError(str(exc), start + 1, 1) from None
-        # The comment and blank lines before an instruction travel in its token.
         specs = ()
-        if command is not None and "<<" in logical and command.can_contain_heredoc():
+        if heredoc and command.can_contain_heredoc():
             try:
                 specs = heredocs_from_line(logical)
             except ShellLexError as exc:
                 raise ParseError(str(exc), start + 1, 1) from None
-        if specs:
-            kind = "HEREDOC_INSTRUCTION"
-        elif split.cmd.lower() == "from":
-            kind = "FROM"
-        else:
-            kind = "INSTRUCTION"
-        # The comment and blank lines before an instruction travel in its token.
-        yield _token(kind, "", (trivia, entries, logical, escape, split, command), start + 1)
         instructions = True
+        info = (entries, logical, escape, split, command)
+        if not specs and split.cmd.lower() != "from":
+            if not run:
+                run_line = trivia_line if trivia else start + 1
+            run += trivia
+            run.append(info)
+            trivia = []
+            continue
+        if run:
+            yield _token("ITEMS", "", run, run_line)
+            run = []
+        # The comment and blank lines before a FROM or heredoc instruction travel in its token.
+        yield _token("HEREDOC_INSTRUCTION" if specs else "FROM", "", (trivia, *info), start + 1)
         trivia = []
         for spec in specs:
             body_start = i
@@ -191,8 +205,11 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
                 if candidate == spec.name:
                     yield _token("HEREDOC", "", (spec, tuple(lines[body_start : i - 1]), raw), body_start + 1)
                     break
-    if trivia:
-        yield _token("TRIVIA", "", tuple(trivia), trivia_start + 1)
+    if trivia and not run:
+        run_line = trivia_line
+    run += trivia
+    if run:
+        yield _token("ITEMS", "", run, run_line)
     if too_long is not None:
         if not instructions:
             raise ParseError("file with no instructions", max(too_long, 1), 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import lru_cache
 from importlib import resources
 
@@ -58,14 +59,15 @@ def _with_leading(info, heredocs) -> tuple:
 
 
 def _items(children) -> list:
-    """Unfold a rule's children into items: instruction tokens are built here (a custom
-    lexer gets no token callbacks), trivia runs and leading lines become their nodes."""
+    """Unfold a rule's children into items: instructions are built here from the tokens'
+    infos (a custom lexer gets no token callbacks); comment and blank lines are nodes already."""
     items: list = []
     for child in children:
-        if type(child) is tuple:
+        if type(child) is tuple:  # a heredoc instruction, after its leading lines
             items += child
-        elif child.type == "TRIVIA":
-            items += child.info
+        elif child.type == "ITEMS":
+            for piece in child.info:
+                items.append(build_instruction(piece, ()) if type(piece) is tuple else piece)
         else:
             items += _with_leading(child.info, ())
     return items
@@ -154,9 +156,16 @@ def parse(source: str) -> Dockerfile:
     """Parse Dockerfile text into a lossless tree; raises ParseError where BuildKit would."""
     if not isinstance(source, str):
         raise TypeError("parse() takes the Dockerfile as str; decode bytes with rewriter.parse_file")
+    # The tree has no reference cycles, so the cycle collector has nothing to find in it;
+    # left on, it walks the growing tree again and again and doubles the time of a big file.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _lark().parse(source)
     except ParseError:
         raise
     except LarkError as exc:  # the lexer guarantees the token order; this is a defect guard
         raise ParseError(f"cannot parse: {exc.__class__.__name__}", 1, 1) from None
+    finally:
+        if collecting:
+            gc.enable()
