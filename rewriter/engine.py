@@ -11,7 +11,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from rewriter.analysis import analyze
+from rewriter.analysis import analyze, mentions_go
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, runtime_base, skip
@@ -101,9 +101,9 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     if off:
         config = Config(**{**config.__dict__, "disable": config.disable | off})
 
-    facts = analyze(tree)
-    if not facts.mentions_go:
+    if not mentions_go(tree, source):
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
+    facts = analyze(tree)
     plan = select(facts)
     go = _go_context(context, facts, plan)
     hint, names, ambiguity = None, (), None

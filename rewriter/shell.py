@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
 _REDIRECT = re.compile(r"\d*(>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)")
@@ -73,9 +74,11 @@ class SimpleCommand:
         return dict(w.value.split("=", 1) for w in self.assignments)
 
 
-def split_commands(text: str) -> list[SimpleCommand]:
+@lru_cache(maxsize=4096)
+def split_commands(text: str) -> tuple[SimpleCommand, ...]:
     """The simple commands of a shell script, in order; subshell parentheses and control
-    operators are dropped, words keep their spans."""
+    operators are dropped, words keep their spans. Memoized: the engine analyses the file
+    again after every pass, and most RUN lines have not changed."""
     commands: list[SimpleCommand] = []
     words: list[Word] = []
     i = 0
@@ -101,7 +104,7 @@ def split_commands(text: str) -> list[SimpleCommand]:
         words.append(Word(text[start:i], start, i))
     if words:
         commands.append(SimpleCommand(tuple(words)))
-    return commands
+    return tuple(commands)
 
 
 def _scan_word(text: str, i: int) -> int:
@@ -167,8 +170,10 @@ def _scan_balanced(text: str, i: int, open_: str, close: str) -> int:
     return i
 
 
+@lru_cache(maxsize=8192)
 def unquote(raw: str) -> str:
-    """Remove quoting the way the shell would, leaving expansions as written."""
+    """Remove quoting the way the shell would, leaving expansions as written (memoized:
+    every Word.value asks, many times over)."""
     out: list[str] = []
     i = 0
     n = len(raw)
