@@ -81,6 +81,15 @@ def multi(final: str, build: str = BUILD, builder: str = "golang:1.22") -> str:
     return f"FROM {builder} AS build\nWORKDIR /app\nCOPY . .\n{build}\n\n{final}"
 
 
+def copied_passwd(create: str, builder: str = "golang:1.22") -> str:
+    """A two-stage file whose runtime copies the builder's passwd and runs as `appuser`,
+    created by ``create`` without a uid."""
+    return multi("FROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\nCOPY --from=build /etc/group /etc/group\n"
+                 "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\n"
+                 'COPY --from=build /app/server /server\nUSER appuser\nENTRYPOINT ["/server"]\n',
+                 build=create + "\n" + GOOD, builder=builder)
+
+
 R, REF, UN, SK = Status.REWRITTEN, Status.REFUSED, Status.UNCHANGED, Status.SKIPPED
 MISSING_STRIP = ("the build does not strip with -ldflags -s -w",)
 
@@ -211,6 +220,15 @@ CMD ["/app/server", "--port", "8080"]
         'COPY --from=build /app/server /server\nUSER appuser:appuser\nENTRYPOINT ["/server"]\n',
         build=GOOD + "\nRUN useradd --uid 10001 --user-group --no-create-home appuser"), R,
         expect=("USER 10001:10001\n",), absent=("passwd.runtime",)),
+    Case("user-copied-passwd-busybox-adduser", "GS106", copied_passwd("RUN adduser -D appuser", "golang:1.22-alpine"), R,
+         expect=("RUN adduser -u 10001 -D appuser\n", "USER 10001:10001\n")),
+    Case("user-copied-passwd-debian-adduser", "GS106", copied_passwd('RUN adduser --disabled-password --gecos "" appuser'), R,
+         expect=('RUN adduser --uid 10001 --disabled-password --gecos "" appuser\n', "USER 10001:10001\n")),
+    Case("user-copied-passwd-useradd", "GS106", copied_passwd("RUN useradd -m appuser"), R,
+         expect=("RUN useradd -u 10001 -m appuser\n",)),
+    Case("user-copied-passwd-group-flag", "GS106",
+         copied_passwd("RUN addgroup -S appuser && adduser -S -G appuser other && adduser -S appuser", "golang:1.22-alpine"), R,
+         expect=("adduser -S -G appuser other && adduser -u 10001 -S appuser\n",)),
     Case("user-already-numeric", "GS106", multi(
         "FROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\nCOPY --from=build /etc/group /etc/group\n"
         "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n"

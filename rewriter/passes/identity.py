@@ -14,7 +14,7 @@ import re
 
 from rewriter import shell
 from rewriter.analysis import SLIM_IMAGE
-from rewriter.edit import insert_after, insert_before, make_items, replace_item
+from rewriter.edit import edit_arguments, insert_after, insert_before, make_items, replace_item
 from rewriter.passes.base import Context, Result, unchanged
 from rewriter.passes.certs import has_copy_to
 from rewriter.plan import Plan
@@ -46,21 +46,71 @@ def _users(ctx: Context, plan: Plan) -> tuple[str | None, str | None]:
     return name, group or None
 
 
-def _created_uid(ctx: Context, name: str) -> str | None:
-    """The uid an ``adduser``/``useradd`` in the file gave ``name``, if it says."""
+# adduser/useradd options that take the next word as their value.
+_VALUE_FLAGS = frozenset({"-u", "--uid", "-g", "--gid", "-G", "--groups", "--ingroup", "-s", "--shell", "-h", "-d",
+                          "--home", "-c", "--comment", "--gecos", "-k", "-K", "-p", "-e", "-f"})
+
+
+def _creation(ctx: Context, name: str):
+    """(RUN, command, uid or None) of the ``adduser``/``useradd`` that creates ``name``."""
     for ins in ctx.tree.instructions:
         if ins.name != "RUN" or ins.is_json:
             continue
         for command in shell.split_commands(ins.arguments.value):
             words = [w.value for w in command.argv]
-            if not words or words[0] not in ("adduser", "useradd") or name not in words:
+            if not words or words[0] not in ("adduser", "useradd"):
                 continue
-            for flag in ("-u", "--uid"):
-                if flag in words[:-1]:
-                    uid = words[words.index(flag) + 1]
-                    if uid.isdigit():
-                        return uid
+            if not any(w == name and words[i] not in _VALUE_FLAGS for i, w in enumerate(words[1:])):
+                continue  # `name` is not the user created (it may be the group of -G name)
+            uid = None
+            for i, word in enumerate(words[:-1]):
+                if word in ("-u", "--uid") and words[i + 1].isdigit():
+                    uid = words[i + 1]
+                elif word.startswith("--uid=") and word[6:].isdigit():
+                    uid = word[6:]
+            return ins, command, uid
     return None
+
+
+def _created_uid(ctx: Context, name: str) -> str | None:
+    """The uid an ``adduser``/``useradd`` in the file gave ``name``, if it says."""
+    found = _creation(ctx, name)
+    return found[2] if found else None
+
+
+def _pin_uid(ctx: Context, tree, name: str, uid: str):
+    """Give the ``adduser``/``useradd`` that creates ``name`` an explicit uid, so the
+    passwd copied from the builder agrees with the numeric USER; None when there is none."""
+    found = _creation(ctx, name)
+    if found is None or found[2] is not None:
+        return None
+    ins, command, _ = found
+    program = command.argv[0]
+    new = edit_arguments(ins, [(program.end, program.end, f" {_uid_flag(ctx, ins, command)} {uid}")])
+    return replace_item(tree, ins, [new])
+
+
+def _uid_flag(ctx: Context, ins, command) -> str:
+    """``-u`` for useradd and busybox's adduser, ``--uid`` for Debian's adduser."""
+    words = [w.value for w in command.argv]
+    if words[0] == "useradd":
+        return "-u"
+    if any(w.startswith("--") for w in words[1:]):
+        return "--uid"
+    if any(re.fullmatch(r"-[A-Za-z]+", w) for w in words[1:]):
+        return "-u"
+    return "-u" if _in_alpine_stage(ctx, ins) else "--uid"
+
+
+def _in_alpine_stage(ctx: Context, ins) -> bool:
+    for facts in ctx.facts.stages:
+        if any(i is ins for i in facts.stage.instructions):
+            s = facts
+            while s is not None:
+                if "alpine" in s.base.lower():
+                    return True
+                s = ctx.facts.stages[s.parent] if s.parent is not None else None
+    return False
 
 
 def apply(ctx: Context) -> Result:
@@ -88,6 +138,11 @@ def apply(ctx: Context) -> Result:
     tree = ctx.tree
     changed = []
     has_passwd = has_copy_to(final, "/etc/passwd")
+    if has_passwd and name and name not in ROOT and not name.isdigit():
+        pinned = _pin_uid(ctx, tree, name, uid)
+        if pinned is not None:  # the copied passwd would give the name another uid than USER
+            tree = pinned
+            changed.append(f"`{name}` created with uid {uid}, so the copied /etc/passwd agrees with USER")
     if not has_passwd:
         writes_files = any(PASSWD in ins.code for ins in builder.stage.instructions)
         if not writes_files:
