@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from functools import lru_cache
 from importlib import resources
 
@@ -147,9 +148,26 @@ def _grammar() -> str:
     return (resources.files("rewriter.grammar") / "dockerfile.lark").read_text(encoding="utf-8")
 
 
+def _cache_file() -> str | None:
+    """Where the built parser is kept between runs, so that a run does not pay for the
+    grammar's analysis: the user's cache folder, never a shared temporary one (the file is
+    unpickled). Lark checks that it was built from this grammar with this Lark and Python,
+    and rebuilds it otherwise. None when there is no such folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    folder = os.path.join(base, "goslim")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return os.path.join(folder, "dockerfile-parser.lark-cache")
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    return Lark(_grammar(), parser="lalr", lexer=DockerfileLexer, transformer=_Build(), maybe_placeholders=False)
+    return Lark(_grammar(), parser="lalr", lexer=DockerfileLexer, transformer=_Build(), maybe_placeholders=False,
+                cache=_cache_file() or False)
 
 
 def parse(source: str) -> Dockerfile:
