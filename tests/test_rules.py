@@ -352,6 +352,16 @@ CMD ["/app/server", "--port", "8080"]
         "FROM alpine:3.19\nRUN apk add --no-cache ca-certificates imagemagick\n"
         'COPY --from=build /app/server /server\nCMD ["/server"]\n'), REF, at="RUN apk add --no-cache ca-certificates imagemagick"),
 
+    Case("packages-final-data-dir", "GS202", multi(
+        "FROM alpine:3.19\nRUN mkdir -p /data && chown 10001 /data\n"
+        'COPY --from=build /app/server /server\nVOLUME /data\nCMD ["/server"]\n'), REF, at="RUN mkdir -p /data"),
+    Case("packages-final-localtime", "GS202", multi(
+        "FROM debian:bookworm-slim\nRUN ln -sf /usr/share/zoneinfo/Europe/Paris /etc/localtime\n"
+        'COPY --from=build /app/server /server\nCMD ["/server"]\n'), REF, at="RUN ln -sf"),
+    Case("packages-final-chmod-binary", "GS202", multi(
+        'FROM alpine:3.19\nCOPY --from=build /app/server /server\nRUN chmod +x /server\nCMD ["/server"]\n'), R, fires=False,
+        absent=("chmod",)),
+
     # --- GS203: needs a shell ------------------------------------------------------------------
     Case("shell-script", "GS203", fat(BUILD, 'CMD ["./entrypoint.sh"]'), REF, at="CMD"),
     Case("shell-variable", "GS203", fat(BUILD, "CMD /app/server --port $PORT"), REF, at="CMD"),

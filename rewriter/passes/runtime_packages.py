@@ -31,9 +31,12 @@ BUILD_ONLY = re.compile(
     r"openssl|findutils|grep|sed|gawk|procps|net-tools|iputils|"
     r"ncurses|shadow|rsync)([=<>].*)?$"
 )
+# mkdir, chown and ln are not here: the folders, owners and links they make are state the
+# service may use (a data dir it writes, /etc/localtime), and no copy from the builder
+# brings them back.
 REPLACEABLE_FINAL_RUN = re.compile(
     r"^(apk|apt-get|apt|yum|dnf|microdnf|update-ca-certificates|adduser|addgroup|useradd|groupadd|"
-    r"mkdir|chmod|chown|rm|echo|true|set|ln)$"
+    r"chmod|rm|echo|true|set)$"
 )
 REPLACEABLE_PACKAGES = re.compile(r"^(ca-certificates|tzdata)([=<>].*)?$")
 PACKAGE_VERBS = {"add", "install", "update", "upgrade", "clean", "-y", "--no-cache", "--update"}
