@@ -50,7 +50,9 @@ def buildkit_oracle(text: str) -> list[dict]:
     the text to Go as a C string, so a NUL would silently cut the input short and a lone
     surrogate crashes the interpreter: such text is refused here instead. The wrapper also
     turns an empty ``cmd`` or ``original`` (a line holding only the escape character) into
-    None; that is put back to "", which is what BuildKit holds.
+    None; that is put back to "", which is what BuildKit holds. And it passes a heredoc's
+    file descriptor (a Go uint) through a C long, so 2**63 and up come back negative; they
+    are read back as the unsigned number.
     """
     import dockerfile
 
@@ -67,7 +69,7 @@ def buildkit_oracle(text: str) -> list[dict]:
             "start_line": c.start_line,
             "end_line": c.end_line,
             "heredocs": [
-                {"name": h.name, "content": h.content, "file_descriptor": h.file_descriptor}
+                {"name": h.name, "content": h.content, "file_descriptor": h.file_descriptor % 2**64}
                 for h in c.heredocs
             ],
         }

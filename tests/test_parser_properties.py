@@ -27,7 +27,8 @@ KEYWORDS = [
     "from", "run", "Copy", "onbuild", "env", "FOO",
 ]
 # Pieces that matter to BuildKit's line parsers: quotes, escapes, heredoc openers, JSON,
-# flags, key=value pairs, Go-only and Python-only whitespace, non-ASCII.
+# flags, key=value pairs, Go-only and Python-only whitespace, non-ASCII (among it characters
+# whose UTF-8 holds the byte 0xA0 or 0x85, which BuildKit's byte-wise scans take for spaces).
 FRAGMENTS = [
     "a", "b c", "x=y", "k=", "=v", "'q r'", '"q r"', "'", '"', "\\", "\\\\", "`", "``",
     "<<EOF", "<<-EOF", "<<'EOF'", '<<"EOF"', '<<E"O"F', "2<<EOF", "<<", "<<<", "<<-", "<<$X",
@@ -35,6 +36,8 @@ FRAGMENTS = [
     '["\\u0000"]', '["\\ud800"]', "[]", "{}", '"', "--mount=type=cache,target=/x", "--chmod=755",
     "--link", '--from="b c"', "--x='y z'", "--", "-", "$A", "${A:-b}", "#", "#x", "NONE", "CMD",
     "AS", "é", "☃", "\u00a0", "\u2028", "\x85", "\x0b", "\x0c", "\x1c", "\r", "\t", " ",
+    "\u3000", "\U00020000", "\u0800", "Š", "Å", "<<\\EOF", "<<'E O'", "<<-'EOF'", "0<<EOF",
+    "99999999999999999999<<EOF", "<<EOF;", '["a"]]', '["a",]', '--a="b\\', "--a\\ b",
 ]
 NEWLINES = ["\n", "\n", "\n", "\r\n", ""]
 
@@ -55,7 +58,7 @@ directive_line = st.sampled_from(
     ["# escape=`", "# escape=\\", "#escape = `", "# syntax=docker/dockerfile:1", "# Syntax=x",
      "# escape=x", "# check=skip=all", " # escape=`"]
 )
-terminator_line = st.sampled_from(["EOF", "\tEOF", "\t\tEOF", " EOF", "EOF ", "E\"O\"F"])
+terminator_line = st.sampled_from(["EOF", "\tEOF", "\t\tEOF", " EOF", "EOF ", "E\"O\"F", "E O", "EOF\r", "EOF;"])
 any_line = st.one_of(
     instruction_line, instruction_line, instruction_line, comment_line, directive_line,
     terminator_line, blanks, words,

@@ -114,6 +114,9 @@ def test_heredoc_bodies_and_terminators():
     assert (second.name, second.file_descriptor, second.chomp) == ("B", 3, True)
     assert second.terminator == "\tB\n"
     assert [h.expand for h in parse_checked(FEATURES["heredoc-single-quoted"]).stages[0].instructions[1].heredocs] == [False]
+    # Go's ParseUint saturates: an absurd descriptor becomes the largest uint64.
+    huge = parse_checked("FROM alpine\nRUN 99999999999999999999<<EOF\nx\nEOF\n").instructions[1].heredocs[0]
+    assert huge.file_descriptor == 2**64 - 1
 
 
 def test_escape_directive_changes_continuation():
