@@ -11,8 +11,10 @@ import fnmatch
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # imported when a folder is searched: a named file needs no ignore rules
+    import pathspec
 
 STDIN = "-"
 ALWAYS_SKIP = frozenset({".git", "vendor", "node_modules"})
@@ -133,6 +135,8 @@ class _IgnoreRules:
             except OSError:
                 pass
         if lines:
+            import pathspec
+
             spec = pathspec.GitIgnoreSpec.from_lines(lines)
         self._specs[directory] = spec
 

@@ -11,7 +11,6 @@ import codecs
 import errno
 import os
 import stat as stat_mod
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +142,8 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str, *,
     _ensure_unchanged(shown, current, expected)
     if not os.access(target, os.W_OK):
         raise SourceError(shown, "cannot write: the file is read-only")
+
+    import tempfile  # only writes need it; reading and --check start faster without
 
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".goslim.tmp",
