@@ -143,9 +143,9 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
             return _result(source, source, Status.REFUSED, diagnostics)
         ctx = Context(tree, facts, plan, config, go)
 
-    if go is None and applied:
+    if go is None and applied and config.enabled(NO_CONTEXT.code):
         diagnostics.append(Diagnostic(NO_CONTEXT.code, Severity.INFO, NO_CONTEXT.summary))
-    if go is not None and go.uses_exec:
+    if go is not None and go.uses_exec and config.enabled(EXEC_USED.code):
         f = go.uses_exec[0]
         diagnostics.append(Diagnostic(EXEC_USED.code, Severity.WARNING, f"{EXEC_USED.summary} ({f.path}:{f.line})"))
     code = tree.code

@@ -257,6 +257,13 @@ def test_os_exec_is_a_warning_not_a_refusal(tmp_path):
     assert d.message.endswith("(main.go:4)")
 
 
+def test_os_exec_warning_can_be_turned_off(tmp_path):
+    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("convert").Run()\n')})
+    result = rewrite(FAT, tmp_path, Config(disable=frozenset({"GS302"})))
+    assert result.status is Status.REWRITTEN
+    assert not diagnostics(result, "GS302")
+
+
 def test_context_read_means_no_gs301(tmp_path):
     module(tmp_path, {"main.go": main_go()})
     result = rewrite(FAT, tmp_path)

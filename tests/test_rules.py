@@ -411,6 +411,8 @@ CMD ["/app/server", "--port", "8080"]
 
     # --- GS301: no build context ----------------------------------------------------------------
     Case("no-context", "GS301", fat(BUILD, RUNS), R),
+    Case("no-context-disabled", "GS301", fat(BUILD, RUNS), R, fires=False, config=Config(disable=frozenset({"GS301"}))),
+    Case("no-context-pragma-off", "GS301", "# goslim: ignore=GS301\n" + fat(BUILD, RUNS), R, fires=False),
     Case("no-context-nothing-done", "GS301", SLIM, UN, fires=False),
 
     # --- GS303: secrets --------------------------------------------------------------------------
