@@ -67,7 +67,7 @@ dockerfile_text = st.lists(st.tuples(any_line, st.sampled_from(NEWLINES)), max_s
     lambda lines: "".join(text + nl for text, nl in lines)
 )
 latin1 = st.binary(max_size=200).map(lambda b: b.decode("latin-1"))
-# BuildKit always reads a byte order mark at the start; put one there now and then.
+# BuildKit skips a byte order mark at the very start; put one there now and then.
 with_bom = st.builds(lambda bom, text: bom + text, st.sampled_from(["", "", "", "\ufeff"]), dockerfile_text)
 oracle_safe = st.one_of(with_bom, latin1).map(lambda s: s.replace("\x00", ""))
 anything = st.one_of(with_bom, latin1, st.text(max_size=200))
@@ -119,9 +119,9 @@ def assert_agrees_with_buildkit(text: str) -> None:
         assert raised.value.message.startswith(_as_python_prints(str(exc)))  # ours may say more
         return
     except UnicodeDecodeError as exc:
-        # HEALTHCHECK cuts its type word byte by byte; when that splits a character BuildKit
-        # holds invalid UTF-8, which the wrapper cannot decode (exc.object is the Go string).
-        # goslim keeps the stray bytes as surrogate escapes.
+        # Builder flags and HEALTHCHECK's type word are cut byte by byte; when that splits
+        # a character, BuildKit holds invalid UTF-8, which the wrapper cannot decode
+        # (exc.object is the Go string). goslim keeps the stray bytes as surrogate escapes.
         values = [v for d in rewriter.buildkit_json(rewriter.parse(text)) for v in d["value"]]
         assert exc.object in [v.encode("utf-8", "surrogateescape") for v in values]
         return

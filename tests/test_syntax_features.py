@@ -336,16 +336,30 @@ def test_healthcheck_type_cut_inside_a_character():
     assert rewriter.print(rewriter.parse("FROM alpine\nHEALTHCHECK Å\n")).endswith("Å\n")
 
 
+def test_flag_ended_inside_a_character():
+    """BuildKit reads flags byte by byte and takes the byte 0xA0 for a space: U+20000
+    (F0 A0 80 80) ends a flag mid-character, and the arguments start with the two stray
+    bytes. The flag segment keeps the whole character; nothing raises but ParseError."""
+    ins = rewriter.parse("FROM --platform=x\U00020000 alpine\n").instructions[0]
+    assert ins.flag_values == ("--platform=x\u00f0",)
+    assert ins.values == ("\udc80\udc80", "alpine")
+    assert ins.flags[0].value.endswith("\U00020000") and ins.arguments.value == " alpine"
+    reject_checked("ENV --x\U00020000\n")  # the stray bytes are the only argument
+    assert rewriter.parse("FROM --a\ud800 b\n").instructions[0].values == ("\udc80", "b")
+
+
 # --- bad input -----------------------------------------------------------------------------
 
 
 def _timed(fn):
-    start = time.perf_counter()
+    """fn's result (or its ParseError) and the CPU seconds it took; CPU time, so that a busy
+    machine does not fail the bound."""
+    start = time.process_time()
     try:
         result = fn()
     except rewriter.ParseError as exc:
         result = exc
-    return result, time.perf_counter() - start
+    return result, time.process_time() - start
 
 
 def test_50_mb_file(tmp_path):
@@ -369,7 +383,7 @@ def test_50_mb_of_text():
     assert len(result.instructions) == 771 and seconds < 3
 
 
-def test_largest_file_parse_file_takes(tmp_path):
+def test_largest_file_parse_file_accepts(tmp_path):
     path = tmp_path / "Dockerfile"
     path.write_text("FROM alpine\n" + "RUN echo one two three four five six seven eight nine ten\n" * 170_000)
     assert 9_000_000 < path.stat().st_size < 10 * 1024 * 1024
@@ -405,8 +419,8 @@ def test_deeply_nested_json():
     "text",
     [
         "FROM alpine\nRUN <<EOF\n" + "line\n" * 100_000,
-        'FROM alpine\nCMD ["a", \\\n' + '  "b", \\\n' * 50_000 + "\n",
-        "FROM alpine\nCMD " + "[ \\\n" * 50_000 + "\n",
+        'FROM alpine\nCMD ["a", \\\n' + '  "b", \\\n' * 20_000 + "\n",
+        "FROM alpine\nCMD " + "[ \\\n" * 20_000 + "\n",
     ],
     ids=["unterminated-heredoc", "unterminated-json", "open-brackets"],
 )
@@ -419,14 +433,3 @@ def test_unterminated_input_is_bounded(text):
         assert not result.instructions[1].is_json
         assert nul_cut(rewriter.buildkit_json(result)) == buildkit_oracle(text)
 
-
-def test_flag_ended_inside_a_character():
-    """BuildKit reads flags byte by byte and takes the byte 0xA0 for a space: U+20000
-    (F0 A0 80 80) ends a flag mid-character, and the arguments start with the two stray
-    bytes. The flag segment keeps the whole character; nothing raises but ParseError."""
-    ins = rewriter.parse("FROM --platform=x\U00020000 alpine\n").instructions[0]
-    assert ins.flag_values == ("--platform=x\u00f0",)
-    assert ins.values == ("\udc80\udc80", "alpine")
-    assert ins.flags[0].value.endswith("\U00020000") and ins.arguments.value == " alpine"
-    reject_checked("ENV --x\U00020000\n")  # the stray bytes are the only argument
-    assert rewriter.parse("FROM --a\ud800 b\n").instructions[0].values == ("\udc80", "b")
