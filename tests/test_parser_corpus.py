@@ -71,6 +71,7 @@ def test_round_trip_is_byte_identical(corpus):
             differ.append(e.name)
     assert differ == []
     assert len(parsed) >= len(corpus) - 4  # only BuildKit's own negative test cases fail
+    assert sum(e.source.encoding != "utf-8" for e in parsed) == 4  # the UTF-16/32 fixtures too
 
 
 def _oracle(text: str):
