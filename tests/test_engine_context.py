@@ -126,6 +126,16 @@ def test_no_tzdata_tag_when_not_needed(tmp_path, body, imports):
     assert "-tags timetzdata" in rewriter.rewrite(FAT).code
 
 
+def test_old_go_is_refused_only_when_the_code_loads_zones(tmp_path):
+    """Go 1.14 ignores -tags timetzdata: the rewrite is refused when zones are loaded."""
+    text = FAT.replace("golang:1.22", "golang:1.14")
+    module(tmp_path / "utc", {"main.go": main_go(("time",), "\t_ = time.Now()\n")})
+    assert rewrite(text, tmp_path / "utc").status is Status.REWRITTEN
+    module(tmp_path / "paris", {"main.go": main_go(("time",), '\t_, _ = time.LoadLocation("Europe/Paris")\n')})
+    d = refusal(rewrite(text, tmp_path / "paris"), "GS210")
+    assert "main.go:8 loads time zones" in d.message
+
+
 # --- files read at run time ----------------------------------------------------------------------
 
 

@@ -407,7 +407,12 @@ CMD ["/app/server", "--port", "8080"]
                                                  builder="golang:1.12-alpine"), REF, at="FROM golang:1.12-alpine"),
     Case("go-old-through-arg", "GS210", "ARG GO=golang:1.11\nFROM ${GO}\nWORKDIR /app\nCOPY . .\n" + BUILD + "\n" + RUNS + "\n",
          REF, at="FROM ${GO}"),
-    Case("go-1.13", "GS210", fat(BUILD, RUNS, base="golang:1.13"), R, fires=False),
+    Case("go-1.14-time-zones", "GS210", fat(BUILD, RUNS, base="golang:1.14"), REF, at="FROM golang:1.14"),
+    Case("go-1.13-no-time-zones", "GS210", multi('FROM alpine\nCOPY --from=build /app/server /server\nCMD ["/server"]\n',
+                                                  builder="golang:1.13"), R, fires=False, absent=("timetzdata",)),
+    Case("go-1.14-tzdata-rule-off", "GS210", fat(BUILD, RUNS, base="golang:1.14"), R, fires=False,
+         config=Config(disable=frozenset({"GS112"})), absent=("timetzdata",)),
+    Case("go-1.15", "GS210", fat(BUILD, RUNS, base="golang:1.15"), R, fires=False, expect=("-tags timetzdata",)),
 
     # --- GS301: no build context ----------------------------------------------------------------
     Case("no-context", "GS301", fat(BUILD, RUNS), R),

@@ -1,21 +1,24 @@
-"""GS210: refuse Go toolchains older than 1.13.
+"""GS210: refuse Go toolchains too old for the rewritten build.
 
 ``-trimpath`` arrived in Go 1.13; older toolchains stop with ``flag provided but not
-defined: -trimpath``, so the rewritten build would fail. Move the builder to a
-supported golang image first (the module layout may need ``go mod init``).
+defined: -trimpath``, so the rewritten build would fail. The ``timetzdata`` build tag
+(time/tzdata) arrived in Go 1.15; an older toolchain ignores it, so a service that loads
+time zones would find none in scratch. Move the builder to a supported golang image
+first (the module layout may need ``go mod init``).
 """
 
 from __future__ import annotations
 
 import re
 
+from rewriter.passes import timezones
 from rewriter.passes.base import Context
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
 RULE = register(Rule(
     "GS210", "old-go-toolchain", Kind.REFUSAL,
-    "Refused: the golang image is older than Go 1.13, which cannot build with -trimpath.",
+    "Refused: the golang image is too old: -trimpath needs Go 1.13, embedded time zones (-tags timetzdata) Go 1.15.",
     __doc__,
 ))
 
@@ -37,7 +40,14 @@ def check(ctx: Context) -> list:
     if not isinstance(plan, Plan):
         return []
     version = go_version(ctx, plan)
-    if version is not None and version < (1, 13):
-        return [ctx.diagnostic(RULE, f"the build uses Go {version[0]}.{version[1]}; -trimpath needs Go 1.13 or newer",
-                               plan.builder.stage.from_instruction)]
+    if version is None:
+        return []
+    where = plan.builder.stage.from_instruction
+    if version < (1, 13):
+        return [ctx.diagnostic(RULE, f"the build uses Go {version[0]}.{version[1]}; -trimpath needs Go 1.13 or newer", where)]
+    if version < (1, 15) and ctx.config.enabled(timezones.RULE.code):
+        why = timezones.needs_tzdata(ctx, plan)
+        if why:
+            return [ctx.diagnostic(RULE, f"the build uses Go {version[0]}.{version[1]}; scratch has no time zones ({why}) "
+                                         "and -tags timetzdata needs Go 1.15 or newer", where)]
     return []
