@@ -193,27 +193,39 @@ class Instruction(Node):
 
     @property
     def code(self) -> str:
-        out = [self.indent, self.keyword.code]
-        out += [f.code for f in self.flags]
-        out += [self.arguments.code, self.newline]
-        out += [h.code for h in self.heredocs]
-        return "".join(out)
+        view = _view(self)
+        if view[4] is None:
+            out = [self.indent, self.keyword.code]
+            out += [f.code for f in self.flags]
+            out += [self.arguments.code, self.newline]
+            out += [h.code for h in self.heredocs]
+            view[4] = "".join(out)
+        return view[4]
 
     # -- the logical (BuildKit) view --------------------------------------------------------
 
     @property
     def logical_line(self) -> str:
         """The line BuildKit parses: continuations joined, skipped lines dropped."""
-        return self.keyword.value + "".join(f.value for f in self.flags) + self.arguments.value
+        view = _view(self)
+        if view[1] is None:
+            view[1] = self.keyword.value + "".join(f.value for f in self.flags) + self.arguments.value
+        return view[1]
 
     @property
     def command(self) -> buildkit.Command:
-        return _command_of(self)
+        view = _view(self)
+        if view[3] is None:
+            view[3] = _command_of(self)
+        return view[3]
 
     @property
     def name(self) -> str:
         """The instruction keyword, upper-case (``RUN``, ``FROM``…)."""
-        return self.keyword.value.strip(buildkit.GO_SPACES).upper()
+        view = _view(self)
+        if view[2] is None:
+            view[2] = self.keyword.value.strip(buildkit.GO_SPACES).upper()
+        return view[2]
 
     @property
     def flag_values(self) -> tuple[str, ...]:
@@ -266,6 +278,21 @@ class Instruction(Node):
 
 
 _COMMAND_CACHE: dict[tuple[str, str], buildkit.Command] = {}
+
+# What an instruction says is worked out once per node, as the engine reads the same
+# unchanged instructions again after every pass. Entries are found by identity and hold
+# the node, so that its id cannot be reused while the entry lives:
+# [node, logical line, name, command, code].
+_VIEWS: dict[int, list] = {}
+
+
+def _view(ins: "Instruction") -> list:
+    view = _VIEWS.get(id(ins))
+    if view is None or view[0] is not ins:
+        if len(_VIEWS) > 8192:
+            _VIEWS.clear()
+        view = _VIEWS[id(ins)] = [ins, None, None, None, None]
+    return view
 
 
 def _command_of(ins: Instruction) -> buildkit.Command:
