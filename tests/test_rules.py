@@ -277,6 +277,9 @@ CMD ["/app/server", "--port", "8080"]
         config=Config(runtime="distroless-static"), expect=("\nFROM gcr.io/distroless/static-debian12\n",), absent=("alpine", "apk")),
     Case("split-runtime-alpine", "GS108", fat(BUILD, RUNS), R, fires=False, config=Config(runtime="alpine"),
          expect=("\nFROM alpine:3.20\n",), absent=("FROM scratch",)),
+    Case("harden-crlf", "GS108", multi(
+        "FROM alpine:3.19\nRUN apk add --no-cache ca-certificates\nCOPY --from=build /app/server /server\nCMD [\"/server\"]\n"
+    ).replace("\n", "\r\n"), R, expect=("\r\nFROM scratch\r\n", 'ENTRYPOINT ["/server"]\r\n'), absent=("apk",)),
     Case("harden-already-scratch", "GS108", multi('FROM scratch\nCOPY --from=build /app/server /server\nENTRYPOINT ["/server"]\n'),
          R, fires=False),
 
@@ -346,6 +349,8 @@ CMD ["/app/server", "--port", "8080"]
     # --- GS202: what the runtime may need --------------------------------------------------------
     Case("packages-ffmpeg", "GS202", fat("RUN apt-get update && apt-get install -y ffmpeg", BUILD, RUNS), REF,
          at="RUN apt-get update"),
+    Case("packages-apk-ffmpeg", "GS202", fat("RUN apk add --no-cache git ffmpeg", BUILD, RUNS, base="golang:1.22-alpine"), REF,
+         at="RUN apk add"),
     Case("packages-build-only", "GS202", fat("RUN apt-get update && apt-get install -y --no-install-recommends git make", BUILD, RUNS),
          R, fires=False),
     Case("packages-final-stage", "GS202", multi(
@@ -364,6 +369,7 @@ CMD ["/app/server", "--port", "8080"]
 
     # --- GS203: needs a shell ------------------------------------------------------------------
     Case("shell-script", "GS203", fat(BUILD, 'CMD ["./entrypoint.sh"]'), REF, at="CMD"),
+    Case("shell-sh-c", "GS203", fat(BUILD, 'CMD ["sh", "-c", "/app/server --port $PORT"]'), REF, at="CMD"),
     Case("shell-variable", "GS203", fat(BUILD, "CMD /app/server --port $PORT"), REF, at="CMD"),
     Case("shell-and", "GS203", fat(BUILD, 'ENTRYPOINT /app/migrate && /app/server'), REF, at="ENTRYPOINT"),
     Case("shell-entrypoint-script", "GS203", multi(
