@@ -129,3 +129,22 @@ CMD ["/go/bin/app"]
     result = rewriter.rewrite(text)
     assert result.status is Status.REFUSED
     assert [d.line for d in result.diagnostics if d.code == "GS303"] == [4]
+
+
+def test_an_arg_line_redeclared_for_a_carried_value_leaves_its_secrets_behind():
+    """Found by fuzz/fuzz_rewrite.py: ``ENV TZ=${VERSION}`` brought the whole
+    ``ARG VERSION=1 SSH_PRIVATE_KEY=... token=...`` line into the runtime."""
+    text = """\
+FROM golang:1.23 as builder
+ARG VERSION=1 SSH_PRIVATE_KEY=s3cr3t token=s3cr3t PLAIN=x
+ENV TZ=${VERSION}
+WORKDIR /src
+COPY . .
+RUN go build -o /out/api ./cmd/api
+CMD ["/out/api"]
+"""
+    result = rewriter.rewrite(text)
+    runtime = result.code.split("FROM scratch")[1]
+    assert "ARG VERSION=1\n" in runtime
+    assert _runtime_names(result.code) == {"VERSION", "TZ"}
+    assert secret_problems(text, result) == []

@@ -100,9 +100,17 @@ def apply(ctx: Context) -> Result:
         pending_comments = []
         keep.append(item)
 
-    # A stage does not inherit ARGs: declare again those the carried values refer to.
-    referenced = [args[k] for k in _referenced_args(runtime, args) if not SECRET_NAME.search(k)]
-    arg_items = list({id(i): i for i in referenced}.values())
+    # A stage does not inherit ARGs: declare again those the carried values refer to, and
+    # only those (an ARG line may also declare a secret).
+    wanted = [k for k in _referenced_args(runtime, args) if not SECRET_NAME.search(k)]
+    arg_items = []
+    for ins in {id(args[k]): args[k] for k in wanted}.values():
+        pairs = ins.pairs()
+        kept = [(k, v) for k, v in pairs if k in wanted]
+        if len(kept) == len(pairs):
+            arg_items.append(ins)
+        else:
+            arg_items += make_items(["ARG " + " ".join(k if v is None else f"{k}={v}" for k, v in kept)], nl, esc)
 
     base = RUNTIME_BASES.get(ctx.config.runtime, "scratch")
     header = [f"FROM {base}", f"COPY --from={name} {plan.binary} {plan.runtime_binary}"]
