@@ -234,6 +234,14 @@ CMD ["/app/server", "--port", "8080"]
         "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt\n"
         'COPY --from=build /app/server /server\nUSER 65532:65532\nENTRYPOINT ["/server"]\n',
         build=GOOD + "\nRUN useradd --uid 65532 nonroot"), UN, fires=False),
+    Case("user-builder-from-non-root-stage", "GS106",
+         "FROM golang:1.22 AS dev\nRUN useradd -m -u 1000 dev\nUSER dev\n\nFROM dev\nWORKDIR /home/dev/app\nCOPY --chown=dev . .\n"
+         "RUN go build -o /home/dev/app/server .\nCMD [\"/home/dev/app/server\"]\n", R,
+         expect=("FROM dev AS builder\nUSER root\nRUN echo 'appuser:x:10001:10001::/nonexistent:/sbin/nologin' > /etc/passwd.runtime"
+                 " && echo 'appuser:x:10001:' > /etc/group.runtime\nUSER dev\nWORKDIR /home/dev/app\n",)),
+    Case("user-builder-from-root-stage", "GS106",
+         "FROM golang:1.22 AS dev\nUSER dev\nUSER root\n\nFROM dev\nWORKDIR /app\nCOPY . .\n" + BUILD + "\n" + RUNS + "\n", R,
+         expect=("FROM dev AS builder\nRUN echo 'appuser",)),
     Case("user-config-off", "GS106", fat(BUILD, RUNS), R, fires=False, config=Config(disable=frozenset({"GS106"})),
          absent=("USER", "passwd"), unsound=("/etc/passwd is not copied into the runtime",
                                              "/etc/group is not copied into the runtime", "no USER in the runtime stage")),

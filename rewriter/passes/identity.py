@@ -146,9 +146,12 @@ def apply(ctx: Context) -> Result:
     if not has_passwd:
         writes_files = any(PASSWD in ins.code for ins in builder.stage.instructions)
         if not writes_files:
-            run = (f"RUN echo '{user_name}:x:{uid}:{gid}::/nonexistent:/sbin/nologin' > {PASSWD} "
-                   f"&& echo '{group_name}:x:{gid}:' > {GROUP}")
-            tree = insert_after(tree, builder.stage.from_instruction, make_items([run], ctx.newline, ctx.escape), ctx.newline)
+            lines = [f"RUN echo '{user_name}:x:{uid}:{gid}::/nonexistent:/sbin/nologin' > {PASSWD} "
+                     f"&& echo '{group_name}:x:{gid}:' > {GROUP}"]
+            inherited = _inherited_user(ctx, builder)
+            if inherited is not None:  # a stage FROM a non-root stage cannot write /etc as it is
+                lines = ["USER root", *lines, f"USER {inherited}"]
+            tree = insert_after(tree, builder.stage.from_instruction, make_items(lines, ctx.newline, ctx.escape), ctx.newline)
         copies = [f"COPY --from={ref} {PASSWD} /etc/passwd", f"COPY --from={ref} {GROUP} /etc/group"]
         anchor = _last_header_copy(final, tree)
         tree = insert_after(tree, anchor, make_items(copies, ctx.newline, ctx.escape), ctx.newline)
@@ -160,6 +163,15 @@ def apply(ctx: Context) -> Result:
     if not changed:
         return unchanged(ctx)
     return Result(tree, (ctx.diagnostic(RULE, "; ".join(changed), final.stage.from_instruction),))
+
+
+def _inherited_user(ctx: Context, stage) -> str | None:
+    """The non-root USER a stage starts as, set in a stage it is built FROM; None for root."""
+    for parent in ctx.facts.chain(stage)[1:]:
+        users = [i.args_text for i in parent.stage.instructions if i.name == "USER"]
+        if users:
+            return None if users[-1] in ROOT else users[-1]
+    return None
 
 
 # The users distroless and chainguard static images define (distroless runs as root by default).
