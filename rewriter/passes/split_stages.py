@@ -11,8 +11,10 @@ which move from the builder with the comments written right above them.
 from __future__ import annotations
 
 import posixpath
+import re
 
-from rewriter.analysis import BUILD_ONLY_ENV, SECRET_NAME
+from rewriter import shell
+from rewriter.analysis import BUILD_ONLY_ENV, GO_IMAGE, SECRET_NAME, expand
 from rewriter.edit import append_stage, keyword_case, make_items, replace_stage
 from rewriter.passes import runtime_files
 from rewriter.passes.base import Context, Result, unchanged
@@ -75,6 +77,8 @@ def apply(ctx: Context) -> Result:
     args: dict[str, Instruction] = {}
     keep: list = []
     pending_comments: list = []
+    env = _starting_env(ctx, final)   # the builder's environment as the walk goes
+    defined: set[str] = set()         # names the runtime stage sets itself
     for item in items:
         if type(item) is not Instruction:
             pending_comments = pending_comments + [item] if type(item) is Comment else []
@@ -84,8 +88,10 @@ def apply(ctx: Context) -> Result:
         if kw == "ARG":
             for k, _ in item.pairs():
                 args[k] = item
+                if not SECRET_NAME.search(k):
+                    defined.add(k)  # declared again in the runtime when a carried value uses it
         if kw in CARRIED:
-            carried, dropped = _carry(item, nl, esc)
+            carried, dropped = _carry(item, nl, esc, env, defined)
             if dropped:
                 diagnostics.append(ctx.diagnostic(SECRETS, f"not carried into the runtime image: {', '.join(dropped)}", item))
             if kw in MOVED:
@@ -134,19 +140,47 @@ def apply(ctx: Context) -> Result:
     return Result(tree, tuple(diagnostics))
 
 
-def _carry(ins: Instruction, nl: str, esc: str):
-    """The instruction as the runtime stage gets it, and the names left behind."""
+def _starting_env(ctx: Context, final) -> dict[str, str]:
+    """The environment the stage starts with: its parent stage's, or the golang image's."""
+    if final.parent is not None:
+        return dict(ctx.facts.stages[final.parent].env)
+    return {"GOPATH": "/go"} if GO_IMAGE.match(final.base) else {}
+
+
+def _carry(ins: Instruction, nl: str, esc: str, env: dict[str, str], defined: set[str]):
+    """The instruction as the runtime stage gets it, and the names left behind.
+
+    ``env`` is the builder's environment before ``ins`` and is updated with it; ``defined``
+    holds the names the runtime sets (ENV carried so far, ARGs) and gets this ENV's. A
+    value that refers to a name only the builder has ($GOPATH, a dropped secret) is
+    written out as the builder saw it, since scratch would expand it to nothing."""
     if ins.name != "ENV":
         return ins, []
     pairs = ins.pairs()
-    kept = [(k, v) for k, v in pairs if k not in BUILD_ONLY_ENV and not SECRET_NAME.search(k)]
-    dropped = [k for k, _ in pairs if SECRET_NAME.search(k)]
-    if len(kept) == len(pairs):
+    kept, dropped, rewritten = [], [], False
+    for k, v in pairs:
+        raw = shell.unquote(v)
+        value = expand(raw, env)
+        if k not in BUILD_ONLY_ENV and not SECRET_NAME.search(k):
+            missing = {a or b for a, b in _REFERENCE.findall(raw)} - defined
+            secret = any(SECRET_NAME.search(name) for name in missing)  # never written into the image
+            if missing and not secret and value is not None and _SAFE_VALUE.fullmatch(value):
+                v, rewritten = value, True
+            kept.append((k, v))
+            defined.add(k)
+        elif SECRET_NAME.search(k):
+            dropped.append(k)
+        env[k] = value if value is not None else raw
+    if len(kept) == len(pairs) and not rewritten:
         return ins, dropped
     if not kept:
         return None, dropped
     text = "ENV " + " ".join(f"{k}={v}" for k, v in kept)
     return make_items([text], nl, esc)[0], dropped
+
+
+_REFERENCE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*))")
+_SAFE_VALUE = re.compile(r"[A-Za-z0-9_@%+=:,./-]*")
 
 
 def _referenced_args(items, args: dict) -> list[str]:
