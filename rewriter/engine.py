@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from rewriter.analysis import analyze, mentions_go
@@ -123,12 +124,13 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     if not isinstance(plan, Plan):
         return _result(source, source, Status.UNCHANGED, diagnostics)
 
+    anchors = _input_lines(ctx)
     applied: list[str] = []
     for fix in FIXES:
         result = fix.apply(ctx)
         if result.tree is ctx.tree:
             continue
-        kept = [d for d in result.diagnostics if config.enabled(d.code)]
+        kept = [_at(d, anchors) for d in result.diagnostics if config.enabled(d.code)]
         if not kept:
             continue
         tree = result.tree
@@ -151,6 +153,25 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     code = tree.code
     status = Status.REWRITTEN if code != source else Status.UNCHANGED
     return _result(source, code, status, diagnostics, applied)
+
+
+def _input_lines(ctx: Context) -> dict[str, int]:
+    """The input line each fix belongs to. Passes see intermediate trees; reports speak of
+    the file as it is on disk, like every other diagnostic."""
+    plan = ctx.plan
+    build = ctx.line(plan.build.instruction)
+    builder = ctx.line(plan.builder.stage.from_instruction)
+    runtime = ctx.line(plan.runtime.stage.from_instruction) if plan.runtime is not None else builder
+    entry = ctx.line(plan.entry.entrypoint or plan.entry.cmd) if (plan.entry.entrypoint or plan.entry.cmd) else runtime
+    at = {code: build for code in ("GS102", "GS103", "GS104", "GS110", "GS112", "GS114")}
+    at.update({"GS101": builder, "GS111": builder, "GS105": runtime, "GS106": runtime,
+               "GS108": runtime, "GS113": runtime, "GS107": entry})
+    return at
+
+
+def _at(diagnostic: Diagnostic, anchors: dict[str, int]) -> Diagnostic:
+    line = anchors.get(diagnostic.code)
+    return diagnostic if line is None else replace(diagnostic, line=line, column=1)
 
 
 def _result(original, code, status, diagnostics, applied=()) -> RewriteResult:
