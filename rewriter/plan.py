@@ -58,6 +58,10 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
     entry = facts.entry
     if final is None or entry is None:
         return NoPlan("GS207", "no build stage")
+    named = [s for s in facts.stages if s.name]
+    twice = next((s for i, s in enumerate(named) if any(t.name == s.name for t in named[:i])), None)
+    if twice is not None:  # BuildKit and hadolint (DL3024) refuse it; which one COPY --from means is a guess
+        return NoPlan("GS208", f"two stages are named `{twice.name}`", twice.stage.from_instruction)
     if entry.needs_shell:
         return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
     if entry.argv is None:

@@ -57,3 +57,15 @@ def test_ldflags_with_no_value_is_not_taken_for_the_value():
     assert problems(text) == []
     assert '"-w -s -ldflags"' not in result.code
     assert _build_line(result.code).rstrip().endswith("-ldflags")
+
+
+def test_two_stages_with_one_name_are_refused():
+    """Which of them ``COPY --from=build`` means is a guess (goslim took the first, BuildKit
+    refuses the file), so nothing is rewritten."""
+    text = ("ARG GO_VERSION=1.21\nFROM golang:${GO_VERSION} AS build\nWORKDIR /src\nCOPY . .\n"
+            "RUN CGO_ENABLED=0 go build -o ./bin/app ./cmd/api/\nFROM golang:${GO_VERSION} AS build\n\n"
+            "FROM alpine:3.19\nCOPY --from=build /src/bin/app /app/\nCMD [\"/app/app\"]\n")
+    result = rewriter.rewrite(text)
+    assert not result.changed
+    assert [(d.code, d.line) for d in result.diagnostics if d.severity.value == "error"] == [("GS208", 6)]
+    assert problems(text) == []
