@@ -31,6 +31,7 @@ BUILD_ONLY_ENV = frozenset(
      "GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOSUMDB", "GOBIN", "GOCACHE", "GOMODCACHE", "GOROOT",
      "GOTOOLCHAIN", "GOINSECURE", "CC", "CXX", "CGO_CFLAGS", "CGO_LDFLAGS", "PATH", "GOLANG_VERSION"}
 )
+_GO_BUILD = re.compile(r"\bgo\s+(build|install)\b")
 SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
 
 
@@ -84,6 +85,7 @@ class StageFacts:
     builds: list[GoBuild] = field(default_factory=list)
     packages: list[tuple[Instruction, str]] = field(default_factory=list)  # (RUN, package)
     context_root: str | None = None  # where `COPY . <dest>` put the build context, if it did
+    heredoc_builds: list[Instruction] = field(default_factory=list)  # RUN <<EOF scripts that run go build
     # (workdir at that point, sources, destination) of each COPY/ADD from the build context
     local_copies: list[tuple[str | None, tuple[str, ...], str]] = field(default_factory=list)
 
@@ -210,6 +212,8 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
                 facts.workdir = posixpath.normpath(posixpath.join(facts.workdir, target))
         elif name == "RUN" and not ins.is_json:
             _scan_run(ins, facts)
+            if any(_GO_BUILD.search(h.content) for h in ins.heredocs):
+                facts.heredoc_builds.append(ins)
         elif name in ("COPY", "ADD") and ins.flag("from") is None and not ins.heredocs:
             vals = ins.values
             if len(vals) >= 2:

@@ -23,7 +23,7 @@ from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.parser import parse
 
 NO_CONTEXT = register(Rule(
-    "GS301", "no-build-context", Kind.WARNING,  # reported as a note: batches without sources would drown in it
+    "GS301", "no-build-context", Kind.NOTE,
     "The Go sources were not read: cgo imports, time zone use and runtime files were not checked.",
     "goslim reads the build context (go.mod and the Go sources next to the Dockerfile) to "
     "find cgo imports, time zone use and files read at run time. Without it the rewrite "

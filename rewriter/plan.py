@@ -66,6 +66,8 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
         return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
     if entry.argv is None:
         return NoPlan("GS208", "the image sets no CMD or ENTRYPOINT, so there is no binary to point the runtime at")
+    if len(entry.argv) > 1 and posixpath.basename(entry.argv[0]) == "go" and entry.argv[1] == "run":
+        return NoPlan("GS205", "the image starts with `go run`", entry.entrypoint or entry.cmd)
     if entry.argv[0].endswith((".sh", ".bash", ".py", ".pl", ".rb", ".js")):
         return NoPlan("GS203", f"the entrypoint is a script ({entry.argv[0]})", entry.entrypoint or entry.cmd)
     program = entry.program_path
@@ -75,6 +77,9 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
     if final.is_go or _builds_in(facts, final):  # the image builds and runs in one stage
         builds = _builds_in(facts, final)
         if not builds:
+            heredocs = [i for s in facts.chain(final) for i in s.heredoc_builds]
+            if heredocs:
+                return NoPlan("GS207", "the Go build runs in a heredoc script (RUN <<EOF); goslim edits only RUN lines", heredocs[0])
             return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
         hits = [b for b in builds if _matches(b.binary, program, bare, gobin)]
         if not hits:
@@ -126,6 +131,9 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
                     build = hits[-1]
                     return Plan(build, facts.stages[build.stage], final, src_abs, target, entry)
                 return NoPlan("GS209", f"the final stage runs {target}, copied from stage `{source}`, but no `go build` there writes {src_abs}", ins)
+    if any(s.heredoc_builds for s in facts.stages) and not any(s.builds for s in facts.stages):
+        ins = next(i for s in facts.stages for i in s.heredoc_builds)
+        return NoPlan("GS207", "the Go build runs in a heredoc script (RUN <<EOF); goslim edits only RUN lines", ins)
     if any(s.builds for s in facts.stages):
         return NoPlan("GS208", f"cannot tell which Go build produces what the image runs (`{' '.join(entry.argv)}`)", entry.entrypoint or entry.cmd)
     return NoPlan("GS207", "no `go build` or `go install` of the service in the image")

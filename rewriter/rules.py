@@ -15,6 +15,7 @@ class Kind(str, enum.Enum):
     FIX = "fix"            # changes the file
     REFUSAL = "refusal"    # leaves the file unchanged because the rewrite would break it
     WARNING = "warning"    # reported, file still rewritten
+    NOTE = "note"          # why a file was skipped or what was not checked
 
 
 @dataclass(frozen=True)

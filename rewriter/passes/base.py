@@ -39,7 +39,8 @@ class Context:
     def diagnostic(self, rule: Rule, message: str, ins: Instruction | None = None,
                    severity: Severity | None = None) -> Diagnostic:
         if severity is None:
-            severity = {"fix": Severity.INFO, "refusal": Severity.ERROR, "warning": Severity.WARNING}[rule.kind.value]
+            severity = {"fix": Severity.INFO, "note": Severity.INFO, "refusal": Severity.ERROR,
+                        "warning": Severity.WARNING}[rule.kind.value]
         column = len(ins.indent) + 1 if ins is not None else 1
         return Diagnostic(rule.code, severity, message, self.line(ins), column)
 
