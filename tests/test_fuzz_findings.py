@@ -69,3 +69,26 @@ def test_two_stages_with_one_name_are_refused():
     assert not result.changed
     assert [(d.code, d.line) for d in result.diagnostics if d.severity.value == "error"] == [("GS208", 6)]
     assert problems(text) == []
+
+
+@pytest.mark.parametrize("dest", ["/usr/local/bin", "/usr/local/bin/", "/usr/local/bin/main"])
+def test_a_copy_into_a_distribution_folder_still_lands_there_in_scratch(dest):
+    """``COPY --from=builder /main /usr/local/bin`` fills the folder alpine has; in scratch
+    the same line made a file named /usr/local/bin, and ENTRYPOINT found nothing."""
+    text = ("FROM golang:1.22 AS builder\nWORKDIR /app\nCOPY . .\nRUN go build -o /main ./cmd/svc\n\n"
+            f"FROM alpine:3.19\nRUN apk add --no-cache ca-certificates\nCOPY --from=builder /main {dest}\n"
+            'CMD ["/usr/local/bin/main"]\n')
+    result = rewriter.rewrite(text)
+    assert "FROM scratch" in result.code
+    assert problems(text) == []
+    expected = dest if dest != "/usr/local/bin" else "/usr/local/bin/"
+    assert f"COPY --from=builder /main {expected}\n" in result.code
+
+
+def test_a_copy_into_the_workdir_is_left_as_written():
+    """WORKDIR makes its folder in scratch too, so ``COPY ... .`` needs no edit."""
+    text = ("FROM golang:1.22 AS builder\nWORKDIR /app\nCOPY . .\nRUN go build -o /main ./cmd/svc\n\n"
+            "FROM alpine:3.19\nWORKDIR /root/\nCOPY --from=builder /main .\nCMD [\"./main\"]\n")
+    result = rewriter.rewrite(text)
+    assert "FROM scratch" in result.code and "COPY --from=builder /main .\n" in result.code
+    assert problems(text) == []

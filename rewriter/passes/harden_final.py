@@ -9,8 +9,11 @@ distroless base with ``runtime = "distroless-static"``; ``runtime = "alpine"`` k
 
 from __future__ import annotations
 
-from rewriter.analysis import DISTRO_IMAGE
-from rewriter.edit import replace_item
+import posixpath
+
+from rewriter.analysis import DISTRO_IMAGE, PATH_DIRS
+from rewriter.edit import edit_arguments, replace_item
+from rewriter.syntax.buildkit import GO_SPACES
 from rewriter.passes.base import Context, Result, unchanged
 from rewriter.passes.runtime_packages import final_run_problem
 from rewriter.passes.split_stages import RUNTIME_BASES
@@ -24,6 +27,36 @@ RULE = register(Rule(
 ))
 
 
+# Folders every distribution image has. ``COPY app /usr/local/bin`` puts app inside such a
+# folder; in scratch, where the folder does not exist, the same line creates a file named
+# /usr/local/bin. Such destinations get their "/" written out.
+DISTRO_DIRS = frozenset(PATH_DIRS) | {
+    "/etc", "/etc/ssl", "/etc/ssl/certs", "/usr", "/usr/local", "/usr/lib", "/usr/share", "/usr/share/zoneinfo",
+    "/lib", "/opt", "/tmp", "/var", "/var/lib", "/var/log", "/home", "/root", "/srv", "/mnt", "/run",
+}
+
+
+def _folder_destinations(final) -> list[tuple[object, int]] | None:
+    """(COPY/ADD, offset where "/" goes) for each destination that is a folder only because
+    the distribution has it; None when one of them cannot be edited (JSON form)."""
+    out = []
+    for ins in final.stage.instructions:
+        if ins.name not in ("COPY", "ADD") or ins.heredocs or len(ins.values) < 2:
+            continue
+        dest = ins.values[-1]
+        if dest.endswith("/"):
+            continue
+        absolute = posixpath.normpath(dest if dest.startswith("/") else posixpath.join(final.workdir or "/", dest))
+        workdir = final.workdir or "/"
+        if absolute not in DISTRO_DIRS or workdir == absolute or workdir.startswith(absolute + "/"):
+            continue  # WORKDIR makes its folder and those above it, in scratch too
+        text = ins.arguments.value.rstrip(GO_SPACES)
+        if ins.is_json or not text.endswith(dest):
+            return None
+        out.append((ins, len(text)))
+    return out
+
+
 def apply(ctx: Context) -> Result:
     plan = ctx.plan
     if not isinstance(plan, Plan) or plan.runtime is None:
@@ -35,6 +68,9 @@ def apply(ctx: Context) -> Result:
     runs = [i for i in final.stage.instructions if i.name == "RUN"]
     if any(final_run_problem(r) for r in runs):
         return unchanged(ctx)  # GS202 refuses these
+    folders = _folder_destinations(final)
+    if folders is None:
+        return unchanged(ctx)
     from_ins = final.stage.from_instruction
     base_raw = from_ins.values[0]
     text = from_ins.args_text
@@ -43,5 +79,9 @@ def apply(ctx: Context) -> Result:
     tree = replace_item(ctx.tree, from_ins, [new_from])
     for run in runs:
         tree = replace_item(tree, run, [])
+    for ins, at in folders:
+        tree = replace_item(tree, ins, [edit_arguments(ins, [(at, at, "/")])])
     dropped = f"; dropped {len(runs)} RUN step(s) replaced by copies from the builder" if runs else ""
+    if folders:
+        dropped += f"; {len(folders)} COPY destination(s) marked as folders with a final /"
     return Result(tree, (ctx.diagnostic(RULE, f"final stage FROM {final.base} → FROM {target}{dropped}", from_ins),))
