@@ -377,12 +377,15 @@ def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
         chain.append(s)
         s = stages[s.parent] if s.parent is not None else None
     for facts in reversed(chain):
+        cmd_here = False
         for ins in facts.stage.instructions:
             if ins.name == "ENTRYPOINT":
                 entry = ins
-                cmd = None  # an ENTRYPOINT resets an inherited CMD
+                if not cmd_here:
+                    cmd = None  # an ENTRYPOINT resets an inherited CMD, not one set above it in its stage
             elif ins.name == "CMD":
                 cmd = ins
+                cmd_here = True
     argv, why = None, None
     words: list[str] = []
     # A shell-form ENTRYPOINT ignores CMD.

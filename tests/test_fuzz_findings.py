@@ -92,3 +92,22 @@ def test_a_copy_into_the_workdir_is_left_as_written():
     result = rewriter.rewrite(text)
     assert "FROM scratch" in result.code and "COPY --from=builder /main .\n" in result.code
     assert problems(text) == []
+
+
+def test_a_cmd_above_the_entrypoint_in_the_same_stage_still_counts():
+    """BuildKit resets only an inherited CMD when ENTRYPOINT is set; a CMD written above it
+    in the same stage stays. goslim dropped it from what the image runs, and a shell-form
+    CMD ended up in scratch as it was."""
+    text = ("FROM golang:1.22-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o=/out/ ./cmd/svc\n"
+            "CMD serve --port 8080\nENTRYPOINT [\"/out/svc\"]\n")
+    result = rewriter.rewrite(text)
+    assert problems(text) == []
+    assert 'ENTRYPOINT ["/out/svc"]\nCMD ["serve", "--port", "8080"]\n' in result.code.split("FROM scratch")[1]
+
+
+def test_an_inherited_cmd_is_still_reset_by_entrypoint():
+    text = ("FROM golang:1.22 AS base\nCMD [\"/bin/bash\"]\nFROM base\nWORKDIR /src\nCOPY . .\n"
+            "RUN go build -o /out/svc ./cmd/svc\nENTRYPOINT [\"/out/svc\"]\n")
+    result = rewriter.rewrite(text)
+    assert problems(text) == []
+    assert "/bin/bash" not in result.code.split("FROM scratch")[1]
