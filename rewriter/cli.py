@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,15 @@ from rewriter.config import RUNTIMES
 if TYPE_CHECKING:
     from rewriter.config import Config
     from rewriter.diagnostics import Diagnostic
+    from rewriter.files import SourceFile
+    from rewriter.verify import Engine, VerifyReport
 
 EXIT_OK = 0
 EXIT_CHANGED = 1
+EXIT_NOT_VERIFIED = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_engine's choices
 PARALLEL_MIN_FILES = 8      # below this, starting processes costs more than it saves
 
 
@@ -41,7 +46,7 @@ class _Group(click.Group):
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("goslim: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as exc:  # the last resort: still one line, still exit 2
             click.echo(f"goslim: internal error: {type(exc).__name__}: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
@@ -66,6 +71,16 @@ class _Task:
     context: Path | None
     in_place: bool
     stdin: bytes | None = None     # the input when the path is "-"
+    verify: bool = False           # hold the rewrite back until it is verified
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A rewrite held back for verification: what verify needs, and what writing it needs."""
+
+    source: SourceFile
+    code: str
+    context: Path
 
 
 @dataclass(frozen=True)
@@ -81,10 +96,16 @@ class _Outcome:
     written: bool = False
     encoding: str = "utf-8"
     output: str | None = None      # the rewritten text, kept only for stdin
+    pending: _Pending | None = None    # --verify: the rewrite still to be verified
+    verify: dict | None = None     # --verify: {"ok", "reason", "report"} once verified
 
     @property
     def changed(self) -> bool:
         return bool(self.diff)
+
+    @property
+    def not_verified(self) -> bool:
+        return self.verify is not None and not self.verify["ok"]
 
 
 @dataclass
@@ -98,6 +119,7 @@ class _Options:
     batch: bool
     color_out: bool
     color_err: bool
+    verify: bool = False
 
 
 @cli.command(short_help="Rewrite Dockerfiles: diff, check, or change them in place.")
@@ -122,7 +144,9 @@ class _Options:
 @click.option("--config", "config_file", metavar="FILE",
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Use this config file instead of the nearest .goslim.toml/pyproject.toml.")
-@click.option("--verify", is_flag=True, hidden=True)
+@click.option("--verify", is_flag=True,
+              help="Build and run each rewrite beside its original first; write and count "
+                   "only those that verify (see `goslim verify`).")
 @click.pass_context
 def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: bool,
             show_diff: bool | None, output_format: str, jobs: int | None, quiet: bool,
@@ -131,17 +155,18 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
     """Rewrite Dockerfiles: show a diff, check, or change them in place.
 
     PATH is a Dockerfile, a directory to search, or - for stdin (the result goes to
-    stdout). Exit status: 0 done, 1 --check found files to rewrite, 2 a file could not be
-    read, parsed or written, or the command line or config is wrong.
+    stdout). Exit status: 0 done, 1 --check found files to rewrite or --verify could not
+    verify a rewrite (it was not written), 2 a file could not be read, parsed or written,
+    no container engine for --verify, or the command line or config is wrong.
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot be used together")
-    if verify:
-        raise click.UsageError("--verify is not available in this build")
     if "-" in paths and len(paths) > 1:
         raise click.UsageError("- (stdin) cannot be combined with other paths")
     if "-" in paths and in_place:
         raise click.UsageError("--in-place needs files; stdin is written to stdout")
+    if "-" in paths and verify:
+        raise click.UsageError("--verify needs files: stdin has no build context")
 
     from rewriter.discovery import discover
 
@@ -157,7 +182,9 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
         batch=batch,
         color_out=_use_color(sys.stdout),
         color_err=_use_color(sys.stderr),
+        verify=verify,
     )
+    engine = _engine_or_fail("auto") if verify else None
     if not files:
         if not quiet:
             click.echo(f"goslim: no Dockerfiles found in {' '.join(paths)}", err=True)
@@ -165,15 +192,15 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
             _emit_report([], opts)
         ctx.exit(EXIT_OK)
 
-    tasks = _make_tasks(files, config_file, runtime, context_dir, in_place)
-    outcomes = _run(tasks, jobs or _cpu_count(), opts)
+    tasks = _make_tasks(files, config_file, runtime, context_dir, in_place, verify)
+    outcomes = _run(tasks, jobs or _cpu_count(), opts, engine)
     _emit_report(outcomes, opts)
     if patch_file is not None:
         _write_patch(patch_file, outcomes, opts)
     ctx.exit(_exit_status(outcomes, check))
 
 
-def _make_tasks(files, config_file, runtime, context_dir, in_place) -> list[_Task]:
+def _make_tasks(files, config_file, runtime, context_dir, in_place, verify=False) -> list[_Task]:
     """Resolve each file's config up front so a bad config stops the run before any write."""
     from rewriter.config import ConfigError, load_config, load_config_file
 
@@ -189,7 +216,7 @@ def _make_tasks(files, config_file, runtime, context_dir, in_place) -> list[_Tas
                 base = explicit or load_config(path)
             tasks.append(_Task(path=path, display=_display(path),
                                config=base.merged(runtime=runtime), context=context_dir,
-                               in_place=in_place, stdin=stdin))
+                               in_place=in_place, stdin=stdin, verify=verify))
     except ConfigError as exc:
         raise _Fail(f"goslim: invalid config: {exc}") from None
     return tasks
@@ -201,14 +228,21 @@ def _read_stdin() -> bytes:
     return sys.stdin.buffer.read(MAX_BYTES + 1)
 
 
-def _run(tasks: list[_Task], jobs: int, opts: _Options) -> list[_Outcome]:
-    """Rewrite every task, in worker processes when it pays off; results keep path order."""
+def _run(tasks: list[_Task], jobs: int, opts: _Options,
+         engine: Engine | None = None) -> list[_Outcome]:
+    """Rewrite every task, in worker processes when it pays off; results keep path order.
+
+    With --verify the rewrites come back unwritten and are verified here, one at a time
+    (the engine is the bottleneck), and written only when they pass.
+    """
     results = _start(tasks, jobs)
     progress = _progress(len(tasks), opts)
     text = opts.output_format == "text"
     outcomes: list[_Outcome] = []
     try:
         for outcome in results:
+            if outcome.pending is not None:
+                outcome = _verify_pending(outcome, engine, opts.in_place)
             outcomes.append(outcome)
             if progress is not None:
                 progress.advance(progress.task_ids[0])
@@ -291,7 +325,8 @@ def _process(task: _Task) -> _Outcome:
     changed = result.changed
     diff = unified_diff(source.text, result.code, task.display) if changed else ""
     written = False
-    if task.in_place and changed:
+    pending = _Pending(source, result.code, context) if task.verify and changed else None
+    if task.in_place and changed and pending is None:
         try:
             write_atomic(source.path, result.code, source.encoding, expected=source.stat,
                          bom=source.bom)
@@ -307,7 +342,46 @@ def _process(task: _Task) -> _Outcome:
         written=written,
         encoding=source.encoding,
         output=result.code if task.stdin is not None else None,
+        pending=pending,
     )
+
+
+def _verify_pending(outcome: _Outcome, engine: Engine, in_place: bool) -> _Outcome:
+    """Verify a held-back rewrite, then write it (with --in-place) only if it passed."""
+    from rewriter.files import SourceError, write_atomic
+
+    pending = outcome.pending
+    report = _verify_texts(engine, pending.source.text, pending.code, pending.context)
+    outcome = replace(outcome, pending=None, verify=_verify_entry(report))
+    if not (in_place and outcome.verify["ok"]):
+        return outcome
+    source = pending.source
+    try:
+        write_atomic(source.path, pending.code, source.encoding, expected=source.stat,
+                     bom=source.bom)
+    except SourceError as exc:
+        return replace(outcome, status="error", error=(exc.message, exc.line, exc.column))
+    return replace(outcome, written=True)
+
+
+def _verify_texts(engine: Engine, original: str, rewritten: str, context: Path,
+                  **options) -> VerifyReport | str:
+    """The report, or a one-line reason when the engine itself failed (not the rewrite)."""
+    from rewriter.files import BOM
+    from rewriter.verify import EngineError, verify
+
+    try:
+        return verify(original.removeprefix(BOM), rewritten.removeprefix(BOM), context,
+                      engine=engine, **options)
+    except (EngineError, OSError) as exc:
+        return f"engine error: {exc}"
+
+
+def _verify_entry(report: VerifyReport | str) -> dict:
+    """What --format json holds per file for --verify."""
+    if isinstance(report, str):
+        return {"ok": False, "reason": report, "report": None}
+    return {"ok": report.ok, "reason": report.reason, "report": report.as_dict()}
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
@@ -337,6 +411,8 @@ def _exit_status(outcomes: list[_Outcome], check: bool) -> int:
         return EXIT_ERROR
     if check and any(o.changed for o in outcomes):
         return EXIT_CHANGED
+    if any(o.not_verified for o in outcomes):
+        return EXIT_NOT_VERIFIED
     return EXIT_OK
 
 
@@ -347,7 +423,7 @@ def _emit_report(outcomes: list[_Outcome], opts: _Options) -> None:
     if opts.output_format == "json":
         import json
 
-        click.echo(json.dumps(json_report(outcomes), indent=2))
+        click.echo(json.dumps(json_report(outcomes, verify=opts.verify), indent=2))
     elif opts.output_format == "sarif":
         import json
 
@@ -382,6 +458,8 @@ def _print_outcome(outcome: _Outcome, opts: _Options) -> None:
                        err=True)
             for line in _rule_lines(sorted(outcome.applied), err):
                 click.echo(f"  {line}", err=True)
+        if outcome.verify is not None:
+            click.echo(f"  {_verify_line(outcome, opts.in_place, err)}", err=True)
     elif outcome.status in ("unchanged", "skipped") and (opts.verbose or not opts.batch):
         explained = any(d.severity == "info" for d in outcome.diagnostics)
         if opts.verbose or not explained:
@@ -392,6 +470,21 @@ def _print_outcome(outcome: _Outcome, opts: _Options) -> None:
             continue
         click.echo(f"{err.where(outcome.path, diag.line, diag.column)}: "
                    f"{err.severity(diag.code, diag.severity)}: {diag.message}", err=True)
+
+
+def _verify_line(outcome: _Outcome, in_place: bool, err: _Styler) -> str:
+    """One line on how the rewrite's verification went."""
+    result = outcome.verify
+    if not result["ok"]:
+        left = ", not written" if in_place else ""
+        return f"{err.red('not verified')}{left}: {result['reason']}"
+    sizes = ""
+    report = result["report"]
+    before, after = report["original"]["size_bytes"], report["rewritten"]["size_bytes"]
+    if before and after:
+        ratio = _times(report["size_ratio"])
+        sizes = f": {human_size(before)} → {human_size(after)} ({ratio} smaller)"
+    return f"{err.bold('verified')}{sizes}"
 
 
 def _show_info(diag: Diagnostic, outcome: _Outcome, opts: _Options) -> bool:
@@ -449,8 +542,11 @@ def _write_stdout(text: str, encoding: str) -> None:
     sys.stdout.buffer.flush()
 
 
-def summary_counts(outcomes: list[_Outcome]) -> dict:
-    """Counts per status, and the refusals grouped by the rule that refused."""
+def summary_counts(outcomes: list[_Outcome], *, verify: bool = False) -> dict:
+    """Counts per status, and the refusals grouped by the rule that refused.
+
+    With --verify, also how many rewrites verified and how many did not.
+    """
     counts = {"files": len(outcomes), "rewritten": 0, "unchanged": 0, "refused": 0,
               "skipped": 0, "errors": 0, "written": 0}
     refused_by_rule: dict[str, int] = {}
@@ -463,6 +559,10 @@ def summary_counts(outcomes: list[_Outcome]) -> dict:
             for code in codes:
                 refused_by_rule[code] = refused_by_rule.get(code, 0) + 1
     counts["refused_by_rule"] = dict(sorted(refused_by_rule.items()))
+    if verify:
+        checked = [o for o in outcomes if o.verify is not None]
+        counts["verified"] = sum(1 for o in checked if o.verify["ok"])
+        counts["not_verified"] = len(checked) - counts["verified"]
     return counts
 
 
@@ -470,7 +570,7 @@ def _print_summary(outcomes: list[_Outcome], opts: _Options) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    counts = summary_counts(outcomes)
+    counts = summary_counts(outcomes, verify=opts.verify)
     by_rule = ", ".join(f"{code} ×{n}" for code, n in counts["refused_by_rule"].items())
     table = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
     table.add_column(style="bold")
@@ -479,19 +579,32 @@ def _print_summary(outcomes: list[_Outcome], opts: _Options) -> None:
     rewritten = "rewritten" if opts.in_place else "would rewrite"
     rows = [
         ("files found", counts["files"], "", ""),
-        (rewritten, counts["rewritten"], "", "green"),
+        (rewritten, counts["written"] if opts.in_place and opts.verify else counts["rewritten"],
+         "", "green"),
         ("already slim", counts["unchanged"], "", ""),
         ("refused", counts["refused"], by_rule, "yellow"),
         ("skipped (not Go)", counts["skipped"], "", ""),
         ("errors", counts["errors"], "", "red"),
     ]
+    if opts.verify:
+        rows += [("verified", counts["verified"], "", "green"),
+                 ("not verified", counts["not_verified"],
+                  "not written" if opts.in_place and counts["not_verified"] else "", "red")]
     for label, n, detail, style in rows:
         table.add_row(label, f"[{style}]{n}[/]" if n and style else str(n), detail)
     click.echo(err=True)
     _print_table(table, sys.stderr, opts.color_err)
+    failed = [outcome for outcome in outcomes if outcome.not_verified]
+    if failed:
+        err = _Styler(opts.color_err)
+        click.echo("\nnot verified" + (" (left as they were):" if opts.in_place else ":"),
+                   err=True)
+        for outcome in failed:
+            click.echo(f"  {err.bold(outcome.path)}: {outcome.verify['reason']}", err=True)
     applied: dict[str, int] = {}
     for outcome in outcomes:
-        for code in outcome.applied if outcome.changed else ():
+        kept_back = opts.in_place and outcome.not_verified
+        for code in outcome.applied if outcome.changed and not kept_back else ():
             applied[code] = applied.get(code, 0) + 1
     if applied:
         err = _Styler(opts.color_err)
@@ -500,8 +613,12 @@ def _print_summary(outcomes: list[_Outcome], opts: _Options) -> None:
             click.echo(f"  {line}", err=True)
 
 
-def json_report(outcomes: list[_Outcome]) -> dict:
-    """The --format json document; tests/data/report.schema.json describes it."""
+def json_report(outcomes: list[_Outcome], *, verify: bool = False) -> dict:
+    """The --format json document; tests/data/report.schema.json describes it.
+
+    With --verify each file also has "verify": {"ok", "reason", "report"} (null when
+    there was no rewrite to verify) and the summary counts verified and not_verified.
+    """
     files = []
     for outcome in outcomes:
         entry = {
@@ -515,8 +632,10 @@ def json_report(outcomes: list[_Outcome]) -> dict:
         if outcome.error is not None:
             message, line, column = outcome.error
             entry["error"] = {"message": message, "line": line, "column": column}
+        if verify:
+            entry["verify"] = outcome.verify
         files.append(entry)
-    return {"files": files, "summary": summary_counts(outcomes)}
+    return {"files": files, "summary": summary_counts(outcomes, verify=verify)}
 
 
 def sarif_report(outcomes: list[_Outcome]) -> dict:
@@ -595,7 +714,7 @@ def _write_patch(patch_file: Path, outcomes: list[_Outcome], opts: _Options) -> 
     """One patch of every change; files that are not UTF-8 cannot travel in it."""
     parts = []
     for outcome in outcomes:
-        if not outcome.diff:
+        if not outcome.diff or outcome.not_verified:
             continue
         if outcome.encoding != "utf-8":
             click.echo(f"goslim: {outcome.path}: left out of {patch_file} "
@@ -619,11 +738,305 @@ def _progress(total: int, opts: _Options):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     console = Console(file=sys.stderr, no_color=not opts.color_err)
-    progress = Progress(TextColumn("rewriting"), BarColumn(), MofNCompleteColumn(),
+    label = "rewriting and verifying" if opts.verify else "rewriting"
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
                         console=console, transient=True)
     progress.add_task("rewrite", total=total)
     progress.start()
     return progress
+
+
+# ---------------------------------------------------------------------------- verify
+
+
+@cli.command("verify", short_help="Build and run a Dockerfile and its rewrite, and compare them.")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--context", "context_dir", metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Build context for both images (default: the folder of PATH).")
+@click.option("--original", "original_file", metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Take PATH as the rewrite and compare it with FILE, instead of rewriting PATH.")
+@click.option("--engine", "engine_name", type=click.Choice(ENGINES), default="auto",
+              show_default=True,
+              help="docker (a daemon), or podman/buildah (buildah builds, podman runs).")
+@click.option("--probe", "probes", multiple=True, metavar="/PATH",
+              help="GET this path from both containers; the answers must be equal. Repeat for "
+                   "more paths. Without it the rewrite only has to stay up.")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, metavar="N",
+              help="Container port to probe (default: the first EXPOSEd port, else 8080).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              metavar="S", help="Seconds to wait for each container to come up and answer.")
+@click.option("--keep", is_flag=True, help="Keep both images and print their tags.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to report the result.")
+@click.pass_context
+def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
+                   original_file: Path | None, engine_name: str, probes: tuple[str, ...],
+                   port: int | None, timeout: float, keep: bool, output_format: str) -> None:
+    """Prove that the rewrite of PATH builds an image that starts and behaves like the original.
+
+    Both images are built and run (published on 127.0.0.1 only) and compared: size,
+    layers, user, entrypoint, whether the entry binary is static, whether the container
+    stays up, and the answers to each --probe. Containers are always removed, and the
+    images too unless --keep, also on Ctrl-C.
+
+    Exit status: 0 verified; 1 not verified (the reason is printed), or nothing to verify
+    because goslim refuses PATH, leaves it unchanged or skips it; 2 a usage error, a file
+    that cannot be read or parsed, or no usable container engine; 130 interrupted.
+    """
+    for probe in probes:
+        if not probe.startswith("/"):
+            raise click.BadParameter(f"{probe!r} is not a path: it must start with '/'",
+                                     param_hint="'--probe'")
+    context = context_dir or path.parent
+    source = _read_or_fail(path)
+    if original_file is not None:
+        original, rewritten, rewrite_info = _read_or_fail(original_file).text, source.text, None
+    else:
+        rewrite_info, code = _rewrite_in_memory(path, source.text, context)
+        if rewrite_info["status"] != "rewritten":
+            _nothing_to_verify(path, rewrite_info, output_format)
+            ctx.exit(EXIT_NOT_VERIFIED)
+        original, rewritten = source.text, code
+
+    engine = _engine_or_fail(engine_name)
+    with _Steps(sys.stderr) as steps:
+        report = _verify_texts(engine, original, rewritten, context, probe=probes, port=port,
+                               timeout=timeout, keep=keep, on_step=steps.show)
+    entry = _verify_entry(report)
+    if output_format == "json":
+        import json
+
+        document = {"path": str(path), "original": str(original_file) if original_file else None,
+                    "context": str(context), "engine": engine.name, "rewrite": rewrite_info,
+                    "verified": entry["ok"], "reason": entry["reason"], "report": entry["report"]}
+        click.echo(json.dumps(document, indent=2))
+    else:
+        _print_verification(report, entry["reason"], keep)
+    ctx.exit(EXIT_OK if entry["ok"] else EXIT_NOT_VERIFIED)
+
+
+def _read_or_fail(path: Path) -> SourceFile:
+    from rewriter.files import SourceError, read_source
+
+    try:
+        return read_source(path)
+    except SourceError as exc:
+        raise _Fail(f"goslim: {exc}") from None
+
+
+def _rewrite_in_memory(path: Path, text: str, context: Path) -> tuple[dict, str]:
+    """goslim's rewrite of PATH with its nearest config; parse errors end the command (exit 2)."""
+    import rewriter
+    from rewriter.config import ConfigError, load_config
+
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        raise _Fail(f"goslim: invalid config: {exc}") from None
+    try:
+        result = rewriter.rewrite(text, config, context=context)
+    except rewriter.ParseError as exc:
+        raise _Fail(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    status = str(_value(result.status))
+    if status == "rewritten" and not result.changed:
+        status = "unchanged"
+    if status == "error":
+        first = next((d for d in result.diagnostics if d.severity == "error"), None)
+        raise _Fail(f"{path}: {first.message if first else 'could not be rewritten'}")
+    info = {"status": status,
+            "applied": list(result.applied),
+            "diagnostics": [d.as_dict() for d in result.diagnostics]}
+    return info, result.code
+
+
+_NOTHING = {
+    "refused": "goslim refuses to rewrite it",
+    "unchanged": "goslim leaves it unchanged (already slim); compare it with the fat "
+                 "original with --original FILE",
+    "skipped": "it is not a Go build goslim rewrites",
+}
+
+
+def _nothing_to_verify(path: Path, info: dict, output_format: str) -> None:
+    """A file with no rewrite has nothing to verify: say why, with goslim's diagnostics."""
+    reason = f"nothing to verify: {_NOTHING.get(info['status'], info['status'])}"
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps({"path": str(path), "original": None, "rewrite": info,
+                               "verified": False, "reason": reason, "report": None}, indent=2))
+    else:
+        err = _Styler(_use_color(sys.stderr))
+        click.echo(f"{err.bold(str(path))}: {reason}", err=True)
+        for diag in info["diagnostics"]:
+            click.echo(f"{err.where(str(path), diag['line'], diag['column'])}: "
+                       f"{err.severity(diag['code'], diag['severity'])}: {diag['message']}",
+                       err=True)
+
+
+def _engine_or_fail(name: str) -> Engine:
+    from rewriter.verify import EngineUnavailable, detect_engine
+
+    try:
+        return detect_engine(name)
+    except EngineUnavailable as exc:
+        raise _Fail(f"goslim: no container engine to verify with: {exc.reason}") from None
+
+
+class _Steps:
+    """What verify is doing, on stderr: a spinner on a terminal, one line per step otherwise."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.status = None
+
+    def __enter__(self) -> _Steps:
+        if self.stream.isatty():
+            from rich.console import Console
+
+            console = Console(file=self.stream, no_color=not _use_color(self.stream))
+            self.status = console.status("verifying")
+            self.status.start()
+        return self
+
+    def show(self, message: str) -> None:
+        if self.status is not None:
+            self.status.update(message)
+        else:
+            click.echo(f"goslim: {message}", err=True)
+
+    def __exit__(self, *exc_info) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+def _print_verification(report: VerifyReport | str, reason: str, keep: bool) -> None:
+    """The comparison table and the verdict on stdout; logs that explain a failure on stderr."""
+    color = _use_color(sys.stdout)
+    out = _Styler(color)
+    if isinstance(report, str):
+        click.echo(f"{out.red('not verified')}: {reason}", color=color)
+        return
+    _print_table(verification_table(report, color), sys.stdout, color)
+    click.echo()
+    if report.ok:
+        click.echo(f"{out.bold('verified')}: {_verdict(report)}", color=color)
+    else:
+        click.echo(f"{out.red('not verified')}: {reason}", color=color)
+        _print_logs(report)
+    if keep:
+        click.echo(f"kept images: {report.original.tag} {report.rewritten.tag}", err=True)
+
+
+def verification_table(report: VerifyReport, color: bool = False):
+    """Original and rewritten image side by side, one row per thing compared."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    def yes_no(value: bool | None, words: tuple[str, str] = ("yes", "no")) -> str:
+        if value is None:
+            return "-"
+        text = words[0] if value else words[1]
+        return f"[{'green' if value else 'red'}]{text}[/]" if color else text
+
+    before, after = report.original, report.rewritten
+    table = Table(box=None, header_style="bold" if color else "", padding=(0, 1), pad_edge=False)
+    table.add_column("")
+    table.add_column("original")
+    table.add_column("rewritten")
+    table.add_column("")
+    ratio = f"{_times(report.size_ratio)} smaller" if report.size_ratio else ""
+    table.add_row("image size", human_size(before.size_bytes), human_size(after.size_bytes), ratio)
+    table.add_row("layers", _or_dash(before.layers), _or_dash(after.layers), "")
+    table.add_row("user", _user(before), _user(after), "")
+    table.add_row("non-root", yes_no(before.non_root if before.built else None),
+                  yes_no(after.non_root if after.built else None), "")
+    table.add_row("entrypoint", _argv(before.entrypoint), _argv(after.entrypoint), "")
+    table.add_row("static binary", yes_no(before.static), yes_no(after.static), "")
+    table.add_row("stayed up", yes_no(before.stayed_up if before.built else None),
+                  yes_no(after.stayed_up if after.built else None), "")
+    for path in report.probes:
+        first, second = before.answers.get(path), after.answers.get(path)
+        same = first is not None and first["status"] is not None and first == second
+        table.add_row(f"GET {escape(path)}", _answer(first), _answer(second),
+                      yes_no(same, ("same", "differs")))
+    return table
+
+
+def _verdict(report: VerifyReport) -> str:
+    after = report.rewritten
+    parts = []
+    if report.size_ratio:
+        parts.append(f"{human_size(report.original.size_bytes)} → {human_size(after.size_bytes)} "
+                     f"({_times(report.size_ratio)} smaller)")
+    parts.append("stays up")
+    if report.probes:
+        parts.append("same answers" if len(report.probes) > 1 else "same answer")
+    parts += [f"runs as {after.user}", "static binary"]
+    return ", ".join(parts)
+
+
+def _print_logs(report: VerifyReport) -> None:
+    """The build log of a side that did not build, or the output of one that did not stay up."""
+    for side, image in (("original", report.original), ("rewritten", report.rewritten)):
+        if image.built and (image.stayed_up or not image.started and not image.log_tail):
+            continue
+        what = "build log" if not image.built else "output"
+        lines = image.log_tail.strip().splitlines()[-LOG_LINES:]
+        if not lines:
+            continue
+        click.echo(f"\n{side} image, {what} (last {len(lines)} lines):", err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
+
+
+LOG_LINES = 15
+
+
+def human_size(size: int | None) -> str:
+    """Bytes in decimal units, as `podman images` shows them."""
+    if size is None:
+        return "-"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
+
+
+def _or_dash(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def _user(image) -> str:
+    if not image.built:
+        return "-"
+    return image.user or "(not set: root)"
+
+
+def _argv(argv: list[str] | None) -> str:
+    import shlex
+
+    return shlex.join(argv) if argv else "-"
+
+
+def _answer(answer: dict | None) -> str:
+    """Status and the start of the body, on one line."""
+    from rich.markup import escape
+
+    if answer is None or answer["status"] is None:
+        return "no answer"
+    body = (answer["body"] or "").strip()
+    first = body.splitlines()[0] if body else ""
+    if len(first) > 30 or "\n" in body:
+        first = first[:30] + "…"
+    return escape(f"{answer['status']} {first}".rstrip())
+
 
 
 # ---------------------------------------------------------------------------- parse

@@ -1,6 +1,6 @@
 """Build the original and the rewritten image, run both, and say whether the rewrite is safe to ship.
 
-Safe means: both build, the rewritten one stays up, it answers the probe exactly like
+Safe means: both build, the rewritten one stays up, it answers every probe exactly like
 the original, it runs as a non-root user, and its entry binary is static (scratch has
 no loader or libc).
 """
@@ -14,7 +14,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rewriter.verify.elf import is_static_elf
@@ -40,20 +41,22 @@ class ImageReport:
     static: bool | None = None         # checked on the rewritten image only
     started: bool = False              # the engine started the process
     stayed_up: bool = False            # still running after the settle time and the probe
-    probe_status: int | None = None
+    probe_status: int | None = None    # the answer to the first probe path
     probe_body: str | None = None      # truncated
     log_tail: str = ""                 # build log if the build failed, else container output
+    answers: dict[str, dict] = field(default_factory=dict)  # every probe path: {"status", "body"}
 
 
 @dataclass(frozen=True)
 class VerifyReport:
     original: ImageReport
     rewritten: ImageReport
-    probe: str | None
+    probe: str | None                  # the first probe path
     size_ratio: float | None           # original / rewritten
     answers_match: bool | None         # None when no probe was asked for
     ok: bool
     reason: str
+    probes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -91,22 +94,26 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedire
 class _Run:
     started: bool = False
     stayed_up: bool = False
-    answer: tuple[int, bytes] | None = None
+    answers: dict[str, tuple[int, bytes] | None] = field(default_factory=dict)
     log_tail: str = ""
 
 
 def verify(original_text: str, rewritten_text: str, context: Path, *, engine: Engine,
-           probe: str | None = None, port: int | None = None, timeout: float = 30.0,
-           keep: bool = False, env: dict[str, str] | None = None, settle: float = 1.0,
-           build_timeout: float = 900.0, no_cache: bool = False) -> VerifyReport:
+           probe: str | Sequence[str] | None = None, port: int | None = None,
+           timeout: float = 30.0, keep: bool = False, env: dict[str, str] | None = None,
+           settle: float = 1.0, build_timeout: float = 900.0, no_cache: bool = False,
+           on_step: Callable[[str], None] | None = None) -> VerifyReport:
     """Compare the two Dockerfiles by building and running them on `engine`.
 
+    `probe` is one path or several: each is fetched from both containers and the
+    answers must be equal, so leave out paths whose answer depends on the uid.
     `port` is the container port to publish (default: the first exposed TCP port);
-    `timeout` bounds the wait for each container to answer. Containers are always
-    removed, images too unless `keep`, even on Ctrl-C.
+    `timeout` bounds the wait for each container to answer. `on_step` hears what is
+    being done, for a progress display. Containers are always removed, images too
+    unless `keep`, even on Ctrl-C.
     """
-    if probe is not None and not probe.startswith("/"):
-        raise ValueError(f"probe path must start with '/': {probe!r}")
+    probes = _probe_paths(probe)
+    step = on_step or (lambda _message: None)
     run_id = uuid.uuid4().hex[:10]
     tags = {side: f"localhost/goslim-verify/{side}-{run_id}:latest" for side in SIDES}
     names = {side: f"goslim-verify-{side}-{run_id}" for side in SIDES}
@@ -116,17 +123,20 @@ def verify(original_text: str, rewritten_text: str, context: Path, *, engine: En
     static_problem = ""
     try:
         for side in SIDES:
+            step(f"building the {side} image")
             builds[side] = engine.build(texts[side], Path(context), tags[side], no_cache=no_cache,
                                         timeout=build_timeout)
             if builds[side].ok:
                 facts[side] = engine.inspect(tags[side])
-        container_port = port or _exposed_port(facts) or (8080 if probe else None)
+        container_port = port or _exposed_port(facts) or (8080 if probes else None)
         for side in SIDES:
             if side in facts:
+                step(f"running the {side} image")
                 runs[side] = _exercise(engine, tags[side], names[side], port=container_port,
-                                       probe=probe, timeout=timeout, settle=settle, env=env)
+                                       probes=probes, timeout=timeout, settle=settle, env=env)
                 engine.remove_container(names[side])
         if "rewritten" in facts:
+            step("reading the entry binary")
             static, static_problem = _entry_static(engine, tags["rewritten"], facts["rewritten"])
     finally:
         for side in SIDES:
@@ -137,27 +147,41 @@ def verify(original_text: str, rewritten_text: str, context: Path, *, engine: En
     reports = {side: _image_report(tags[side], builds[side], facts.get(side), runs.get(side))
                for side in SIDES}
     reports["rewritten"] = _with(reports["rewritten"], static=static)
-    return _judge(reports["original"], reports["rewritten"], runs, probe, static_problem)
+    return _judge(reports["original"], reports["rewritten"], runs, probes, static_problem)
 
 
-def _exercise(engine: Engine, tag: str, name: str, *, port: int | None, probe: str | None,
+def _probe_paths(probe: str | Sequence[str] | None) -> list[str]:
+    paths = [probe] if isinstance(probe, str) else list(probe or ())
+    for path in paths:
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"probe path must start with '/': {path!r}")
+    return list(dict.fromkeys(paths))
+
+
+def _exercise(engine: Engine, tag: str, name: str, *, port: int | None, probes: list[str],
               timeout: float, settle: float, env: dict[str, str] | None) -> _Run:
     try:
         container = engine.run(tag, port=port, env=env, name=name)
     except EngineError as err:
         return _Run(log_tail=str(err))
-    result = _Run(started=True)
+    result = _Run(started=True, answers=dict.fromkeys(probes))
     began = time.monotonic()
     while True:
         running = engine.is_running(container)
         elapsed = time.monotonic() - began
-        if running and probe and result.answer is None and container.host_port:
-            wait = max(0.5, min(2.0, timeout - elapsed))
-            result.answer = http_get(container.host_port, probe, timeout=wait)
-            elapsed = time.monotonic() - began
+        if running and container.host_port:
+            for path in probes:
+                if result.answers[path] is not None:
+                    continue
+                wait = max(0.5, min(2.0, timeout - elapsed))
+                result.answers[path] = http_get(container.host_port, path, timeout=wait)
+                elapsed = time.monotonic() - began
+                if result.answers[path] is None:   # not listening yet: try again later
+                    break
+        answered = all(answer is not None for answer in result.answers.values())
         if not running:
             break
-        if elapsed >= timeout or (elapsed >= settle and (not probe or result.answer is not None)):
+        if elapsed >= timeout or (elapsed >= settle and answered):
             break
         time.sleep(POLL_SECONDS)
     result.stayed_up = engine.is_running(container)
@@ -220,7 +244,9 @@ def _image_report(tag: str, build, facts: ImageFacts | None, run: _Run | None) -
     if not build.ok:
         return ImageReport(tag=tag, built=False, build_seconds=build.seconds, log_tail=build.log_tail)
     run = run or _Run()
-    status, body = run.answer if run.answer else (None, None)
+    answers = {path: {"status": answer[0], "body": _body(answer[1])} if answer else
+               {"status": None, "body": None} for path, answer in run.answers.items()}
+    first = next(iter(answers.values()), {"status": None, "body": None})
     return ImageReport(
         tag=tag,
         built=True,
@@ -232,13 +258,18 @@ def _image_report(tag: str, build, facts: ImageFacts | None, run: _Run | None) -
         entrypoint=list(facts.entrypoint or facts.cmd),
         started=run.started,
         stayed_up=run.stayed_up,
-        probe_status=status,
-        probe_body=None if body is None else body.decode("utf-8", "replace")[:REPORT_BODY_CHARS],
+        probe_status=first["status"],
+        probe_body=first["body"],
         log_tail=run.log_tail,
+        answers=answers,
     )
 
 
-def _judge(original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run], probe: str | None,
+def _body(data: bytes) -> str:
+    return data.decode("utf-8", "replace")[:REPORT_BODY_CHARS]
+
+
+def _judge(original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run], probes: list[str],
            static_problem: str) -> VerifyReport:
     problems: list[str] = []
     for side, report in (("original", original), ("rewritten", rewritten)):
@@ -250,15 +281,18 @@ def _judge(original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run],
             problems.append(f"did not start: {_last_lines(rewritten.log_tail, 3)}")
         elif not rewritten.stayed_up:
             problems.append(f"exited immediately: {_last_lines(rewritten.log_tail, 3) or '(no output)'}")
-        if probe:
-            answers = {side: run.answer for side, run in runs.items()}
-            original_answer, rewritten_answer = answers.get("original"), answers.get("rewritten")
-            answers_match = original_answer is not None and original_answer == rewritten_answer
-            explained = rewritten_answer is None and not rewritten.stayed_up
-            if not answers_match and not explained:
-                problems.append(f"probe differed: GET {probe}: "
-                                f"original {_describe(original_answer, original)}, "
-                                f"rewritten {_describe(rewritten_answer, rewritten)}")
+        if probes:
+            answers_match = True
+            for path in probes:
+                original_answer = runs["original"].answers.get(path)
+                rewritten_answer = runs["rewritten"].answers.get(path)
+                same = original_answer is not None and original_answer == rewritten_answer
+                answers_match = answers_match and same
+                explained = rewritten_answer is None and not rewritten.stayed_up
+                if not same and not explained:
+                    problems.append(f"probe differed: GET {path}: "
+                                    f"original {_describe(original_answer, original)}, "
+                                    f"rewritten {_describe(rewritten_answer, rewritten)}")
         if rewritten.static is not True:
             problems.append(static_problem or "entry binary is not static")
         if not rewritten.non_root:
@@ -266,8 +300,9 @@ def _judge(original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run],
     ratio = None
     if original.size_bytes and rewritten.size_bytes:
         ratio = round(original.size_bytes / rewritten.size_bytes, 2)
-    return VerifyReport(original=original, rewritten=rewritten, probe=probe, size_ratio=ratio,
-                        answers_match=answers_match, ok=not problems, reason="; ".join(problems))
+    return VerifyReport(original=original, rewritten=rewritten, probe=probes[0] if probes else None,
+                        size_ratio=ratio, answers_match=answers_match, ok=not problems,
+                        reason="; ".join(problems), probes=list(probes))
 
 
 def _describe(answer: tuple[int, bytes] | None, report: ImageReport) -> str:

@@ -365,10 +365,19 @@ def _answers(argv: list[str], timeout: float = 20.0) -> tuple[bool, str]:
     return done.ok, _error_text(done) if not done.ok else done.out.decode("utf-8", "replace")
 
 
+ENGINE_CHOICES = ("auto", "docker", "podman", "buildah")
+
+
 def detect_engine(preference: str = "auto") -> Engine:
-    """docker when its daemon answers, else podman+buildah; EngineUnavailable says why neither works."""
-    if preference not in ("auto", "docker", "podman"):
-        raise ValueError(f"engine must be auto, docker or podman, not {preference!r}")
+    """docker when its daemon answers, else podman+buildah; EngineUnavailable says why neither works.
+
+    "buildah" is the same choice as "podman": buildah builds, and podman is still
+    needed to run the containers.
+    """
+    if preference not in ENGINE_CHOICES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, not {preference!r}")
+    if preference == "buildah":
+        preference = "podman"
     tried: list[str] = []
     if preference in ("auto", "docker"):
         engine = _try_docker(tried)

@@ -1,0 +1,535 @@
+"""`goslim verify` and `goslim rewrite --verify` against a fake container engine.
+
+The real rewrite runs; only building and running images is faked. A fake image is a
+local HTTP server on 127.0.0.1 with fixed answers, so probing, the report and the
+cleanup are exercised for real.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import stat
+import struct
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import rewriter
+import rewriter.verify
+from rewriter.cli import cli
+from rewriter.verify import BuildOutcome, Container, EngineError, ImageFacts
+
+GO_MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'
+CGO_MAIN = 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() { C.free(nil) }\n'
+FAT = 'FROM golang:1.23\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\nEXPOSE 8080\nCMD ["./main"]\n'
+SLIM = ('FROM golang:1.23 AS builder\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o main .\n\n'
+        'FROM scratch\nCOPY --from=builder /app/main /main\nUSER 10001:10001\nENTRYPOINT ["/main"]\n')
+GOSLIM_SLIM = rewriter.rewrite(FAT).code    # what goslim makes of FAT: already slim to goslim
+NODE = 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def static_elf() -> bytes:
+    """The smallest ELF is_static_elf accepts: a 64-bit header and one PT_LOAD."""
+    ident = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+    header = ident + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0, 64, 0, 0, 64, 56, 1, 0, 0, 0)
+    return header + struct.pack("<IIQQQQQQ", 1, 5, 0, 0, 0, 0, 0, 8)
+
+
+@dataclass
+class FakeImage:
+    user: str = "10001:10001"
+    entrypoint: tuple[str, ...] = ("/main",)
+    cmd: tuple[str, ...] = ()
+    size: int = 5_000_000
+    files: dict = field(default_factory=lambda: {"/main": static_elf()})
+    answers: dict = field(default_factory=lambda: {"/": (200, b"ok\n")})
+    builds: bool = True
+    exits: bool = False
+    log: str = "listening on :8080\n"
+
+
+ORIGINAL = FakeImage(user="", entrypoint=(), cmd=("./main",), size=750_000_000, files={})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        status, body = self.server.answers.get(self.path, (404, b"404 page not found\n"))
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class FakeEngine:
+    """Builds by looking at the text (FROM scratch means the rewrite) and the context folder's name."""
+
+    name = "fake"
+
+    def __init__(self, rewritten: FakeImage | None = None, original: FakeImage = ORIGINAL, *,
+                 per_context: dict[str, FakeImage] | None = None, interrupt_on: str | None = None):
+        self.rewritten = rewritten or FakeImage()
+        self.original = original
+        self.per_context = per_context or {}
+        self.interrupt_on = interrupt_on
+        self.images: dict[str, FakeImage] = {}
+        self.builds: list[tuple[str, Path]] = []
+        self.runs: list[dict] = []
+        self.servers: dict[str, ThreadingHTTPServer] = {}
+        self.removed_containers: set[str] = set()
+        self.removed_images: set[str] = set()
+
+    def build(self, text, context, tag, *, no_cache=False, timeout=None):
+        self.builds.append((text, Path(context)))
+        if "FROM scratch" in text:
+            image = self.per_context.get(Path(context).name, self.rewritten)
+        else:
+            image = self.original
+        self.images[tag] = image
+        log = "STEP 4/4: RUN go build\nmain.go:3:1: syntax error\n" if not image.builds else "done\n"
+        return BuildOutcome(ok=image.builds, log_tail=log, seconds=0.1)
+
+    def inspect(self, tag):
+        image = self.images[tag]
+        return ImageFacts(size_bytes=image.size, layers=3, user=image.user, entrypoint=list(image.entrypoint),
+                          cmd=list(image.cmd), workdir="/app", exposed_ports=["8080/tcp"])
+
+    def run(self, tag, *, port=None, env=None, name=None):
+        if self.interrupt_on and self.interrupt_on in tag:
+            raise KeyboardInterrupt
+        image = self.images[tag]
+        self.runs.append({"tag": tag, "name": name, "port": port})
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.answers = image.answers
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        self.servers[name] = server
+        return Container(name=name, tag=tag, host_port=None if image.exits else server.server_address[1],
+                         container_port=port)
+
+    def is_running(self, container):
+        return not self.images[container.tag].exits and container.name not in self.removed_containers
+
+    def logs(self, container):
+        return self.images[container.tag].log
+
+    def remove_container(self, container):
+        name = getattr(container, "name", container)
+        self.removed_containers.add(name)
+        server = self.servers.pop(name, None)
+        if server:
+            server.shutdown()
+            server.server_close()
+
+    def remove_image(self, tag):
+        self.removed_images.add(tag)
+
+    def export_file(self, tag, path):
+        try:
+            return self.images[tag].files[path]
+        except KeyError:
+            raise FileNotFoundError(path) from None
+
+    def assert_clean(self, keep: bool = False) -> None:
+        assert {run["name"] for run in self.runs} <= self.removed_containers
+        assert not self.servers
+        assert self.removed_images == (set() if keep else set(self.images))
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    from rewriter import config
+
+    config.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def quick_settle(monkeypatch):
+    """The fake containers answer at once, so the second verify waits for a late crash can be short."""
+    monkeypatch.setattr(rewriter.verify, "verify", functools.partial(rewriter.verify.verify, settle=0.05))
+
+
+@pytest.fixture
+def use_engine(monkeypatch):
+    """Install a FakeEngine as what detect_engine finds; remembers the --engine asked for."""
+    asked: list[str] = []
+
+    def install(engine):
+        def detect(preference="auto"):
+            asked.append(preference)
+            return engine
+        monkeypatch.setattr(rewriter.verify, "detect_engine", detect)
+        engine.asked = asked
+        return engine
+    return install
+
+
+@pytest.fixture
+def no_engine_wanted(monkeypatch):
+    def detect(preference="auto"):
+        raise AssertionError("the engine was asked for although there is nothing to verify")
+    monkeypatch.setattr(rewriter.verify, "detect_engine", detect)
+
+
+def service(root: Path, name: str = "svc", dockerfile: str = FAT, main: str = GO_MAIN) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.23\n")
+    (folder / "main.go").write_text(main)
+    (folder / "Dockerfile").write_text(dockerfile)
+    return folder / "Dockerfile"
+
+
+def invoke(*args, env=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+
+
+def rows(output: str) -> dict[str, list[str]]:
+    """The comparison table as {label: cells}, split at runs of two or more spaces."""
+    table = {}
+    for line in output.splitlines():
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) >= 3:
+            table[cells[0]] = cells[1:]
+    return table
+
+
+# ---------------------------------------------------------------------------- goslim verify
+
+def test_verified_prints_the_table_and_exits_0(tmp_path, use_engine):
+    engine = use_engine(FakeEngine())
+    result = invoke("verify", service(tmp_path), "--probe", "/")
+    assert result.exit_code == 0, result.output
+    table = rows(result.stdout)
+    assert table["image size"] == ["750.0 MB", "5.0 MB", "150× smaller"]
+    assert table["layers"] == ["3", "3"]
+    assert table["user"] == ["(not set: root)", "10001:10001"]
+    assert table["non-root"] == ["no", "yes"]
+    assert table["entrypoint"] == ["./main", "/main"]
+    assert table["static binary"] == ["-", "yes"]
+    assert table["stayed up"] == ["yes", "yes"]
+    assert table["GET /"] == ["200 ok", "200 ok", "same"]
+    assert result.stdout.splitlines()[-1] == ("verified: 750.0 MB → 5.0 MB (150× smaller), stays up, "
+                                              "same answer, runs as 10001:10001, static binary")
+    assert "\x1b[" not in result.stdout
+    assert "goslim: building the original image" in result.stderr
+    assert engine.asked == ["auto"]
+    engine.assert_clean()
+
+
+def test_the_rewrite_reaches_the_engine_and_the_original_is_the_file(tmp_path, use_engine):
+    engine = use_engine(FakeEngine())
+    path = service(tmp_path)
+    assert invoke("verify", path).exit_code == 0
+    (original, original_context), (rewritten, rewritten_context) = engine.builds
+    assert original == FAT
+    assert rewritten == rewriter.rewrite(FAT, context=path.parent).code
+    assert original_context == rewritten_context == path.parent
+
+
+def test_colour_only_when_asked_and_never_with_no_color(tmp_path, use_engine):
+    use_engine(FakeEngine())
+    path = service(tmp_path)
+    coloured = invoke("verify", path, env={"FORCE_COLOR": "1"})
+    assert coloured.exit_code == 0 and "\x1b[" in coloured.stdout
+    assert rows(ANSI.sub("", coloured.stdout))["non-root"] == ["no", "yes"]
+    plain = invoke("verify", path, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert plain.exit_code == 0 and "\x1b[" not in plain.stdout
+
+
+def test_several_probes_and_the_one_that_differs(tmp_path, use_engine):
+    answers = {"/": (200, b"ok\n"), "/version": (200, b"dev\n")}
+    original = FakeImage(user="", size=750_000_000, answers={"/": (200, b"ok\n"), "/version": (200, b"1.2.3\n")})
+    engine = use_engine(FakeEngine(FakeImage(answers=answers), original))
+    result = invoke("verify", service(tmp_path), "--probe", "/", "--probe", "/version")
+    assert result.exit_code == 1
+    table = rows(result.stdout)
+    assert table["GET /"] == ["200 ok", "200 ok", "same"]
+    assert table["GET /version"] == ["200 1.2.3", "200 dev", "differs"]
+    assert result.stdout.splitlines()[-1] == ("not verified: probe differed: GET /version: "
+                                              "original 200 '1.2.3\\n', rewritten 200 'dev\\n'")
+    engine.assert_clean()
+
+
+def test_exited_immediately_shows_the_log_tail(tmp_path, use_engine):
+    log = "".join(f"line {n}\n" for n in range(30)) + "exec /main: no such file or directory\n"
+    engine = use_engine(FakeEngine(FakeImage(exits=True, log=log)))
+    result = invoke("verify", service(tmp_path))
+    assert result.exit_code == 1
+    assert "not verified: exited immediately: line 28 | line 29 | exec /main: no such file" in result.stdout
+    assert rows(result.stdout)["stayed up"] == ["yes", "no"]
+    tail = result.stderr.split("rewritten image, output (last 15 lines):\n", 1)[1].splitlines()
+    assert tail[0] == "  line 16" and tail[-1] == "  exec /main: no such file or directory"
+    engine.assert_clean()
+
+
+def test_build_failure_is_the_reason_with_the_build_log(tmp_path, use_engine):
+    engine = use_engine(FakeEngine(FakeImage(builds=False)))
+    result = invoke("verify", service(tmp_path))
+    assert result.exit_code == 1
+    assert "not verified: build failed: rewritten: STEP 4/4: RUN go build | main.go:3:1: syntax error" \
+        in result.stdout
+    assert rows(result.stdout)["image size"] == ["750.0 MB", "-"]
+    assert "rewritten image, build log (last 2 lines):\n  STEP 4/4: RUN go build\n" in result.stderr
+    engine.assert_clean()
+
+
+def test_root_user_and_dynamic_binary_are_not_verified(tmp_path, use_engine):
+    dynamic = static_elf()[:16] + b"\x00" * 48   # an ELF header with no program headers
+    use_engine(FakeEngine(FakeImage(user="", files={"/main": dynamic})))
+    result = invoke("verify", service(tmp_path))
+    assert result.exit_code == 1
+    assert rows(result.stdout)["static binary"] == ["-", "no"]
+    assert "runs as root (USER not set)" in result.stdout
+
+
+def test_json_report(tmp_path, use_engine):
+    use_engine(FakeEngine())
+    path = service(tmp_path)
+    result = invoke("verify", path, "--probe", "/", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["verified"] is True and document["reason"] == ""
+    assert document["path"] == str(path) and document["original"] is None
+    assert document["engine"] == "fake" and document["context"] == str(path.parent)
+    assert document["rewrite"]["status"] == "rewritten"
+    assert "GS101" in document["rewrite"]["applied"]
+    report = document["report"]
+    assert report["size_ratio"] == 150.0 and report["probes"] == ["/"]
+    assert report["rewritten"]["answers"] == {"/": {"status": 200, "body": "ok\n"}}
+    assert report["original"]["size_bytes"] == 750_000_000
+
+
+def test_original_file_is_compared_as_is(tmp_path, use_engine, monkeypatch):
+    engine = use_engine(FakeEngine())
+    monkeypatch.setattr(rewriter, "rewrite", lambda *a, **k: pytest.fail("--original must not rewrite"))
+    path = service(tmp_path, dockerfile=SLIM)
+    fat = tmp_path / "Dockerfile.fat"
+    fat.write_text(FAT)
+    result = invoke("verify", path, "--original", fat, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [text for text, _ in engine.builds] == [FAT, SLIM]
+    document = json.loads(result.stdout)
+    assert document["original"] == str(fat) and document["rewrite"] is None
+
+
+def test_options_reach_the_engine(tmp_path, use_engine):
+    engine = use_engine(FakeEngine())
+    context = tmp_path / "elsewhere"
+    context.mkdir()
+    result = invoke("verify", service(tmp_path), "--context", context, "--engine", "buildah",
+                    "--port", "9000", "--probe", "/", "--keep")
+    assert result.exit_code == 0, result.output
+    assert engine.asked == ["buildah"]
+    assert {ctx for _, ctx in engine.builds} == {context}
+    assert {run["port"] for run in engine.runs} == {9000}
+    assert re.search(r"^kept images: localhost/goslim-verify/original-\S+ localhost/goslim-verify/rewritten-\S+$",
+                     result.stderr, re.M)
+    engine.assert_clean(keep=True)
+
+
+def test_ctrl_c_removes_everything_and_exits_130(tmp_path, use_engine):
+    engine = use_engine(FakeEngine(interrupt_on="rewritten"))
+    result = invoke("verify", service(tmp_path))
+    assert result.exit_code == 130
+    assert "goslim: interrupted" in result.stderr
+    assert len(engine.runs) == 1
+    engine.assert_clean()
+
+
+def test_refused_file_has_nothing_to_verify(tmp_path, no_engine_wanted):
+    path = service(tmp_path, main=CGO_MAIN)
+    result = invoke("verify", path)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{path}: nothing to verify: goslim refuses to rewrite it"
+    assert any(" GS201 error: " in line for line in lines[1:])
+    assert result.stdout == ""
+    document = json.loads(invoke("verify", path, "--format", "json").stdout)
+    assert document["verified"] is False and document["report"] is None
+    assert document["rewrite"]["status"] == "refused"
+
+
+@pytest.mark.parametrize(("dockerfile", "says"), [
+    (GOSLIM_SLIM, "goslim leaves it unchanged (already slim); compare it with the fat original with --original FILE"),
+    (NODE, "it is not a Go build goslim rewrites"),
+])
+def test_unchanged_or_skipped_has_nothing_to_verify(tmp_path, no_engine_wanted, dockerfile, says):
+    path = service(tmp_path, dockerfile=dockerfile)
+    result = invoke("verify", path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{path}: nothing to verify: {says}"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["verify"], "Missing argument 'PATH'"),
+    (["verify", "Dockerfile", "--probe", "health"], "'health' is not a path: it must start with '/'"),
+    (["verify", "Dockerfile", "--engine", "lxc"], "'lxc' is not one of"),
+    (["verify", "Dockerfile", "--format", "sarif"], "'sarif' is not one of"),
+    (["verify", "Dockerfile", "--timeout", "0"], "0.0 is not in the range x>=1"),
+    (["verify", "Dockerfile", "--port", "70000"], "70000 is not in the range 1<=x<=65535"),
+])
+def test_usage_errors_exit_2(args, message, no_engine_wanted):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_unreadable_and_unparsable_files_exit_2(tmp_path, no_engine_wanted):
+    result = invoke("verify", tmp_path / "missing")
+    assert result.exit_code == 2 and "missing" in result.stderr
+    path = service(tmp_path, dockerfile="# escape=x\n" + FAT)
+    result = invoke("verify", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:1:1: invalid escape token")
+
+
+def test_no_engine_prints_why_and_exits_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = invoke("verify", service(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("goslim: no container engine to verify with: docker: not on PATH; ")
+    assert "podman: podman and buildah not on PATH" in result.stderr
+
+
+def test_buildah_means_podman_to_detect_engine(tmp_path, monkeypatch):
+    for tool in ("podman", "buildah", "runc"):
+        path = tmp_path / tool
+        path.write_text("#!/bin/sh\necho runc\n")
+        path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("GOSLIM_RUNTIME", raising=False)
+    engine = rewriter.verify.detect_engine("buildah")
+    assert isinstance(engine, rewriter.verify.PodmanEngine) and engine.runtime == "runc"
+
+
+def test_an_engine_failure_is_not_verified_with_the_reason(tmp_path, use_engine):
+    class Broken(FakeEngine):
+        def inspect(self, tag):
+            raise EngineError("image not known")
+
+    use_engine(Broken())
+    result = invoke("verify", service(tmp_path))
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "not verified: engine error: image not known"
+
+
+# ---------------------------------------------------------------------------- goslim rewrite --verify
+
+def batch(root: Path) -> dict[str, Path]:
+    return {
+        "good": service(root, "good"),
+        "crashes": service(root, "crashes"),
+        "cgo": service(root, "cgo", main=CGO_MAIN),
+        "slim": service(root, "slim", dockerfile=GOSLIM_SLIM),
+    }
+
+
+def crashing_batch_engine() -> FakeEngine:
+    return FakeEngine(per_context={"crashes": FakeImage(exits=True, log="panic: open config.yaml\n")})
+
+
+def test_in_place_writes_only_what_verified(tmp_path, use_engine):
+    files = batch(tmp_path)
+    before = {name: path.read_text() for name, path in files.items()}
+    engine = use_engine(crashing_batch_engine())
+    result = invoke("rewrite", "--in-place", "--verify", tmp_path)
+    assert result.exit_code == 1, result.output
+    assert files["good"].read_text() == rewriter.rewrite(FAT, context=files["good"].parent).code
+    for name in ("crashes", "cgo", "slim"):
+        assert files[name].read_text() == before[name]
+    summary = [re.sub(r"\s+", " ", line).strip() for line in result.stderr.splitlines()]
+    assert "rewritten 1" in summary and "verified 1" in summary
+    assert "not verified 1 not written" in summary
+    listed = result.stderr.split("not verified (left as they were):\n", 1)[1].splitlines()
+    assert listed[0] == f"  {files['crashes']}: exited immediately: panic: open config.yaml"
+    assert len(listed) == 1 or not listed[1].startswith("  /")
+    assert len(engine.builds) == 4     # two files changed, each built twice
+    applied = result.stderr.split("rules applied:\n", 1)[1].splitlines()
+    assert applied[0].startswith("  GS101 ×1 ")   # the file kept back is not counted
+    engine.assert_clean()
+
+
+def test_json_holds_the_verify_report_per_file(tmp_path, use_engine):
+    files = batch(tmp_path)
+    use_engine(crashing_batch_engine())
+    result = invoke("rewrite", "--in-place", "--verify", "--format", "json", tmp_path)
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    by_path = {Path(entry["path"]).parent.name: entry for entry in document["files"]}
+    good, crashes = by_path["good"], by_path["crashes"]
+    assert good["written"] is True and good["verify"]["ok"] is True
+    assert good["verify"]["report"]["size_ratio"] == 150.0
+    assert crashes["written"] is False and crashes["status"] == "rewritten"
+    assert crashes["verify"]["ok"] is False
+    assert crashes["verify"]["reason"] == "exited immediately: panic: open config.yaml"
+    assert crashes["verify"]["report"]["rewritten"]["stayed_up"] is False
+    assert by_path["cgo"]["verify"] is None and by_path["slim"]["verify"] is None
+    summary = document["summary"]
+    assert (summary["written"], summary["verified"], summary["not_verified"]) == (1, 1, 1)
+    assert files["crashes"].read_text() == FAT
+
+
+def test_verify_without_in_place_writes_nothing(tmp_path, use_engine):
+    files = batch(tmp_path)
+    use_engine(crashing_batch_engine())
+    result = invoke("rewrite", "--verify", tmp_path)
+    assert result.exit_code == 1
+    assert all(path.read_text() in (FAT, GOSLIM_SLIM) for path in files.values())
+    assert "+FROM scratch" in result.stdout     # the diffs are still shown
+    assert f"\nnot verified:\n  {files['crashes']}: exited immediately" in result.stderr
+
+
+def test_a_single_file_says_verified_with_sizes(tmp_path, use_engine):
+    use_engine(FakeEngine())
+    path = service(tmp_path)
+    result = invoke("rewrite", "-i", "--verify", path)
+    assert result.exit_code == 0
+    assert "  verified: 750.0 MB → 5.0 MB (150× smaller)" in result.stderr.splitlines()
+    assert path.read_text() != FAT
+
+
+def test_many_files_in_parallel_are_all_verified_and_written(tmp_path, use_engine):
+    paths = [service(tmp_path, f"svc{n:02}") for n in range(9)]
+    engine = use_engine(FakeEngine())
+    result = invoke("rewrite", "-i", "--verify", "--jobs", "2", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert all(path.read_text() != FAT for path in paths)
+    assert len(engine.builds) == 18
+    engine.assert_clean()
+
+
+def test_a_file_changed_while_it_was_verified_is_not_overwritten(tmp_path, use_engine):
+    path = service(tmp_path)
+
+    class Editing(FakeEngine):
+        def build(self, text, context, tag, **kwargs):
+            path.write_text(FAT + "# edited meanwhile\n")
+            return super().build(text, context, tag, **kwargs)
+
+    use_engine(Editing())
+    result = invoke("rewrite", "-i", "--verify", path)
+    assert result.exit_code == 2
+    assert path.read_text() == FAT + "# edited meanwhile\n"
+
+
+def test_rewrite_verify_usage_and_no_engine(tmp_path, monkeypatch):
+    result = invoke("rewrite", "--verify", "-")
+    assert result.exit_code == 2 and "--verify needs files" in result.output
+    path = service(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = invoke("rewrite", "-i", "--verify", path)
+    assert result.exit_code == 2
+    assert "no container engine to verify with: docker: not on PATH" in result.stderr
+    assert path.read_text() == FAT
+
