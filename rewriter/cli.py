@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rewriter import __version__
 from rewriter.config import RUNTIMES
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="goslim", prog_name="goslim", message="%(prog)s %(version)s")
+@click.version_option(__version__, prog_name="goslim", message="%(prog)s %(version)s")
 def cli() -> None:
     """Rewrite fat Go Dockerfiles into small multi-stage builds that run FROM scratch."""
 

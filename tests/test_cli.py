@@ -136,7 +136,6 @@ def test_help_lists_the_commands():
     (["rewrite", "--format", "xml", "Dockerfile"], "'xml' is not one of"),
     (["rewrite", "--jobs", "0", "Dockerfile"], "0 is not in the range x>=1"),
     (["rewrite", "--runtime", "ubuntu", "Dockerfile"], "'ubuntu' is not one of"),
-    (["rewrite", "--verify", "Dockerfile"], "--verify is not available"),
 ])
 def test_usage_errors_exit_2(args, message):
     result = invoke(*args)
