@@ -299,3 +299,15 @@ def test_without_go_mod_the_build_still_rewrites(tmp_path):
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REWRITTEN
     assert not diagnostics(result, "GS301")
+
+
+def test_a_context_file_named_by_an_env_path_goes_to_the_runtime(tmp_path):
+    """`ENV REPORTS_CONFIG=/app/reports.yaml`: the service opens what the variable names."""
+    module(tmp_path, {"main.go": main_go(("os",), '\t_, _ = os.ReadFile(os.Getenv("REPORTS_CONFIG"))\n'),
+                      "reports.yaml": "a: 1\n"})
+    text = ('FROM golang:1.23\nWORKDIR /app\nCOPY . .\n'
+            'ENV REPORTS_CONFIG=/app/reports.yaml LOG_FILE=/app/logs/app.log\n'
+            'RUN go build -o /app/server .\nCMD ["/app/server"]\n')
+    result = rewrite(text, tmp_path)
+    assert "COPY --from=builder /app/reports.yaml /app/reports.yaml" in result.code
+    assert "/app/logs/app.log /app" not in result.code  # not in the context: nothing to copy

@@ -3,8 +3,9 @@
 A single-stage image carries its whole build context, so a service that reads
 ``templates/``, ``static/`` or a config file from disk finds it. The runtime stage holds
 only what is copied, so those files are copied across from the builder, to the same
-absolute paths. They are found two ways: data files and folders the Dockerfile copies
-in by name, and (when the build context is read) paths the Go code opens at run time.
+absolute paths. They are found three ways: data files and folders the Dockerfile copies
+in by name, and (when the build context is read) paths the Go code opens at run time and
+context files an ENV value points at.
 Files compiled in with ``//go:embed`` need nothing.
 """
 
@@ -64,6 +65,24 @@ def dockerfile_assets(stage_facts, copies) -> list[str]:
             else:
                 paths.append(dest_abs)
     return paths
+
+
+def env_assets(go, stage_facts) -> list[str]:
+    """Files of the build context that an ENV value names by absolute path in the image
+    (``ENV APP_CONFIG=/app/config.yaml``): the service opens what the variable says, so
+    the file goes with it. Only files that exist in the context are taken."""
+    root = stage_facts.context_root
+    if go is None or root is None:
+        return []
+    out = []
+    for value in stage_facts.env.values():
+        path = posixpath.normpath(value) if value.startswith("/") else None
+        if path is None or not path.startswith(root.rstrip("/") + "/"):
+            continue
+        rel = posixpath.relpath(path, root)
+        if (go.root / rel).exists():
+            out.append(path)
+    return out
 
 
 def context_assets(go, workdir: str | None) -> list[str]:

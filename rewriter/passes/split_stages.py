@@ -124,6 +124,7 @@ def apply(ctx: Context) -> Result:
     if ctx.config.enabled(runtime_files.RULE.code):
         assets += runtime_files.dockerfile_assets(final, final.local_copies)
         assets += runtime_files.context_assets(ctx.go, final.workdir)
+        assets += runtime_files.env_assets(ctx.go, final)
     assets += [posixpath.normpath(posixpath.join(final.workdir or "/", p)) for p in ctx.config.extra_copy]
     assets = [a for a in dict.fromkeys(assets) if a != plan.binary]
     header += [f"COPY --from={name} {a} {a}" for a in assets]
