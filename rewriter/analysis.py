@@ -2,7 +2,8 @@
 makes and where, what the image runs, and what the runtime needs.
 
 Analysis never changes the tree. The engine recomputes the facts after each pass that
-changed something, so every pass sees the file as it is at that point.
+changed something, so every pass sees the file as it is at that point; the facts of the
+stages a pass left alone are reused (see ``analyze``).
 """
 
 from __future__ import annotations
@@ -149,12 +150,25 @@ def mentions_go(tree: Dockerfile, text: str | None = None) -> bool:
     return False
 
 
-def analyze(tree: Dockerfile) -> Facts:
+def analyze(tree: Dockerfile, memo: dict | None = None) -> Facts:
+    """The facts of ``tree``.
+
+    ``memo`` (a dict the caller keeps for the trees of one rewrite) lets an unchanged stage
+    keep its facts: the engine analyses the file again after every pass, and most passes
+    change one stage. A stage's facts depend only on the stage node, its position, its
+    parent's facts and the global ARGs, so those are the key. Entries hold the nodes they
+    were found by, so that no id is reused while the memo lives. Facts are never changed
+    after analysis, which is what makes sharing them between trees safe.
+    """
     global_args = _global_args(tree)
+    args_key = tuple(global_args.items())
     stages: list[StageFacts] = []
     builds: list[GoBuild] = []
     for index, stage in enumerate(tree.stages):
-        facts = _stage_facts(index, stage, stages, global_args)
+        if memo is None:
+            facts = _stage_facts(index, stage, stages, global_args)
+        else:
+            facts = _memo_stage_facts(memo, index, stage, stages, global_args, args_key)
         stages.append(facts)
         builds += facts.builds
     entry = _entrypoint(stages[-1], stages) if stages else None
@@ -162,6 +176,25 @@ def analyze(tree: Dockerfile) -> Facts:
     mentions_go = bool(_GO_COMMAND.search(text)) or any(s.is_go for s in stages)
     newline = "\r\n" if "\r\n" in text else "\n"
     return Facts(tree, stages, global_args, builds, entry, mentions_go, newline)
+
+
+def _memo_stage_facts(memo: dict, index: int, stage: Stage, earlier: list[StageFacts],
+                      global_args: dict[str, str], args_key: tuple) -> StageFacts:
+    """``_stage_facts`` through ``memo`` (see ``analyze``)."""
+    parent = _parent(stage.base_image, earlier, global_args)
+    key = (id(stage), index, id(parent), args_key)
+    entry = memo.get(key)
+    if entry is not None and entry[0] is stage and entry[1] is parent:
+        return entry[2]
+    facts = _stage_facts(index, stage, earlier, global_args)
+    memo[key] = (stage, parent, facts)
+    return facts
+
+
+def _parent(base_raw: str, earlier: list[StageFacts], global_args: dict[str, str]) -> StageFacts | None:
+    """The earlier stage a stage is built FROM, if any."""
+    base = expand(base_raw, global_args) or base_raw
+    return next((s for s in reversed(earlier) if s.name and s.name == base.lower()), None)
 
 
 def expand(value: str, env: dict[str, str]) -> str | None:
@@ -186,7 +219,7 @@ def expand(value: str, env: dict[str, str]) -> str | None:
 def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str]) -> StageFacts:
     base_raw = stage.base_image
     base = expand(base_raw, global_args) or base_raw
-    parent = next((s for s in reversed(earlier) if s.name and s.name == base.lower()), None)
+    parent = _parent(base_raw, earlier, global_args)
     is_go = bool(GO_IMAGE.match(base)) or (parent is not None and parent.is_go)
     env = dict(parent.env) if parent else ({"GOPATH": "/go"} if GO_IMAGE.match(base) else {})
     workdir = parent.workdir if parent else ("/go" if GO_IMAGE.match(base) else "/")

@@ -104,7 +104,8 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
 
     if not mentions_go(tree, source):
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
-    facts = analyze(tree)
+    memo: dict = {}  # stage facts, reused by the analyses after each pass
+    facts = analyze(tree, memo)
     plan = select(facts)
     go = _go_context(context, facts, plan)
     hint, names, ambiguity = None, (), None
@@ -136,7 +137,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         tree = result.tree
         diagnostics += kept
         applied += [d.code for d in kept if d.code not in applied and d.severity is Severity.INFO]
-        facts = analyze(tree)
+        facts = analyze(tree, memo)
         plan = select(facts, hint, names, ambiguity)
         if not isinstance(plan, Plan):
             # A pass must leave a file the next pass can follow; if one did not, the
