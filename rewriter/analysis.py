@@ -186,7 +186,7 @@ def _memo_stage_facts(memo: dict, index: int, stage: Stage, earlier: list[StageF
     entry = memo.get(key)
     if entry is not None and entry[0] is stage and entry[1] is parent:
         return entry[2]
-    facts = _stage_facts(index, stage, earlier, global_args)
+    facts = _stage_facts(index, stage, earlier, global_args, memo)
     memo[key] = (stage, parent, facts)
     return facts
 
@@ -216,7 +216,8 @@ def expand(value: str, env: dict[str, str]) -> str | None:
     return None if unknown else out
 
 
-def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str]) -> StageFacts:
+def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str],
+                 memo: dict | None = None) -> StageFacts:
     base_raw = stage.base_image
     base = expand(base_raw, global_args) or base_raw
     parent = _parent(base_raw, earlier, global_args)
@@ -244,7 +245,7 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
             else:
                 facts.workdir = posixpath.normpath(posixpath.join(facts.workdir, target))
         elif name == "RUN" and not ins.is_json:
-            _scan_run(ins, facts)
+            _memo_scan_run(ins, facts, memo)
             if any(_GO_BUILD.search(h.content) for h in ins.heredocs):
                 facts.heredoc_builds.append(ins)
         elif name in ("COPY", "ADD") and ins.flag("from") is None and not ins.heredocs:
@@ -272,6 +273,24 @@ _INSTALLERS = {
 # installer; without these letters (once quotes and backslashes are gone) it has neither.
 _RUN_NEEDLES = ("go", "apk", "apt", "yum", "dnf")
 _QUOTING = str.maketrans("", "", "\\'\"")
+
+
+def _memo_scan_run(ins: Instruction, facts: StageFacts, memo: dict | None) -> None:
+    """``_scan_run`` through ``memo`` (see ``analyze``): most passes change one RUN line or
+    none, and a RUN line adds the same builds and packages while the stage's position and
+    what it sees (environment, working directory) are the same."""
+    if memo is None:
+        _scan_run(ins, facts)
+        return
+    key = ("RUN", id(ins), facts.index, facts.workdir, tuple(facts.env.items()))
+    entry = memo.get(key)
+    if entry is None or entry[0] is not ins:
+        packages, builds = len(facts.packages), len(facts.builds)
+        _scan_run(ins, facts)
+        memo[key] = (ins, facts.packages[packages:], facts.builds[builds:])
+    else:
+        facts.packages += entry[1]
+        facts.builds += entry[2]
 
 
 def _scan_run(ins: Instruction, facts: StageFacts) -> None:
