@@ -236,6 +236,7 @@ def _run(tasks: list[_Task], jobs: int, opts: _Options,
     With --verify the rewrites come back unwritten and are verified here, one at a time
     (the engine is the bottleneck), and written only when they pass.
     """
+    _collect_less_often()
     results = _start(tasks, jobs)
     progress = _progress(len(tasks), opts)
     text = opts.output_format == "text"
@@ -256,6 +257,20 @@ def _run(tasks: list[_Task], jobs: int, opts: _Options,
         for outcome in outcomes:
             _print_outcome(outcome, opts)
     return outcomes
+
+
+GC_YOUNG_THRESHOLD = 10_000  # objects allocated between young collections (Python's default: 700)
+
+
+def _collect_less_often() -> None:
+    """Run the cyclic garbage collector less often during a batch (worker processes are
+    forked afterwards and inherit it). A rewrite allocates many short-lived nodes, which
+    made young collections so frequent that they took about 15% of a 10,000-file run;
+    they make few cycles, so little memory waits longer to be freed."""
+    import gc
+
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), middle, old)
 
 
 def _start(tasks: list[_Task], jobs: int):
