@@ -31,8 +31,9 @@ import dockerfile
 
 import rewriter
 from rewriter.cli import unified_diff
-from rewriter.files import decode_source
 from rewriter.syntax import nodes
+
+from parse_bench import load  # the same corpus texts as the parse bench (this folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -93,22 +94,6 @@ KINDS = (FAT_GO, FAT_GO, FAT_GO_ALPINE, SLIM, NODE, NODE)
 
 
 # ------------------------------------------------------------------------------ (a)
-
-
-def load(corpus: Path) -> list[str]:
-    """Every corpus file BuildKit accepts, decoded."""
-    texts = []
-    for row in (corpus / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-        data = (corpus / row.split("\t")[0]).read_bytes()
-        if not data:
-            continue
-        text = decode_source(data).text
-        try:
-            dockerfile.parse_string(text)
-        except dockerfile.GoParseError:
-            continue
-        texts.append(text)
-    return texts
 
 
 def goslim_rewrite(texts: list[str]) -> int:

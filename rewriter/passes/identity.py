@@ -105,11 +105,7 @@ def _uid_flag(ctx: Context, ins, command) -> str:
 def _in_alpine_stage(ctx: Context, ins) -> bool:
     for facts in ctx.facts.stages:
         if any(i is ins for i in facts.stage.instructions):
-            s = facts
-            while s is not None:
-                if "alpine" in s.base.lower():
-                    return True
-                s = ctx.facts.stages[s.parent] if s.parent is not None else None
+            return any("alpine" in s.base.lower() for s in ctx.facts.chain(facts))
     return False
 
 
