@@ -395,7 +395,7 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
     for word in words:
         if "=" not in word:
             raise BuildKitError(
-                f"Syntax error - can't find = in {_go_quote(word)}. Must be of the form: name=value"
+                f"Syntax error - can't find = in {go_quote(word)}. Must be of the form: name=value"
             )
         name, value = word.split("=", 1)
         out += (name, value)
@@ -405,7 +405,7 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 
-def _go_quote(s: str) -> str:
+def go_quote(s: str) -> str:
     """Go's strconv.Quote (%q), which BuildKit's messages use."""
     out = ['"']
     for ch in s:

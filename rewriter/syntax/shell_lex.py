@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rewriter.syntax.buildkit import GO_SPACES
+from rewriter.syntax.buildkit import GO_SPACES, go_quote
 
 # Words split on Go's unicode.IsSpace, which is not Python's str.isspace.
 _SPACES = frozenset(GO_SPACES)
@@ -271,31 +271,6 @@ class _Lexer:
         return src[start:pos]
 
 
-def _go_quote(s: str) -> str:
-    """strconv.Quote, for error messages worded exactly as BuildKit's."""
-    out = ['"']
-    for c in s:
-        if c == '"' or c == "\\":
-            out.append("\\" + c)
-        elif c.isprintable():
-            out.append(c)
-        elif c in _GO_CHAR_ESCAPES:
-            out.append(_GO_CHAR_ESCAPES[c])
-        else:
-            o = ord(c)
-            if o < 0x20 or o == 0x7F:
-                out.append(f"\\x{o:02x}")
-            elif o < 0x10000:
-                out.append(f"\\u{o:04x}")
-            else:
-                out.append(f"\\U{o:08x}")
-    out.append('"')
-    return "".join(out)
-
-
-_GO_CHAR_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
-
-
 def process_words(
     text: str,
     *,
@@ -310,7 +285,7 @@ def process_words(
     try:
         return lexer.words_until(None)[1]
     except _Fail as exc:
-        raise ShellLexError(f"failed to process {_go_quote(text)}: {exc}") from None
+        raise ShellLexError(f"failed to process {go_quote(text)}: {exc}") from None
 
 
 def parse_heredoc(word: str) -> HeredocSpec | None:
