@@ -36,6 +36,11 @@ _GO_BUILD = re.compile(r"\bgo\s+(build|install)\b")
 SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
 
 
+def ships_certs_and_users(base: str) -> bool:
+    """A distroless or chainguard base: it already has the CA bundle, passwd and a nonroot user."""
+    return bool(SLIM_IMAGE.match(base)) and base.lower() != "scratch"
+
+
 @dataclass(frozen=True)
 class GoBuild:
     """One ``go build`` or ``go install`` command inside a RUN instruction."""

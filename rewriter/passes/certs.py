@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 
-from rewriter.analysis import CERT_BUNDLE, SLIM_IMAGE, expand, stage_copies
+from rewriter.analysis import CERT_BUNDLE, expand, ships_certs_and_users, stage_copies
 from rewriter.edit import insert_after, make_items
 from rewriter.passes.base import Context, Result, unchanged
 from rewriter.plan import Plan
@@ -40,7 +40,7 @@ def apply(ctx: Context) -> Result:
     if not isinstance(plan, Plan) or plan.runtime is None:
         return unchanged(ctx)
     final = plan.runtime
-    if has_copy_to(final, CERT_BUNDLE) or (SLIM_IMAGE.match(final.base) and final.base.lower() != "scratch"):
+    if has_copy_to(final, CERT_BUNDLE) or ships_certs_and_users(final.base):
         return unchanged(ctx)
     builder = plan.builder.name or str(plan.builder.index)
     new = make_items([f"COPY --from={builder} {CERT_BUNDLE} {CERT_BUNDLE}"], ctx.newline, ctx.escape)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rewriter import shell
-from rewriter.analysis import SLIM_IMAGE
+from rewriter.analysis import ships_certs_and_users
 from rewriter.edit import edit_arguments, insert_after, insert_before, make_items, replace_item
 from rewriter.passes.base import Context, Result, unchanged
 from rewriter.passes.certs import has_copy_to
@@ -114,7 +114,7 @@ def apply(ctx: Context) -> Result:
     if not isinstance(plan, Plan) or plan.runtime is None:
         return unchanged(ctx)
     final = plan.runtime
-    if SLIM_IMAGE.match(final.base) and final.base.lower() != "scratch":
+    if ships_certs_and_users(final.base):
         return _slim_base_user(ctx, final)  # distroless/chainguard bring passwd and a nonroot user
     builder = plan.builder
     ref = builder.name or str(builder.index)
