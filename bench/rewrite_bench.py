@@ -119,7 +119,6 @@ def forget() -> None:
     """Empty goslim's memos, so that no repetition profits from an earlier one (the
     built parser is kept: building it is part of the cold start, measured in (b))."""
     nodes._COMMAND_CACHE.clear()
-    getattr(nodes, "_VIEWS", {}).clear()
     for name, module in list(sys.modules.items()):
         if name.startswith("rewriter"):
             for value in vars(module).values():

@@ -24,7 +24,7 @@ def shape(node):
     if isinstance(node, dict):
         return {k: shape(v) for k, v in node.items()}
     if dataclasses.is_dataclass(node):
-        return {"node": type(node).__name__, **{f.name: shape(getattr(node, f.name)) for f in dataclasses.fields(node)}}
+        return {"node": type(node).__name__, **{f.name: shape(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare}}
     return repr(node) if isinstance(node, str) else node
 
 

@@ -10,7 +10,7 @@ keyword, flags and arguments with continuations joined.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 from rewriter.syntax import buildkit
@@ -190,42 +190,46 @@ class Instruction(Node):
     newline: str
     heredocs: tuple[HeredocBody, ...] = ()
     escape: str = "\\"
+    # What the instruction says, worked out once per node: the engine reads the same
+    # unchanged instructions again after every pass. [logical line, name, command, code];
+    # not a field of the value (``with_changes`` starts a new one).
+    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None, None])
 
     @property
     def code(self) -> str:
-        view = _view(self)
-        if view[4] is None:
+        memo = self._memo
+        if memo[3] is None:
             out = [self.indent, self.keyword.code]
             out += [f.code for f in self.flags]
             out += [self.arguments.code, self.newline]
             out += [h.code for h in self.heredocs]
-            view[4] = "".join(out)
-        return view[4]
+            memo[3] = "".join(out)
+        return memo[3]
 
     # -- the logical (BuildKit) view --------------------------------------------------------
 
     @property
     def logical_line(self) -> str:
         """The line BuildKit parses: continuations joined, skipped lines dropped."""
-        view = _view(self)
-        if view[1] is None:
-            view[1] = self.keyword.value + "".join(f.value for f in self.flags) + self.arguments.value
-        return view[1]
+        memo = self._memo
+        if memo[0] is None:
+            memo[0] = self.keyword.value + "".join(f.value for f in self.flags) + self.arguments.value
+        return memo[0]
 
     @property
     def command(self) -> buildkit.Command:
-        view = _view(self)
-        if view[3] is None:
-            view[3] = _command_of(self)
-        return view[3]
+        memo = self._memo
+        if memo[2] is None:
+            memo[2] = _command_of(self)
+        return memo[2]
 
     @property
     def name(self) -> str:
         """The instruction keyword, upper-case (``RUN``, ``FROM``…)."""
-        view = _view(self)
-        if view[2] is None:
-            view[2] = self.keyword.value.strip(buildkit.GO_SPACES).upper()
-        return view[2]
+        memo = self._memo
+        if memo[1] is None:
+            memo[1] = self.keyword.value.strip(buildkit.GO_SPACES).upper()
+        return memo[1]
 
     @property
     def flag_values(self) -> tuple[str, ...]:
@@ -278,22 +282,6 @@ class Instruction(Node):
 
 
 _COMMAND_CACHE: dict[tuple[str, str], buildkit.Command] = {}
-
-# What an instruction says is worked out once per node, as the engine reads the same
-# unchanged instructions again after every pass. Entries are found by identity and hold
-# the node, so that its id cannot be reused while the entry lives:
-# [node, logical line, name, command, code].
-_VIEWS: dict[int, list] = {}
-
-
-def _view(ins: "Instruction") -> list:
-    view = _VIEWS.get(id(ins))
-    if view is None or view[0] is not ins:
-        if len(_VIEWS) > 8192:
-            _VIEWS.clear()
-        view = _VIEWS[id(ins)] = [ins, None, None, None, None]
-    return view
-
 
 def _command_of(ins: Instruction) -> buildkit.Command:
     key = (ins.logical_line, ins.escape)

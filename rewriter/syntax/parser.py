@@ -101,23 +101,26 @@ def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
         if marker:
             parts.append(Continuation(marker, newline, tuple(skipped)))
             newline = ""
-    if command is not None:
-        nodes._COMMAND_CACHE[(line, escape)] = command
     if not split.flag_spans and len(parts) == 1 and type(parts[0]) is str:
         cut = split.cmd_span[1]
         keyword, rest = parts[0][:cut], parts[0][cut:]
-        return Instruction(indent, Segment((keyword,)), (), Segment((rest,) if rest else ()), newline, tuple(heredocs), escape)
-    bounds = [split.cmd_span[1]] + [end for _, end in split.flag_spans] + [len(line)]
-    regions = _cut(parts, bounds)
-    return Instruction(
-        indent=indent,
-        keyword=Segment(tuple(regions[0])),
-        flags=tuple(Segment(tuple(r)) for r in regions[1:-1]),
-        arguments=Segment(tuple(regions[-1])),
-        newline=newline,
-        heredocs=tuple(heredocs),
-        escape=escape,
-    )
+        ins = Instruction(indent, Segment((keyword,)), (), Segment((rest,) if rest else ()), newline, tuple(heredocs), escape)
+    else:
+        bounds = [split.cmd_span[1]] + [end for _, end in split.flag_spans] + [len(line)]
+        regions = _cut(parts, bounds)
+        ins = Instruction(
+            indent=indent,
+            keyword=Segment(tuple(regions[0])),
+            flags=tuple(Segment(tuple(r)) for r in regions[1:-1]),
+            arguments=Segment(tuple(regions[-1])),
+            newline=newline,
+            heredocs=tuple(heredocs),
+            escape=escape,
+        )
+    memo = ins._memo  # what the lexer already worked out
+    memo[0] = line
+    memo[2] = command
+    return ins
 
 
 def _cut(parts: list, ends: list[int]) -> list[list]:
