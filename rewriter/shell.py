@@ -12,7 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
+# Control operators, longest first; the words between them; a run of ordinary characters.
+_OPERATOR = re.compile(r"&&|\|\||;;|[;|&()\n]")
+_BLANKS = re.compile(r"[ \t\r]+")
+_PLAIN = re.compile(r"[^ \t\r\n;&|()<>\\'\"`$]+")
+_QUOTING = re.compile(r"[\\'\"]")
 _REDIRECT = re.compile(r"\d*(>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # What makes a command need a shell: expansions, operators, redirections, globs, quotes
@@ -86,18 +90,18 @@ def split_commands(text: str) -> tuple[SimpleCommand, ...]:
     while i < n:
         ch = text[i]
         if ch in " \t\r":
-            i += 1
+            i = _BLANKS.match(text, i).end()
             continue
         if ch == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
-            while i < n and text[i] != "\n":
-                i += 1
+            end = text.find("\n", i)
+            i = n if end < 0 else end
             continue
-        op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
+        op = _OPERATOR.match(text, i)
         if op is not None:
             if words:
                 commands.append(SimpleCommand(tuple(words)))
                 words = []
-            i += len(op)
+            i = op.end()
             continue
         start = i
         i = _scan_word(text, i)
@@ -113,6 +117,11 @@ def _scan_word(text: str, i: int) -> int:
     if m:
         return m.end()
     while i < n:
+        plain = _PLAIN.match(text, i)
+        if plain is not None:
+            i = plain.end()
+            if i == n:
+                break
         ch = text[i]
         if ch in " \t\r\n;&|()<>":
             return i
@@ -174,6 +183,8 @@ def _scan_balanced(text: str, i: int, open_: str, close: str) -> int:
 def unquote(raw: str) -> str:
     """Remove quoting the way the shell would, leaving expansions as written (memoized:
     every Word.value asks, many times over)."""
+    if _QUOTING.search(raw) is None:
+        return raw
     out: list[str] = []
     i = 0
     n = len(raw)
