@@ -191,9 +191,9 @@ class Instruction(Node):
     heredocs: tuple[HeredocBody, ...] = ()
     escape: str = "\\"
     # What the instruction says, worked out once per node: the engine reads the same
-    # unchanged instructions again after every pass. [logical line, name, command, code];
-    # not a field of the value (``with_changes`` starts a new one).
-    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None, None])
+    # unchanged instructions again after every pass. [logical line, name, command, code,
+    # BuildKit's split of the line]; not part of the value (``with_changes`` starts anew).
+    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None, None, None])
 
     @property
     def code(self) -> str:
@@ -284,6 +284,9 @@ class Instruction(Node):
 _COMMAND_CACHE: dict[tuple[str, str], buildkit.Command] = {}
 
 def _command_of(ins: Instruction) -> buildkit.Command:
+    split = ins._memo[4]
+    if split is not None:  # the parser's split of the line: only the arguments are left to read
+        return buildkit.command_from_split(split, ins.escape)
     key = (ins.logical_line, ins.escape)
     cmd = _COMMAND_CACHE.get(key)
     if cmd is None:
@@ -301,10 +304,14 @@ class Stage(Node):
     """A build stage: its FROM instruction and everything up to the next FROM."""
 
     items: tuple[Item, ...]
+    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])
 
     @property
     def code(self) -> str:
-        return "".join(i.code for i in self.items)
+        memo = self._code
+        if memo[0] is None:
+            memo[0] = "".join(i.code for i in self.items)
+        return memo[0]
 
     @property
     def from_instruction(self) -> Instruction:
@@ -341,15 +348,19 @@ class Dockerfile(Node):
     directives: tuple[Directive, ...]
     preamble: tuple[Item, ...]
     stages: tuple[Stage, ...]
+    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])
 
     @property
     def code(self) -> str:
-        return (
-            self.bom
-            + "".join(d.code for d in self.directives)
-            + "".join(i.code for i in self.preamble)
-            + "".join(s.code for s in self.stages)
-        )
+        memo = self._code
+        if memo[0] is None:
+            memo[0] = (
+                self.bom
+                + "".join(d.code for d in self.directives)
+                + "".join(i.code for i in self.preamble)
+                + "".join(s.code for s in self.stages)
+            )
+        return memo[0]
 
     @property
     def escape(self) -> str:

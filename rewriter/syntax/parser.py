@@ -120,6 +120,7 @@ def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
     memo = ins._memo  # what the lexer already worked out
     memo[0] = line
     memo[2] = command
+    memo[4] = split
     return ins
 
 
