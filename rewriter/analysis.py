@@ -103,8 +103,12 @@ class Facts:
     global_args: dict[str, str]
     builds: list[GoBuild]
     entry: Entrypoint | None
-    mentions_go: bool
     newline: str
+
+    @property
+    def mentions_go(self) -> bool:
+        """Whether the file is Go at all: a Go command anywhere, or a Go stage."""
+        return bool(_GO_COMMAND.search(self.tree.code)) or any(s.is_go for s in self.stages)
 
     @property
     def final(self) -> StageFacts | None:
@@ -160,7 +164,7 @@ def analyze(tree: Dockerfile, memo: dict | None = None) -> Facts:
 
     ``memo`` (a dict the caller keeps for the trees of one rewrite) lets an unchanged stage
     keep its facts: the engine analyses the file again after every pass, and most passes
-    change one stage. A stage's facts depend only on the stage node, its position, its
+    change one stage (it also keeps the file's newline). A stage's facts depend only on the stage node, its position, its
     parent's facts and the global ARGs, so those are the key. Entries hold the nodes they
     were found by, so that no id is reused while the memo lives. Facts are never changed
     after analysis, which is what makes sharing them between trees safe.
@@ -177,10 +181,13 @@ def analyze(tree: Dockerfile, memo: dict | None = None) -> Facts:
         stages.append(facts)
         builds += facts.builds
     entry = _entrypoint(stages[-1], stages) if stages else None
-    text = tree.code
-    mentions_go = bool(_GO_COMMAND.search(text)) or any(s.is_go for s in stages)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return Facts(tree, stages, global_args, builds, entry, mentions_go, newline)
+    # The passes write new lines in the file's own newline, so the first tree decides it.
+    newline = memo.get("newline") if memo is not None else None
+    if newline is None:
+        newline = "\r\n" if "\r\n" in tree.code else "\n"
+        if memo is not None:
+            memo["newline"] = newline
+    return Facts(tree, stages, global_args, builds, entry, newline)
 
 
 def _memo_stage_facts(memo: dict, index: int, stage: Stage, earlier: list[StageFacts],
