@@ -7,6 +7,8 @@ file's own newline and escape style and parsed, so they are ordinary nodes.
 
 from __future__ import annotations
 
+import dataclasses
+from functools import lru_cache
 from typing import Sequence
 
 from rewriter.syntax.buildkit import GO_SPACES
@@ -15,11 +17,24 @@ from rewriter.syntax.parser import parse
 
 
 def make_items(lines: Sequence[str], newline: str = "\n", escape: str = "\\") -> list[Item]:
-    """Instructions from lines of Dockerfile text (no trailing newline needed)."""
-    text = newline.join(lines) + newline
+    """Instructions from lines of Dockerfile text (no trailing newline needed): new nodes
+    on every call, since items are found by identity."""
+    return [_fresh(item) for item in _parsed(tuple(lines), newline, escape)]
+
+
+@lru_cache(maxsize=1024)
+def _parsed(lines: tuple[str, ...], newline: str, escape: str) -> tuple[Item, ...]:
+    """The parse of some lines, once per text: the passes add the same lines to many files."""
     prefix = f"# escape={escape}{newline}" if escape != "\\" else ""
-    tree = parse(prefix + text)
-    return list(tree.items())
+    return tuple(parse(prefix + newline.join(lines) + newline).items())
+
+
+def _fresh(item: Item) -> Item:
+    """A new node equal to ``item``, knowing what it already worked out."""
+    new = dataclasses.replace(item)
+    if type(item) is Instruction:
+        new._memo[:] = item._memo
+    return new
 
 
 def _with_newline(item: Item, newline: str) -> list[Item]:
