@@ -78,15 +78,24 @@ def split_command(line: str) -> Split:
     )
 
 
+def command_word(line: str) -> str:
+    """``split_command(line).cmd`` alone, for the many lines where nothing else is needed."""
+    body = line.strip(GO_SPACES)
+    m = _RE_WHITESPACE.search(body)
+    return body if m is None else body[: m.start()]
+
+
 _MAY_REJECT = frozenset({"env", "label", "onbuild", "healthcheck"})
 _JSON_FORMS = frozenset({"run", "cmd", "entrypoint", "shell", "add", "copy", "volume"})
 
 
-def may_reject(split: Split) -> bool:
-    """Whether BuildKit's line parser can reject these arguments: ENV/LABEL pairs, ONBUILD's
-    inner line, or a JSON array of non-strings. Other instructions always parse."""
-    cmd = split.cmd.lower()
-    return cmd in _MAY_REJECT or (cmd in _JSON_FORMS and split.args.startswith("["))
+def may_reject(cmd: str, line: str) -> bool:
+    """Whether BuildKit's line parser can reject the arguments of ``line`` (command word
+    ``cmd``, lower-case): ENV/LABEL pairs, ONBUILD's inner line, or a JSON array of
+    non-strings. Other instructions always parse."""
+    if cmd in _MAY_REJECT:
+        return True
+    return cmd in _JSON_FORMS and "[" in line and split_command(line).args.startswith("[")
 
 
 def _bytes_view(text: str) -> str:

@@ -163,10 +163,11 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
                 logical += text
                 entries.append(("", text, marker, newline))
             i += 1
-        split = buildkit.split_command(logical)
-        command = None
+        cmd = buildkit.command_word(logical).lower()
+        split = command = None  # worked out here only when needed to judge the line
         heredoc = "<<" in logical
-        if heredoc or buildkit.may_reject(split):
+        if heredoc or buildkit.may_reject(cmd, logical):
+            split = buildkit.split_command(logical)
             try:
                 command = buildkit.command_from_split(split, escape)
             except buildkit.BuildKitError as exc:
@@ -179,7 +180,7 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
                 raise ParseError(str(exc), start + 1, 1) from None
         instructions = True
         info = (entries, logical, escape, split, command)
-        if not specs and split.cmd.lower() != "from":
+        if not specs and cmd != "from":
             if not run:
                 run_line = trivia_line if trivia else start + 1
             run += trivia
@@ -214,3 +215,6 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
         if not instructions:
             raise ParseError("file with no instructions", max(too_long, 1), 1)
         raise ParseError(TOO_LONG, too_long + 1, 1)
+    if not instructions:
+        ended = sum(1 for line in lines if line.endswith("\n"))
+        raise ParseError("file with no instructions", max(ended, 1), 1)
