@@ -143,6 +143,13 @@ def _global_args(tree: Dockerfile) -> dict[str, str]:
     return global_args
 
 
+def may_mention_go(text: str) -> bool:
+    """Whether the text has a Go command or spells ``golang``: the likely Go files, which
+    are parsed in full at once. It only picks the route; ``mentions_go`` decides, and also
+    sees the word when escapes or a continuation split it."""
+    return bool(_GO_COMMAND.search(text)) or "golang" in text.lower()
+
+
 def mentions_go(tree: Dockerfile, text: str | None = None) -> bool:
     """``analyze(tree).mentions_go`` without the rest of the analysis, so that files of
     other languages cost no more than their parse. ``text`` is ``tree.code`` when known.

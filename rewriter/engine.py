@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from rewriter.analysis import analyze, mentions_go
+from rewriter.analysis import analyze, may_mention_go, mentions_go
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, runtime_base, skip
@@ -20,7 +20,7 @@ from rewriter.passes.base import Context
 from rewriter.plan import Plan, select
 from rewriter.rules import Kind, Rule, register
 from rewriter.syntax.nodes import Comment, Dockerfile
-from rewriter.syntax.parser import parse
+from rewriter.syntax.parser import parse, parse_outline
 
 NO_CONTEXT = register(Rule(
     "GS301", "no-build-context", Kind.NOTE,
@@ -95,7 +95,10 @@ def _main_packages(go, facts, config: Config):
 
 
 def rewrite(source: str, config: Config, *, context: Path | None = None) -> RewriteResult:
-    tree = parse(source)
+    # Files of other languages are judged by their outline (lexed, checked the way BuildKit
+    # checks them, but not built into a tree): most files in a repository are not Go.
+    outline = not may_mention_go(source)
+    tree = parse_outline(source) if outline else parse(source)
     ignore_all, off = pragmas(tree)
     if ignore_all:
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.IGNORED.code, Severity.INFO, skip.IGNORED.summary)])
@@ -104,6 +107,8 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
 
     if not mentions_go(tree, source):
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
+    if outline:
+        tree = parse(source)
     memo: dict = {}  # stage facts, reused by the analyses after each pass
     facts = analyze(tree, memo)
     plan = select(facts)

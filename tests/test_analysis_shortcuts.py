@@ -2,7 +2,9 @@
 
 - ``mentions_go`` decides from the text and the stage bases alone whether a file is Go;
 - RUN lines without a Go command or a package installer are not split into commands;
-- shell splitting and unquoting are memoized.
+- shell splitting and unquoting are memoized;
+- a file that never spells a Go command or ``golang`` is judged by its outline (the
+  lexer's verdict, its comments, global ARGs and FROM lines) before any tree is built.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from strategies import any_input
 
 import rewriter
-from rewriter import analysis, shell
+from rewriter import analysis, engine, shell
+from rewriter.config import Config
+from rewriter.syntax.parser import parse_outline
 from rewriter.files import SourceError, decode_source
 
 
@@ -80,3 +84,69 @@ def test_memoized_splitting_returns_an_immutable_result():
     first = shell.split_commands("go build -o /x . && echo ok")
     assert isinstance(first, tuple)
     assert shell.split_commands("go build -o /x . && echo ok") is first
+
+
+def _outcome(text: str):
+    """What a rewrite reports, or the parse error it raises."""
+    try:
+        result = rewriter.rewrite(text)
+    except rewriter.ParseError as exc:
+        return ("error", exc.message, exc.line, exc.column)
+    return (result.status, result.code, [(d.code, d.line, d.message) for d in result.diagnostics])
+
+
+def _by_the_long_way(text: str, monkeypatch) -> tuple:
+    with monkeypatch.context() as m:
+        m.setattr(engine, "may_mention_go", lambda _text: True)  # always the full parse
+        return _outcome(text)
+
+
+def _corpus_texts():
+    for path in corpus_files():
+        try:
+            yield path.name, decode_source(path.read_bytes(), path).text
+        except SourceError:
+            continue
+
+
+@requires_corpus
+def test_the_outline_route_gives_the_answer_of_the_full_parse_on_the_corpus(monkeypatch):
+    routed = 0
+    for name, text in _corpus_texts():
+        if analysis.may_mention_go(text):
+            continue
+        routed += 1
+        assert _outcome(text) == _by_the_long_way(text, monkeypatch), name
+    assert routed > 400
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(any_input)
+def test_the_outline_route_gives_the_answer_of_the_full_parse(monkeypatch, text):
+    assert _outcome(text) == _by_the_long_way(text, monkeypatch)
+
+
+@pytest.mark.parametrize("text", [
+    "FROM gol\\\nang:1.22\nCMD [\"/app\"]\n",   # a continuation splits the word
+    "ARG BASE=gol\\ang:1.22\nFROM $BASE\nCMD [\"/app\"]\n",              # an escape inside the ARG value
+    "# escape=`\nFROM go`\nlang:1.22\nCMD [\"/app\"]\n",
+])
+def test_a_go_file_that_hides_the_word_still_gets_the_full_rewrite(text, monkeypatch):
+    assert not analysis.may_mention_go(text)
+    assert analysis.mentions_go(parse_outline(text), text)
+    assert _outcome(text) == _by_the_long_way(text, monkeypatch)
+    assert _outcome(text)[0] is not rewriter.Status.SKIPPED
+
+
+@pytest.mark.parametrize("text", [
+    "", "# only a comment\n", "# escape=`\n\n", "FROM alpine\nRUN <<EOF\necho\n", "FROM alpine\nENV A\n",
+    "FROM alpine\nCMD [1]\n", "FROM alpine\nONBUILD ENV X\n", "# escape=x\nFROM alpine\n",
+])
+def test_the_outline_rejects_what_the_parse_rejects(text):
+    with pytest.raises(rewriter.ParseError) as full:
+        rewriter.parse(text)
+    with pytest.raises(rewriter.ParseError) as outline:
+        parse_outline(text)
+    assert (outline.value.message, outline.value.line, outline.value.column) == \
+        (full.value.message, full.value.line, full.value.column)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from functools import lru_cache
@@ -48,9 +49,6 @@ class _Build(Transformer):
                 rest.append(child)
         stages = tuple(c for c in rest if type(c) is Stage)
         preamble = tuple(_items(c for c in rest if type(c) is not Stage))
-        if not stages and not any(type(i) is Instruction for i in preamble):
-            lines = sum(i.code.count("\n") for i in preamble) + sum(d.code.count("\n") for d in directives)
-            raise ParseError("file with no instructions", max(lines, 1), 1)
         return Dockerfile(bom, tuple(directives), preamble, stages)
 
 
@@ -83,6 +81,8 @@ def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
     """Assemble an instruction from its physical lines, slicing the logical line into
     keyword, flags and arguments while every continuation stays where it was written."""
     entries, line, escape, split, command = info
+    if split is None:
+        split = buildkit.split_command(line)
     indent, text, marker, newline = entries[0]
     if len(entries) == 1 and not marker:
         parts: list = [text] if text else []
@@ -174,20 +174,66 @@ def _lark() -> Lark:
                 cache=_cache_file() or False)
 
 
+def _without_gc(fn):
+    """Run ``fn`` with the cycle collector paused. Trees have no reference cycles, so the
+    collector has nothing to find in them; left on, it walks the growing tree again and
+    again and doubles the time of a big file."""
+
+    @functools.wraps(fn)
+    def run(source):
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(source)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return run
+
+
+@_without_gc
+def parse_outline(source: str) -> Dockerfile:
+    """The parser directives, the comment lines, the global ARGs and the FROM lines of a
+    file, and nothing else: enough to tell whether goslim has anything to do with it, at
+    the cost of the line lexer alone. Raises ParseError exactly where ``parse`` does (the
+    grammar only assembles what the lexer has judged). Not lossless: never print it."""
+    if not isinstance(source, str):
+        raise TypeError("parse_outline() takes the Dockerfile as str")
+    bom = ""
+    directives: list = []
+    preamble: list = []
+    stages: list[list] = []
+    for token in DockerfileLexer().lex(source):
+        kind = token.type
+        if kind == "ITEMS":
+            items = stages[-1] if stages else preamble
+            for piece in token.info:
+                if type(piece) is not tuple:
+                    if type(piece) is Comment:
+                        items.append(piece)
+                elif not stages and buildkit.command_word(piece[1]).lower() == "arg":
+                    items.append(build_instruction(piece, ()))
+        elif kind == "FROM":
+            stages.append([c for c in token.info[0] if type(c) is Comment])
+            stages[-1].append(build_instruction(token.info[1:], ()))
+        elif kind == "HEREDOC_INSTRUCTION":
+            (stages[-1] if stages else preamble).extend(c for c in token.info[0] if type(c) is Comment)
+        elif kind == "DIRECTIVE":
+            directives.append(token.info)
+        elif kind == "BOM":
+            bom = "\ufeff"
+    return Dockerfile(bom, tuple(directives), tuple(preamble), tuple(Stage(tuple(s)) for s in stages))
+
+
+@_without_gc
 def parse(source: str) -> Dockerfile:
     """Parse Dockerfile text into a lossless tree; raises ParseError where BuildKit would."""
     if not isinstance(source, str):
         raise TypeError("parse() takes the Dockerfile as str; decode bytes with rewriter.parse_file")
-    # The tree has no reference cycles, so the cycle collector has nothing to find in it;
-    # left on, it walks the growing tree again and again and doubles the time of a big file.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         return _lark().parse(source)
     except ParseError:
         raise
     except LarkError as exc:  # the lexer guarantees the token order; this is a defect guard
         raise ParseError(f"cannot parse: {exc.__class__.__name__}", 1, 1) from None
-    finally:
-        if collecting:
-            gc.enable()
