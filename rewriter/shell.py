@@ -9,8 +9,8 @@ backslashes, ``$(...)``, backticks and ``${...}`` stay inside the word they belo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Control operators, longest first; the words between them; a run of ordinary characters.
 _OPERATOR = re.compile(r"&&|\|\||;;|[;|&()\n]")
@@ -24,8 +24,10 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 SHELL_SYNTAX = re.compile(r"[$`|&;<>(){}*?\[\]~#\\!]")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
+    """One word of a command (a named tuple: a RUN line makes many, and that is the
+    cheapest immutable record to make)."""
+
     raw: str     # as written, quotes included
     start: int   # span in the text that was split
     end: int
@@ -40,8 +42,7 @@ class Word:
         return bool(_REDIRECT.fullmatch(self.raw))
 
 
-@dataclass(frozen=True, slots=True)
-class SimpleCommand:
+class SimpleCommand(NamedTuple):
     words: tuple[Word, ...]
 
     @property
