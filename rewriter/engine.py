@@ -109,7 +109,8 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
     if outline:
         tree = parse(source)
-    memo: dict = {}  # stage facts, reused by the analyses after each pass
+    # stage facts, reused by the analyses after each pass, and the file's newline
+    memo: dict = {"newline": "\r\n" if "\r\n" in source else "\n"}
     facts = analyze(tree, memo)
     plan = select(facts)
     go = _go_context(context, facts, plan)
