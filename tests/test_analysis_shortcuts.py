@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import corpus_files, requires_corpus
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strategies import any_input
 
 import rewriter
@@ -150,3 +153,13 @@ def test_the_outline_rejects_what_the_parse_rejects(text):
         parse_outline(text)
     assert (outline.value.message, outline.value.line, outline.value.column) == \
         (full.value.message, full.value.line, full.value.column)
+
+
+_SLOW_GO_COMMAND = re.compile(r"\bgo\s+(build|install|run|get|mod)\b")
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(["go", " ", "\t", "\n", "build", "mod", "get", "install", "run", "x", "_", "é",
+                                 "1", "-", "/", "ago", "go_", "$("]), max_size=10).map("".join))
+def test_go_command_search_agrees_with_the_word_boundary_pattern(text):
+    assert analysis.has_go_command(text) == bool(_SLOW_GO_COMMAND.search(text))
