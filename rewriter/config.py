@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,14 +65,13 @@ class ConfigError(Exception):
 
 def load_config(dockerfile_path: str | os.PathLike) -> Config:
     """The config that applies to a Dockerfile: the nearest one found upward from its folder."""
-    directory = Path(os.path.abspath(dockerfile_path)).parent
-    return _config_for_directory(directory)
+    path = find_config(dockerfile_path)
+    return _DEFAULT if path is None else _config_in(path)
 
 
 def find_config(dockerfile_path: str | os.PathLike) -> Path | None:
     """The file load_config reads for this Dockerfile, or None when the defaults apply."""
-    directory = Path(os.path.abspath(dockerfile_path)).parent
-    return _config_path_for_directory(directory)
+    return _config_path_for_directory(os.path.dirname(os.path.abspath(dockerfile_path)))
 
 
 def load_config_file(path: str | os.PathLike) -> Config:
@@ -86,29 +87,42 @@ def load_config_file(path: str | os.PathLike) -> Config:
 
 def clear_cache() -> None:
     """Forget what was read, for a process that watches files change."""
-    _config_for_directory.cache_clear()
+    _config_in.cache_clear()
     _config_path_for_directory.cache_clear()
     _read_table.cache_clear()
 
 
+_DEFAULT = Config()
+_NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})  # as Path.is_file
+
+
 @functools.lru_cache(maxsize=None)
-def _config_path_for_directory(directory: Path) -> Path | None:
+def _config_path_for_directory(directory: str) -> Path | None:
+    """Keyed by string: a batch asks once per Dockerfile folder, and most share their parents."""
     for name in CONFIG_NAMES:
-        candidate = directory / name
-        if candidate.is_file() and _read_table(candidate) is not None:
-            return candidate
-    if directory.parent == directory:
+        candidate = os.path.join(directory, name)
+        if _is_file(candidate) and _read_table(Path(candidate)) is not None:
+            return Path(candidate)
+    parent = os.path.dirname(directory)
+    if parent == directory:
         return None
-    return _config_path_for_directory(directory.parent)
+    return _config_path_for_directory(parent)
+
+
+def _is_file(path: str) -> bool:
+    """Path.is_file for a string: False when missing, other errors (permission) raised."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return False
+        raise
+    except ValueError:
+        return False
 
 
 @functools.lru_cache(maxsize=None)
-def _config_for_directory(directory: Path) -> Config:
-    path = _config_path_for_directory(directory)
-    if path is None:
-        return Config()
-    if path.parent != directory:
-        return _config_for_directory(path.parent)
+def _config_in(path: Path) -> Config:
     return _build(_read_table(path) or {}, path)
 
 
