@@ -78,7 +78,10 @@ def read_source(path: str | os.PathLike) -> SourceFile:
     try:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
-            data = handle.read(MAX_BYTES + 1)
+            # Sized by the file: read(MAX_BYTES + 1) allocates that much for every file.
+            data = handle.read(min(st.st_size, MAX_BYTES) + 1)
+            if len(data) > st.st_size:  # it grew since fstat (or /proc-like size 0)
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except OSError as exc:
         raise SourceError(path, _open_error(path, exc)) from None
     return decode_source(data, path, stat=st)
