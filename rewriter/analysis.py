@@ -300,6 +300,8 @@ _INSTALLERS = {
 }
 
 
+# The commands a RUN line records something from (besides go, by any path).
+_RECORDED_COMMANDS = frozenset({"cd", "export", "env", *_INSTALLERS})
 # A RUN line records something only through a `go build`/`go install` or a package
 # installer; without these letters (once quotes and backslashes are gone) it has neither.
 _RUN_NEEDLES = ("go", "apk", "apt", "yum", "dnf")
@@ -332,10 +334,14 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
     exported: dict[str, str] = {}
     cwd = facts.workdir
     for command in shell.split_commands(text):
+        program = command.program
+        if program is None:
+            continue
+        first = program.value
+        if first not in _RECORDED_COMMANDS and posixpath.basename(first) != "go":
+            continue  # nothing below records it
         argv = command.argv
         words = [w.value for w in argv]
-        if not words:
-            continue
         if words[0] == "cd":
             target = expand(words[1], {**facts.env, **exported}) if len(words) > 1 else None
             if target is None or target == "-" or cwd is None and not target.startswith("/"):

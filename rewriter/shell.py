@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
-# Control operators, longest first; the words between them; a run of ordinary characters.
-_OPERATOR = re.compile(r"&&|\|\||;;|[;|&()\n]")
-_BLANKS = re.compile(r"[ \t\r]+")
+# One token of a command line: blanks, a control operator (longest first), a redirection,
+# or a word of ordinary characters only. Anything else is a word with quotes, escapes or
+# expansions, which ``_scan_word`` reads.
+_TOKEN = re.compile(r"([ \t\r]+)|(&&|\|\||;;|[;|&()\n])|(\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<))"
+                    r"|([^ \t\r\n;&|()<>\\'\"`$]++)(?=[ \t\r\n;&|()<>]|\Z)")
+_BLANKS, _CONTROL, _REDIRECTION, _WORD = 1, 2, 3, 4
 _PLAIN = re.compile(r"[^ \t\r\n;&|()<>\\'\"`$]+")
 _QUOTING = re.compile(r"[\\'\"]")
 _REDIRECT = re.compile(r"\d*(>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)")
@@ -58,10 +61,16 @@ class SimpleCommand(NamedTuple):
     @property
     def argv(self) -> tuple[Word, ...]:
         """The words after the leading assignments, without redirections and their targets."""
-        words = self.words[len(self.assignments) :]
-        out = []
+        return tuple(self._arguments())
+
+    @property
+    def program(self) -> Word | None:
+        """The first word of ``argv`` (the command run), found without reading the rest."""
+        return next(self._arguments(), None)
+
+    def _arguments(self) -> Iterator[Word]:
         skip = False
-        for w in words:
+        for w in self.words[len(self.assignments) :]:
             if skip:
                 skip = False
                 continue
@@ -71,8 +80,7 @@ class SimpleCommand(NamedTuple):
             m = _REDIRECT.match(w.raw)
             if m and m.end() < len(w.raw):  # ">file" written without a space
                 continue
-            out.append(w)
-        return tuple(out)
+            yield w
 
     @property
     def env(self) -> dict[str, str]:
@@ -89,24 +97,24 @@ def split_commands(text: str) -> tuple[SimpleCommand, ...]:
     i = 0
     n = len(text)
     while i < n:
-        ch = text[i]
-        if ch in " \t\r":
-            i = _BLANKS.match(text, i).end()
-            continue
-        if ch == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
+        if text[i] == "#" and (i == 0 or text[i - 1] in " \t\n;&|("):
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
-        op = _OPERATOR.match(text, i)
-        if op is not None:
-            if words:
-                commands.append(SimpleCommand(tuple(words)))
-                words = []
-            i = op.end()
+        token = _TOKEN.match(text, i)
+        if token is None:  # a word with quotes, escapes or expansions
+            start = i
+            i = _scan_word(text, i)
+            words.append(Word(text[start:i], start, i))
             continue
-        start = i
-        i = _scan_word(text, i)
-        words.append(Word(text[start:i], start, i))
+        kind = token.lastindex
+        end = token.end()
+        if kind == _WORD or kind == _REDIRECTION:
+            words.append(Word(token.group(), i, end))
+        elif kind == _CONTROL and words:
+            commands.append(SimpleCommand(tuple(words)))
+            words = []
+        i = end
     if words:
         commands.append(SimpleCommand(tuple(words)))
     return tuple(commands)
