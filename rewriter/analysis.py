@@ -228,8 +228,13 @@ def _parent(base_raw: str, earlier: list[StageFacts], global_args: dict[str, str
     return next((s for s in reversed(earlier) if s.name and s.name == base.lower()), None)
 
 
+_VARIABLE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})")
+
+
 def expand(value: str, env: dict[str, str]) -> str | None:
     """Expand $VAR / ${VAR} / ${VAR:-default} from env; None when something is unknown."""
+    if "$" not in value:
+        return value
     unknown = False
 
     def sub(m: re.Match) -> str:
@@ -243,7 +248,7 @@ def expand(value: str, env: dict[str, str]) -> str | None:
         unknown = True
         return ""
 
-    out = re.sub(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})", sub, value)
+    out = _VARIABLE.sub(sub, value)
     return None if unknown else out
 
 

@@ -27,7 +27,10 @@ def rewrite(source: str, config: Config | None = None, *, context: str | os.Path
     """
     from rewriter.engine import rewrite as _rewrite
 
-    return _rewrite(source, config or Config(), context=Path(context) if context is not None else None)
+    return _rewrite(source, config or _DEFAULTS, context=Path(context) if context is not None else None)
+
+
+_DEFAULTS = Config()  # frozen, so one serves every call
 
 
 def parse_file(path: str | os.PathLike) -> tuple[Dockerfile, SourceFile]:

@@ -348,6 +348,7 @@ class Dockerfile(Node):
     directives: tuple[Directive, ...]
     preamble: tuple[Item, ...]
     stages: tuple[Stage, ...]
+    # [printed text, {id(item): line}], each worked out on first use.
     _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])
 
     @property
@@ -389,12 +390,18 @@ class Dockerfile(Node):
 
     def line_of(self, node: Node) -> int:
         """1-based line where ``node`` (an item of this file, found by identity) starts."""
-        line = 1 + sum(d.code.count("\n") for d in self.directives)
-        for item in self.items():
-            if item is node:
-                return line
-            line += item.code.count("\n")
-        raise ValueError("node is not part of this Dockerfile")
+        memo = self._code
+        if len(memo) == 1:  # the lines of all items, found once per tree (it holds its items)
+            lines: dict[int, int] = {}
+            line = 1 + sum(d.code.count("\n") for d in self.directives)
+            for item in self.items():
+                lines.setdefault(id(item), line)
+                line += item.code.count("\n")
+            memo.append(lines)
+        line = memo[1].get(id(node))
+        if line is None:
+            raise ValueError("node is not part of this Dockerfile")
+        return line
 
     def stage_by_name(self, name: str) -> Stage | None:
         for stage in self.stages:
