@@ -304,7 +304,9 @@ class Stage(Node):
     """A build stage: its FROM instruction and everything up to the next FROM."""
 
     items: tuple[Item, ...]
-    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])
+    # [printed text, (line offset of each item by id, number of lines)], found on first use;
+    # unchanged stages are shared by the trees a rewrite makes, and so is this.
+    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None])
 
     @property
     def code(self) -> str:
@@ -312,6 +314,17 @@ class Stage(Node):
         if memo[0] is None:
             memo[0] = "".join(i.code for i in self.items)
         return memo[0]
+
+    def _lines(self) -> tuple[dict[int, int], int]:
+        memo = self._code
+        if memo[1] is None:
+            offsets: dict[int, int] = {}
+            line = 0
+            for item in self.items:
+                offsets.setdefault(id(item), line)  # the stage holds its items: ids stay theirs
+                line += item.code.count("\n")
+            memo[1] = (offsets, line)
+        return memo[1]
 
     @property
     def from_instruction(self) -> Instruction:
@@ -348,7 +361,6 @@ class Dockerfile(Node):
     directives: tuple[Directive, ...]
     preamble: tuple[Item, ...]
     stages: tuple[Stage, ...]
-    # [printed text, {id(item): line}], each worked out on first use.
     _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])
 
     @property
@@ -390,18 +402,18 @@ class Dockerfile(Node):
 
     def line_of(self, node: Node) -> int:
         """1-based line where ``node`` (an item of this file, found by identity) starts."""
-        memo = self._code
-        if len(memo) == 1:  # the lines of all items, found once per tree (it holds its items)
-            lines: dict[int, int] = {}
-            line = 1 + sum(d.code.count("\n") for d in self.directives)
-            for item in self.items():
-                lines.setdefault(id(item), line)
-                line += item.code.count("\n")
-            memo.append(lines)
-        line = memo[1].get(id(node))
-        if line is None:
-            raise ValueError("node is not part of this Dockerfile")
-        return line
+        line = 1 + sum(d.code.count("\n") for d in self.directives)
+        for item in self.preamble:
+            if item is node:
+                return line
+            line += item.code.count("\n")
+        for stage in self.stages:
+            offsets, height = stage._lines()
+            offset = offsets.get(id(node))
+            if offset is not None:
+                return line + offset
+            line += height
+        raise ValueError("node is not part of this Dockerfile")
 
     def stage_by_name(self, name: str) -> Stage | None:
         for stage in self.stages:
