@@ -81,6 +81,7 @@ class _Task:
     in_place: bool
     stdin: bytes | None = None     # the input when the path is "-"
     verify: bool = False           # hold the rewrite back until it is verified
+    lean: bool = False             # the report shows no diff and no info note: leave them out
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,14 @@ class _Outcome:
     status: str
     applied: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    diff: str = ""
+    diff: str = ""                 # left out of a lean task's outcome (see _Task.lean)
+    changed: bool = False
     error: tuple[str, int | None, int | None] | None = None   # message, line, column
     written: bool = False
     encoding: str = "utf-8"
     output: str | None = None      # the rewritten text, kept only for stdin
     pending: _Pending | None = None    # --verify: the rewrite still to be verified
     verify: dict | None = None     # --verify: {"ok", "reason", "report"} once verified
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.diff)
 
     @property
     def not_verified(self) -> bool:
@@ -201,7 +199,10 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
             _emit_report([], opts)
         ctx.exit(EXIT_OK)
 
-    tasks = _make_tasks(files, config_file, runtime, context_dir, in_place, verify)
+    # A batch's text report without -v and without diffs shows neither diffs nor info
+    # notes: the workers leave them out rather than make and ship them for every file.
+    lean = output_format == "text" and batch and not (verbose or opts.show_diff or patch_file)
+    tasks = _make_tasks(files, config_file, runtime, context_dir, in_place, verify, lean)
     outcomes = _run(tasks, jobs or _cpu_count(), opts, engine)
     _emit_report(outcomes, opts)
     if patch_file is not None:
@@ -209,7 +210,8 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
     ctx.exit(_exit_status(outcomes, check))
 
 
-def _make_tasks(files, config_file, runtime, context_dir, in_place, verify=False) -> list[_Task]:
+def _make_tasks(files, config_file, runtime, context_dir, in_place, verify=False,
+                lean=False) -> list[_Task]:
     """Resolve each file's config up front so a bad config stops the run before any write."""
     from rewriter.config import ConfigError, load_config, load_config_file
 
@@ -229,7 +231,7 @@ def _make_tasks(files, config_file, runtime, context_dir, in_place, verify=False
                 config = merged[base] = base.merged(runtime=runtime)
             tasks.append(_Task(path=os.fspath(path), display=_display(path), config=config,
                                context=context_dir, in_place=in_place, stdin=stdin,
-                               verify=verify))
+                               verify=verify, lean=lean))
     except ConfigError as exc:
         raise _Fail(f"goslim: invalid config: {exc}") from None
     return tasks
@@ -351,7 +353,12 @@ def _process(task: _Task) -> _Outcome:
                       tuple(d for d in result.diagnostics if d is not first))
 
     changed = result.changed
-    diff = unified_diff(source.text, result.code, task.display) if changed else ""
+    diff = ""
+    diagnostics = tuple(result.diagnostics)
+    if task.lean:
+        diagnostics = tuple(d for d in diagnostics if d.severity != "info")
+    elif changed:
+        diff = unified_diff(source.text, result.code, task.display)
     written = False
     pending = _Pending(source, result.code, context) if task.verify and changed else None
     if task.in_place and changed and pending is None:
@@ -365,8 +372,9 @@ def _process(task: _Task) -> _Outcome:
         path=task.display,
         status=status.value,
         applied=tuple(result.applied),
-        diagnostics=tuple(result.diagnostics),
+        diagnostics=diagnostics,
         diff=diff,
+        changed=changed,
         written=written,
         encoding=source.encoding,
         output=result.code if task.stdin is not None else None,
