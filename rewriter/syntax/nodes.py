@@ -304,9 +304,9 @@ class Stage(Node):
     """A build stage: its FROM instruction and everything up to the next FROM."""
 
     items: tuple[Item, ...]
-    # [printed text, (line offset of each item by id, number of lines)], found on first use;
-    # unchanged stages are shared by the trees a rewrite makes, and so is this.
-    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None])
+    # [printed text, (line offset of each item by id, number of lines), instructions], found
+    # on first use; unchanged stages are shared by the trees a rewrite makes, and so is this.
+    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None])
 
     @property
     def code(self) -> str:
@@ -332,7 +332,10 @@ class Stage(Node):
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
-        return tuple(i for i in self.items if type(i) is Instruction)
+        memo = self._code
+        if memo[2] is None:
+            memo[2] = tuple(i for i in self.items if type(i) is Instruction)
+        return memo[2]
 
     @property
     def base_image(self) -> str:
