@@ -132,12 +132,13 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         return _result(source, source, Status.UNCHANGED, diagnostics)
 
     anchors = _input_lines(ctx)
+    ctx = replace(ctx, anchors=anchors)
     applied: list[str] = []
     for fix in FIXES:
         result = fix.apply(ctx)
         if result.tree is ctx.tree:
             continue
-        kept = [_at(d, anchors) for d in result.diagnostics if config.enabled(d.code)]
+        kept = [d for d in result.diagnostics if config.enabled(d.code)]
         if not kept:
             continue
         tree = result.tree
@@ -150,7 +151,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
             # rewrite is abandoned rather than finished on a guess.
             diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({plan.reason})"))
             return _result(source, source, Status.REFUSED, diagnostics)
-        ctx = Context(tree, facts, plan, config, go)
+        ctx = Context(tree, facts, plan, config, go, anchors)
 
     if go is None and applied and config.enabled(NO_CONTEXT.code):
         diagnostics.append(Diagnostic(NO_CONTEXT.code, Severity.INFO, NO_CONTEXT.summary))
@@ -174,11 +175,6 @@ def _input_lines(ctx: Context) -> dict[str, int]:
     at.update({"GS101": builder, "GS111": builder, "GS105": runtime, "GS106": runtime,
                "GS108": runtime, "GS113": runtime, "GS107": entry})
     return at
-
-
-def _at(diagnostic: Diagnostic, anchors: dict[str, int]) -> Diagnostic:
-    line = anchors.get(diagnostic.code)
-    return diagnostic if line is None else replace(diagnostic, line=line, column=1)
 
 
 def _result(original, code, status, diagnostics, applied=()) -> RewriteResult:

@@ -19,6 +19,9 @@ class Context:
     plan: Plan | NoPlan
     config: Config
     go: object | None  # rewriter.gosource.GoContext when the build context was read
+    # The input line each fix rule reports at (the engine's; see engine._input_lines). Fix
+    # passes work on intermediate trees whose lines are not the file's.
+    anchors: dict[str, int] | None = None
 
     @property
     def newline(self) -> str:
@@ -41,6 +44,9 @@ class Context:
         if severity is None:
             severity = {"fix": Severity.INFO, "note": Severity.INFO, "refusal": Severity.ERROR,
                         "warning": Severity.WARNING}[rule.kind.value]
+        anchor = self.anchors.get(rule.code) if self.anchors else None
+        if anchor is not None:
+            return Diagnostic(rule.code, severity, message, anchor, 1)
         column = len(ins.indent) + 1 if ins is not None else 1
         return Diagnostic(rule.code, severity, message, self.line(ins), column)
 
