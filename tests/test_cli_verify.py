@@ -1,8 +1,6 @@
-"""`goslim verify` and `goslim rewrite --verify` against a fake container engine.
+"""`goslim verify` and `goslim rewrite --verify` against a fake container engine (fake_engine.py).
 
-The real rewrite runs; only building and running images is faked. A fake image is a
-local HTTP server on 127.0.0.1 with fixed answers, so probing, the report and the
-cleanup are exercised for real.
+The real rewrite runs; only building and running images is faked.
 """
 
 from __future__ import annotations
@@ -11,10 +9,6 @@ import functools
 import json
 import re
 import stat
-import struct
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,8 +16,9 @@ from click.testing import CliRunner
 
 import rewriter
 import rewriter.verify
+from fake_engine import FakeEngine, FakeImage, static_elf
 from rewriter.cli import cli
-from rewriter.verify import BuildOutcome, Container, EngineError, ImageFacts
+from rewriter.verify import EngineError
 
 GO_MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'
 CGO_MAIN = 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() { C.free(nil) }\n'
@@ -33,115 +28,6 @@ SLIM = ('FROM golang:1.23 AS builder\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 
 GOSLIM_SLIM = rewriter.rewrite(FAT).code    # what goslim makes of FAT: already slim to goslim
 NODE = 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def static_elf() -> bytes:
-    """The smallest ELF is_static_elf accepts: a 64-bit header and one PT_LOAD."""
-    ident = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
-    header = ident + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0, 64, 0, 0, 64, 56, 1, 0, 0, 0)
-    return header + struct.pack("<IIQQQQQQ", 1, 5, 0, 0, 0, 0, 0, 8)
-
-
-@dataclass
-class FakeImage:
-    user: str = "10001:10001"
-    entrypoint: tuple[str, ...] = ("/main",)
-    cmd: tuple[str, ...] = ()
-    size: int = 5_000_000
-    files: dict = field(default_factory=lambda: {"/main": static_elf()})
-    answers: dict = field(default_factory=lambda: {"/": (200, b"ok\n")})
-    builds: bool = True
-    exits: bool = False
-    log: str = "listening on :8080\n"
-
-
-ORIGINAL = FakeImage(user="", entrypoint=(), cmd=("./main",), size=750_000_000, files={})
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        status, body = self.server.answers.get(self.path, (404, b"404 page not found\n"))
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class FakeEngine:
-    """Builds by looking at the text (FROM scratch means the rewrite) and the context folder's name."""
-
-    name = "fake"
-
-    def __init__(self, rewritten: FakeImage | None = None, original: FakeImage = ORIGINAL, *,
-                 per_context: dict[str, FakeImage] | None = None, interrupt_on: str | None = None):
-        self.rewritten = rewritten or FakeImage()
-        self.original = original
-        self.per_context = per_context or {}
-        self.interrupt_on = interrupt_on
-        self.images: dict[str, FakeImage] = {}
-        self.builds: list[tuple[str, Path]] = []
-        self.runs: list[dict] = []
-        self.servers: dict[str, ThreadingHTTPServer] = {}
-        self.removed_containers: set[str] = set()
-        self.removed_images: set[str] = set()
-
-    def build(self, text, context, tag, *, no_cache=False, timeout=None):
-        self.builds.append((text, Path(context)))
-        if "FROM scratch" in text:
-            image = self.per_context.get(Path(context).name, self.rewritten)
-        else:
-            image = self.original
-        self.images[tag] = image
-        log = "STEP 4/4: RUN go build\nmain.go:3:1: syntax error\n" if not image.builds else "done\n"
-        return BuildOutcome(ok=image.builds, log_tail=log, seconds=0.1)
-
-    def inspect(self, tag):
-        image = self.images[tag]
-        return ImageFacts(size_bytes=image.size, layers=3, user=image.user, entrypoint=list(image.entrypoint),
-                          cmd=list(image.cmd), workdir="/app", exposed_ports=["8080/tcp"])
-
-    def run(self, tag, *, port=None, env=None, name=None):
-        if self.interrupt_on and self.interrupt_on in tag:
-            raise KeyboardInterrupt
-        image = self.images[tag]
-        self.runs.append({"tag": tag, "name": name, "port": port})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.answers = image.answers
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        self.servers[name] = server
-        return Container(name=name, tag=tag, host_port=None if image.exits else server.server_address[1],
-                         container_port=port)
-
-    def is_running(self, container):
-        return not self.images[container.tag].exits and container.name not in self.removed_containers
-
-    def logs(self, container):
-        return self.images[container.tag].log
-
-    def remove_container(self, container):
-        name = getattr(container, "name", container)
-        self.removed_containers.add(name)
-        server = self.servers.pop(name, None)
-        if server:
-            server.shutdown()
-            server.server_close()
-
-    def remove_image(self, tag):
-        self.removed_images.add(tag)
-
-    def export_file(self, tag, path):
-        try:
-            return self.images[tag].files[path]
-        except KeyError:
-            raise FileNotFoundError(path) from None
-
-    def assert_clean(self, keep: bool = False) -> None:
-        assert {run["name"] for run in self.runs} <= self.removed_containers
-        assert not self.servers
-        assert self.removed_images == (set() if keep else set(self.images))
 
 
 @pytest.fixture(autouse=True)
@@ -274,7 +160,7 @@ def test_exited_immediately_shows_the_log_tail(tmp_path, use_engine):
 
 
 def test_build_failure_is_the_reason_with_the_build_log(tmp_path, use_engine):
-    engine = use_engine(FakeEngine(FakeImage(builds=False)))
+    engine = use_engine(FakeEngine(FakeImage(build_error="STEP 4/4: RUN go build\nmain.go:3:1: syntax error\n")))
     result = invoke("verify", service(tmp_path))
     assert result.exit_code == 1
     assert "not verified: build failed: rewritten: STEP 4/4: RUN go build | main.go:3:1: syntax error" \

@@ -12,19 +12,16 @@ import subprocess
 import sys
 import tarfile
 import threading
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from fake_engine import FakeEngine, FakeImage
 from rewriter.verify import (
-    BuildOutcome,
-    Container,
     DockerEngine,
     EngineError,
     EngineUnavailable,
-    ImageFacts,
     PodmanEngine,
     detect_engine,
     http_get,
@@ -163,106 +160,13 @@ def test_go_pie_without_cgo_needs_the_loader(go_build):
 
 # ---------------------------------------------------------------------------- verify with a fake engine
 
-@dataclass
-class FakeImage:
-    user: str = "appuser:appuser"
-    entrypoint: tuple[str, ...] = ("/main",)
-    cmd: tuple[str, ...] = ()
-    workdir: str = ""
-    size: int = 5_000_000
-    files: dict = field(default_factory=lambda: {"/main": STATIC_BYTES})
-    answer: tuple[int, bytes] | None = (200, b"ok\n")
-    builds: bool = True
-    start_error: str | None = None
-    exits: bool = False
-    log: str = "listening on :8080\n"
+FAT_TEXT, SLIM_TEXT = "FROM golang:1.23\n", "FROM scratch\n"
 
 
-class _Answer(BaseHTTPRequestHandler):
-    def do_GET(self):
-        status, body = self.server.answer
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class FakeEngine:
-    """Images are FakeImage values keyed by Dockerfile text; a running container is a local HTTP server."""
-
-    def __init__(self, images: dict[str, FakeImage], interrupt_on_run: str | None = None):
-        self.images = images
-        self.interrupt_on_run = interrupt_on_run
-        self.by_tag: dict[str, FakeImage] = {}
-        self.servers: dict[str, ThreadingHTTPServer] = {}
-        self.started: list[str] = []
-        self.removed_containers: set[str] = set()
-        self.removed_images: set[str] = set()
-        self.exported: list[str] = []
-
-    def build(self, text, context, tag, *, no_cache=False, timeout=None):
-        image = self.images[text]
-        self.by_tag[tag] = image
-        log = "STEP 1/2\nerror: go build failed\n" if not image.builds else "done\n"
-        return BuildOutcome(ok=image.builds, log_tail=log, seconds=0.1)
-
-    def inspect(self, tag):
-        image = self.by_tag[tag]
-        return ImageFacts(size_bytes=image.size, layers=2, user=image.user, entrypoint=list(image.entrypoint),
-                          cmd=list(image.cmd), workdir=image.workdir, exposed_ports=["8080/tcp"])
-
-    def run(self, tag, *, port=None, env=None, name=None):
-        if self.interrupt_on_run and self.interrupt_on_run in tag:
-            raise KeyboardInterrupt
-        image = self.by_tag[tag]
-        if image.start_error:
-            raise EngineError(image.start_error)
-        self.started.append(name)
-        host_port = None
-        if not image.exits and image.answer is not None:
-            server = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
-            server.answer = image.answer
-            threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-            self.servers[name] = server
-            host_port = server.server_address[1]
-        return Container(name=name, tag=tag, host_port=host_port, container_port=port)
-
-    def is_running(self, container):
-        return not self.by_tag[container.tag].exits and container.name not in self.removed_containers
-
-    def logs(self, container):
-        return self.by_tag[container.tag].log
-
-    def remove_container(self, container):
-        name = getattr(container, "name", container)
-        self.removed_containers.add(name)
-        server = self.servers.pop(name, None)
-        if server:
-            server.shutdown()
-            server.server_close()
-
-    def remove_image(self, tag):
-        self.removed_images.add(tag)
-
-    def export_file(self, tag, path):
-        self.exported.append(path)
-        try:
-            return self.by_tag[tag].files[path]
-        except KeyError:
-            raise FileNotFoundError(path) from None
-
-
-FAT = FakeImage(user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000,
-                files={"/app/main": DYNAMIC_BYTES})
-
-
-def run_verify(rewritten: FakeImage, original: FakeImage = FAT, **kwargs):
-    engine = FakeEngine({"FAT": original, "SLIM": rewritten}, kwargs.pop("interrupt_on_run", None))
+def run_verify(rewritten: FakeImage, **kwargs):
+    engine = FakeEngine(rewritten)
     kwargs.setdefault("probe", "/")
-    report = verify("FAT", "SLIM", Path("."), engine=engine, timeout=5, settle=0.1, **kwargs)
+    report = verify(FAT_TEXT, SLIM_TEXT, Path("."), engine=engine, timeout=5, settle=0.1, **kwargs)
     return report, engine
 
 
@@ -289,7 +193,7 @@ def test_keep_leaves_the_images():
 
 
 def test_build_failure_is_the_reason():
-    report, _ = run_verify(FakeImage(builds=False))
+    report, _ = run_verify(FakeImage(build_error="STEP 1/2\nerror: go build failed\n"))
     assert not report.ok
     assert report.reason.startswith("build failed: rewritten: ")
     assert "go build failed" in report.reason
@@ -297,7 +201,8 @@ def test_build_failure_is_the_reason():
 
 
 def test_rewrite_the_engine_cannot_start():
-    report, _ = run_verify(FakeImage(start_error="unable to find user appuser: no matching entries in passwd file"))
+    report, _ = run_verify(FakeImage(user="appuser:appuser",
+                                     start_error="unable to find user appuser: no matching entries in passwd file"))
     assert not report.ok
     assert report.reason.startswith("did not start: unable to find user appuser")
     assert "probe differed" not in report.reason
@@ -315,14 +220,14 @@ def test_rewrite_that_exits_immediately():
 
 
 def test_different_answer_fails():
-    report, _ = run_verify(FakeImage(answer=(500, b"boom")))
+    report, _ = run_verify(FakeImage(answers={"/": (500, b"boom")}))
     assert not report.ok
     assert report.answers_match is False
     assert report.reason == "probe differed: GET /: original 200 'ok\\n', rewritten 500 'boom'"
 
 
 def test_no_probe_only_needs_it_to_stay_up():
-    report, _ = run_verify(FakeImage(answer=None), probe=None)
+    report, _ = run_verify(FakeImage(answers=None), probe=None)
     assert report.ok, report.reason
     assert report.answers_match is None
     assert report.rewritten.probe_status is None
@@ -362,9 +267,9 @@ def test_bare_command_name_is_looked_up_on_path():
 
 
 def test_interrupt_still_removes_containers_and_images():
-    engine = FakeEngine({"FAT": FAT, "SLIM": FakeImage()}, interrupt_on_run="rewritten")
+    engine = FakeEngine(FakeImage(), interrupt_on="rewritten")
     with pytest.raises(KeyboardInterrupt):
-        verify("FAT", "SLIM", Path("."), engine=engine, probe="/", timeout=5, settle=0.1)
+        verify(FAT_TEXT, SLIM_TEXT, Path("."), engine=engine, probe="/", timeout=5, settle=0.1)
     assert len(engine.removed_images) == 2
     assert {name for name in engine.removed_containers if "rewritten" in name}
     assert set(engine.started) <= engine.removed_containers
