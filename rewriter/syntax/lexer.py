@@ -163,7 +163,8 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
                 logical += text
                 entries.append(("", text, marker, newline))
             i += 1
-        cmd = buildkit.command_word(logical).lower()
+        word = buildkit.command_word(logical)
+        cmd = word.lower()
         split = command = None  # worked out here only when needed to judge the line
         heredoc = "<<" in logical
         if heredoc or buildkit.may_reject(cmd, logical):
@@ -179,7 +180,7 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
             except ShellLexError as exc:
                 raise ParseError(str(exc), start + 1, 1) from None
         instructions = True
-        info = (entries, logical, escape, split, command)
+        info = (entries, logical, escape, word, split, command)
         if not specs and cmd != "from":
             if not run:
                 run_line = trivia_line if trivia else start + 1

@@ -80,9 +80,7 @@ def _heredoc(info) -> HeredocBody:
 def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
     """Assemble an instruction from its physical lines, slicing the logical line into
     keyword, flags and arguments while every continuation stays where it was written."""
-    entries, line, escape, split, command = info
-    if split is None:
-        split = buildkit.split_command(line)
+    entries, line, escape, word, split, command = info
     indent, text, marker, newline = entries[0]
     if len(entries) == 1 and not marker:
         parts: list = [text] if text else []
@@ -101,12 +99,19 @@ def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
         if marker:
             parts.append(Continuation(marker, newline, tuple(skipped)))
             newline = ""
-    if not split.flag_spans and len(parts) == 1 and type(parts[0]) is str:
+    if split is None and "--" not in line:  # no flags: the keyword is the command word
+        cut = len(line) - len(line.lstrip(buildkit.GO_SPACES)) + len(word)
+        flagless = True
+    else:
+        if split is None:
+            split = buildkit.split_command(line)
         cut = split.cmd_span[1]
+        flagless = not split.flag_spans
+    if flagless and len(parts) == 1 and type(parts[0]) is str:
         keyword, rest = parts[0][:cut], parts[0][cut:]
         ins = Instruction(indent, Segment((keyword,)), (), Segment((rest,) if rest else ()), newline, tuple(heredocs), escape)
     else:
-        bounds = [split.cmd_span[1]] + [end for _, end in split.flag_spans] + [len(line)]
+        bounds = [cut, len(line)] if flagless else [cut, *(end for _, end in split.flag_spans), len(line)]
         regions = _cut(parts, bounds)
         ins = Instruction(
             indent=indent,
