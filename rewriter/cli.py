@@ -603,7 +603,6 @@ def summary_counts(outcomes: list[_Outcome], *, verify: bool = False) -> dict:
 
 
 def _print_summary(outcomes: list[_Outcome], opts: _Options) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     counts = summary_counts(outcomes, verify=opts.verify)

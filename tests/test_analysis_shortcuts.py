@@ -19,7 +19,6 @@ from strategies import any_input
 
 import rewriter
 from rewriter import analysis, engine, shell
-from rewriter.config import Config
 from rewriter.syntax.parser import parse_outline
 from rewriter.files import SourceError, decode_source
 

@@ -28,7 +28,6 @@ import pytest
 from click.testing import CliRunner
 
 import rewriter
-from rewriter import cli as cli_module
 from rewriter.cli import cli
 
 DATA = Path(__file__).parent / "data"

@@ -11,11 +11,10 @@ from importlib import resources
 from lark import Lark, Transformer
 from lark.exceptions import LarkError
 
-from rewriter.syntax import buildkit, nodes
+from rewriter.syntax import buildkit
 from rewriter.syntax.errors import ParseError
 from rewriter.syntax.lexer import DockerfileLexer, LineToken
 from rewriter.syntax.nodes import (
-    BlankLine,
     Comment,
     Continuation,
     Dockerfile,
@@ -217,7 +216,7 @@ def parse_outline(source: str) -> Dockerfile:
                 if type(piece) is not tuple:
                     if type(piece) is Comment:
                         items.append(piece)
-                elif not stages and buildkit.command_word(piece[1]).lower() == "arg":
+                elif not stages and piece[3].lower() == "arg":  # its command word
                     items.append(build_instruction(piece, ()))
         elif kind == "FROM":
             stages.append([c for c in token.info[0] if type(c) is Comment])
