@@ -183,7 +183,8 @@ def analyze(tree: Dockerfile, memo: dict | None = None) -> Facts:
 
     ``memo`` (a dict the caller keeps for the trees of one rewrite) lets an unchanged stage
     keep its facts: the engine analyses the file again after every pass, and most passes
-    change one stage (it also keeps the file's newline). A stage's facts depend only on the stage node, its position, its
+    change one stage. It also keeps the file's newline, which the passes write in, so the
+    first tree decides it. A stage's facts depend only on the stage node, its position, its
     parent's facts and the global ARGs, so those are the key. Entries hold the nodes they
     were found by, so that no id is reused while the memo lives. Facts are never changed
     after analysis, which is what makes sharing them between trees safe.
@@ -200,13 +201,18 @@ def analyze(tree: Dockerfile, memo: dict | None = None) -> Facts:
         stages.append(facts)
         builds += facts.builds
     entry = _entrypoint(stages[-1], stages) if stages else None
-    # The passes write new lines in the file's own newline, so the first tree decides it.
-    newline = memo.get("newline") if memo is not None else None
-    if newline is None:
-        newline = "\r\n" if "\r\n" in tree.code else "\n"
-        if memo is not None:
-            memo["newline"] = newline
+    if memo is None:
+        newline = newline_of(tree.code)
+    else:
+        if "newline" not in memo:
+            memo["newline"] = newline_of(tree.code)
+        newline = memo["newline"]
     return Facts(tree, stages, global_args, builds, entry, newline)
+
+
+def newline_of(text: str) -> str:
+    """The newline a file is written with, for the lines goslim adds to it."""
+    return "\r\n" if "\r\n" in text else "\n"
 
 
 def _memo_stage_facts(memo: dict, index: int, stage: Stage, earlier: list[StageFacts],

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from rewriter.analysis import analyze, may_mention_go, mentions_go
+from rewriter.analysis import analyze, may_mention_go, mentions_go, newline_of
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, runtime_base, skip
@@ -110,7 +110,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     if outline:
         tree = parse(source)
     # stage facts, reused by the analyses after each pass, and the file's newline
-    memo: dict = {"newline": "\r\n" if "\r\n" in source else "\n"}
+    memo: dict = {"newline": newline_of(source)}
     facts = analyze(tree, memo)
     plan = select(facts)
     go = _go_context(context, facts, plan)
