@@ -12,15 +12,16 @@ import re
 from functools import lru_cache
 from typing import Iterator, NamedTuple
 
+_REDIRECTION_TEXT = r"\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)"
+_ORDINARY = r"[^ \t\r\n;&|()<>\\'\"`$]"  # a character that is no blank, operator, quote or expansion
 # One token of a command line: blanks, a control operator (longest first), a redirection,
 # or a word of ordinary characters only. Anything else is a word with quotes, escapes or
 # expansions, which ``_scan_word`` reads.
-_TOKEN = re.compile(r"([ \t\r]+)|(&&|\|\||;;|[;|&()\n])|(\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<))"
-                    r"|([^ \t\r\n;&|()<>\\'\"`$]++)(?=[ \t\r\n;&|()<>]|\Z)")
+_TOKEN = re.compile(rf"([ \t\r]+)|(&&|\|\||;;|[;|&()\n])|({_REDIRECTION_TEXT})|({_ORDINARY}++)(?=[ \t\r\n;&|()<>]|\Z)")
 _BLANKS, _CONTROL, _REDIRECTION, _WORD = 1, 2, 3, 4
-_PLAIN = re.compile(r"[^ \t\r\n;&|()<>\\'\"`$]+")
+_PLAIN = re.compile(_ORDINARY + "+")
 _QUOTING = re.compile(r"[\\'\"]")
-_REDIRECT = re.compile(r"\d*(>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)")
+_REDIRECT = re.compile(_REDIRECTION_TEXT)
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # What makes a command need a shell: expansions, operators, redirections, globs, quotes
 # that span words are handled by the caller.
