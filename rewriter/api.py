@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rewriter.config import Config
+from rewriter.config import DEFAULTS, Config
 from rewriter.diagnostics import RewriteResult
 from rewriter.files import SourceFile, read_source, write_atomic
 from rewriter.syntax.nodes import Dockerfile, Node
@@ -27,10 +27,7 @@ def rewrite(source: str, config: Config | None = None, *, context: str | os.Path
     """
     from rewriter.engine import rewrite as _rewrite
 
-    return _rewrite(source, config or _DEFAULTS, context=Path(context) if context is not None else None)
-
-
-_DEFAULTS = Config()  # frozen, so one serves every call
+    return _rewrite(source, config or DEFAULTS, context=Path(context) if context is not None else None)
 
 
 def parse_file(path: str | os.PathLike) -> tuple[Dockerfile, SourceFile]:

@@ -66,7 +66,7 @@ class ConfigError(Exception):
 def load_config(dockerfile_path: str | os.PathLike) -> Config:
     """The config that applies to a Dockerfile: the nearest one found upward from its folder."""
     path = find_config(dockerfile_path)
-    return _DEFAULT if path is None else _config_in(path)
+    return DEFAULTS if path is None else _config_in(path)
 
 
 def find_config(dockerfile_path: str | os.PathLike) -> Path | None:
@@ -92,7 +92,7 @@ def clear_cache() -> None:
     _read_table.cache_clear()
 
 
-_DEFAULT = Config()
+DEFAULTS = Config()  # frozen, so one object serves every file and call with no config
 _NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})  # as Path.is_file
 
 
