@@ -23,11 +23,19 @@ from rewriter.syntax.parser import parse_outline
 from rewriter.files import SourceError, decode_source
 
 
-def _trees():
+def _corpus_texts():
     for path in corpus_files():
         try:
-            yield path.name, rewriter.parse(decode_source(path.read_bytes(), path).text)
-        except (rewriter.ParseError, SourceError):
+            yield path.name, decode_source(path.read_bytes(), path).text
+        except SourceError:
+            continue
+
+
+def _trees():
+    for name, text in _corpus_texts():
+        try:
+            yield name, rewriter.parse(text)
+        except rewriter.ParseError:
             continue
 
 
@@ -101,14 +109,6 @@ def _by_the_long_way(text: str, monkeypatch) -> tuple:
     with monkeypatch.context() as m:
         m.setattr(engine, "may_mention_go", lambda _text: True)  # always the full parse
         return _outcome(text)
-
-
-def _corpus_texts():
-    for path in corpus_files():
-        try:
-            yield path.name, decode_source(path.read_bytes(), path).text
-        except SourceError:
-            continue
 
 
 @requires_corpus
