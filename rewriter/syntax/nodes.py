@@ -306,17 +306,17 @@ class Stage(Node):
     items: tuple[Item, ...]
     # [printed text, (line offset of each item by id, number of lines), instructions], found
     # on first use; unchanged stages are shared by the trees a rewrite makes, and so is this.
-    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None])
+    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None])
 
     @property
     def code(self) -> str:
-        memo = self._code
+        memo = self._memo
         if memo[0] is None:
             memo[0] = "".join(i.code for i in self.items)
         return memo[0]
 
     def _lines(self) -> tuple[dict[int, int], int]:
-        memo = self._code
+        memo = self._memo
         if memo[1] is None:
             offsets: dict[int, int] = {}
             line = 0
@@ -332,7 +332,7 @@ class Stage(Node):
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
-        memo = self._code
+        memo = self._memo
         if memo[2] is None:
             memo[2] = tuple(i for i in self.items if type(i) is Instruction)
         return memo[2]
@@ -364,11 +364,11 @@ class Dockerfile(Node):
     directives: tuple[Directive, ...]
     preamble: tuple[Item, ...]
     stages: tuple[Stage, ...]
-    _code: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])
+    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])  # [printed text]
 
     @property
     def code(self) -> str:
-        memo = self._code
+        memo = self._memo
         if memo[0] is None:
             memo[0] = (
                 self.bom
