@@ -315,7 +315,7 @@ _INSTALLERS = {
 _RECORDED_COMMANDS = frozenset({"cd", "export", "env", *_INSTALLERS})
 # A RUN line records something only through a `go build`/`go install` or a package
 # installer; without these letters (once quotes and backslashes are gone) it has neither.
-_RUN_NEEDLES = ("go", "apk", "apt", "yum", "dnf")
+_RUN_NEEDLES: tuple[str, ...] = ("go", "apk", "apt", "yum", "dnf")
 _QUOTING = str.maketrans("", "", "\\'\"")
 
 
@@ -489,16 +489,16 @@ def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
     argv, why = None, None
     words: list[str] = []
     # A shell-form ENTRYPOINT ignores CMD.
-    parts = (entry,) if entry is not None and not entry.is_json else (entry, cmd)
-    for ins in parts:
-        if ins is None:
+    parts: tuple[Instruction | None, ...] = (entry,) if entry is not None and not entry.is_json else (entry, cmd)
+    for part in parts:
+        if part is None:
             continue
-        if ins.is_json:
-            words += list(ins.values)
+        if part.is_json:
+            words += list(part.values)
         else:
-            text = ins.args_text
+            text = part.args_text
             if shell.needs_shell(text):
-                why = f"{ins.name} in shell form uses shell syntax: {text}"
+                why = f"{part.name} in shell form uses shell syntax: {text}"
                 break
             words += text.split()
     if why is None and words:

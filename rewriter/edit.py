@@ -32,7 +32,7 @@ def _parsed(lines: tuple[str, ...], newline: str, escape: str) -> tuple[Item, ..
 def _fresh(item: Item) -> Item:
     """A new node equal to ``item``, knowing what it already worked out."""
     new = dataclasses.replace(item)
-    if type(item) is Instruction:
+    if isinstance(item, Instruction) and isinstance(new, Instruction):
         new._memo[:] = item._memo
     return new
 
@@ -61,20 +61,25 @@ def _close_continuation(ins: Instruction, newline: str) -> list[Item]:
     lines the continuation skipped become comment and blank lines after it."""
     parts = list(ins.arguments.parts)
     k = len(parts)
-    while k and (type(parts[k - 1]) is not str or not parts[k - 1].strip(GO_SPACES)):
+    while k:
+        last = parts[k - 1]
+        if isinstance(last, str) and last.strip(GO_SPACES):
+            break
         k -= 1
     head, tail = parts[:k], parts[k:]
-    first = next(i for i, p in enumerate(tail) if type(p) is not str)
+    first = next(i for i, p in enumerate(tail) if not isinstance(p, str))
     head += tail[:first]
-    after: list[Item] = list(tail[first].skipped)
+    closing = tail[first]
+    assert isinstance(closing, Continuation)
+    after: list[Item] = list(closing.skipped)
     blank = ""
     for part in tail[first + 1 :]:
-        if type(part) is str:
+        if isinstance(part, str):
             blank += part
         else:
             after += [BlankLine(blank, part.newline), *part.skipped]
             blank = ""
-    closed = ins.with_changes(arguments=Segment(tuple(head)), newline=tail[first].newline or newline)
+    closed = ins.with_changes(arguments=Segment(tuple(head)), newline=closing.newline or newline)
     if after and not after[-1].newline:
         after[-1] = after[-1].with_changes(newline=newline)
     return [closed, *after]

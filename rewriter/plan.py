@@ -12,6 +12,7 @@ import posixpath
 from dataclasses import dataclass
 
 from rewriter.analysis import PATH_DIRS, Entrypoint, Facts, GoBuild, StageFacts, expand, stage_copies
+from rewriter.syntax.nodes import Instruction
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Plan:
 class NoPlan:
     code: str     # the refusal rule
     reason: str
-    line_of: object = None  # the instruction the reason points at
+    line_of: Instruction | None = None  # the instruction the reason points at
 
 
 def _builds_in(facts: Facts, stage: StageFacts) -> list[GoBuild]:
@@ -42,7 +43,7 @@ def _matches(binary: str | None, program: str | None, bare: str | None, gobin: s
     if program is not None:
         return binary == program
     if bare is not None:
-        return posixpath.basename(binary) == bare and posixpath.dirname(binary) in (*PATH_DIRS, gobin)
+        return posixpath.basename(binary) == bare and (posixpath.dirname(binary) in PATH_DIRS or posixpath.dirname(binary) == gobin)
     return False
 
 
@@ -89,6 +90,7 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
                         return Plan(b, facts.stages[b.stage], None, path, path, entry)
         if len(hits) == 1 or (hits and all(h.binary == hits[0].binary for h in hits)):
             build = hits[-1]
+            assert build.binary is not None  # it matched the program
             return Plan(build, facts.stages[build.stage], None, build.binary, build.binary, entry)
         # A single build whose output name Go picks itself: name it after what CMD runs.
         # Not a pattern (./...): `go build -o FILE` refuses to write several packages.

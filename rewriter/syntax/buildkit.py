@@ -66,8 +66,8 @@ def split_command(line: str) -> Split:
     if not rest.lstrip(GO_SPACES).startswith("--"):
         args = rest.lstrip(GO_SPACES)
         return Split(body[: m.start()], (start, cmd_end), (), (), args, trimmed_end - len(args))
-    flags, spans, args_offset, args = _extract_builder_flags(rest)
-    spans = tuple((a + rest_start, b + rest_start) for a, b in spans)
+    flags, relative, args_offset, args = _extract_builder_flags(rest)
+    spans = tuple((a + rest_start, b + rest_start) for a, b in relative)
     return Split(
         cmd=body[: m.start()],
         cmd_span=(start, cmd_end),
@@ -273,7 +273,7 @@ def _float(text: str):
 
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_float, parse_int=_float)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # the escapes are re's: mypyc takes no surrogates in literals
 
 
 def parse_json_array(rest: str) -> tuple[str, ...] | None:

@@ -12,31 +12,21 @@ and blank lines among them is one ITEMS token.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
-from lark.lexer import Lexer, Token
+from lark.lexer import Lexer
 
 from rewriter.syntax import buildkit
 from rewriter.syntax.errors import ParseError
 from rewriter.syntax.nodes import BlankLine, Comment, Directive
-from rewriter.syntax.shell_lex import ShellLexError, heredocs_from_line
+from rewriter.syntax.shell_lex import HeredocSpec, ShellLexError, heredocs_from_line
+from rewriter.syntax.tokens import line_token
 
 _GO_SPACES = buildkit.GO_SPACES
 # Go's \s is [\t\n\f\r ]; the name starts with a letter; the value is trimmed.
 _RE_DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
 _VALID_DIRECTIVES = ("escape", "syntax")
 _MAY_CONTINUE = frozenset("\\` \t")  # only a line ending in one of these can continue
-
-
-class LineToken(Token):
-    """A token for whole lines; ``info`` carries what the lexer worked out about them."""
-
-    __slots__ = ("info",)
-
-
-def _token(kind: str, value: str, info: object, line: int) -> LineToken:
-    tok = LineToken(kind, value, None, line)
-    tok.info = info
-    return tok
 
 
 def _split_newline(raw: str) -> tuple[str, str]:
@@ -59,12 +49,12 @@ def split_continuation(text: str, escape: str) -> tuple[str, str]:
 class DockerfileLexer(Lexer):
     """Lark lexer over whole lines; see the module docstring."""
 
-    __future_interface__ = 0
+    __future_interface__: ClassVar[int] = 0  # a class attribute Lark reads
 
     def __init__(self, lexer_conf=None):
         pass
 
-    def lex(self, text: str):
+    def lex(self, text: str):  # type: ignore[override]  # the interface Lark calls with __future_interface__ = 0
         physical = text.split("\n")
         too_long = _first_overlong(physical)
         if too_long is not None:
@@ -98,14 +88,16 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
     n = len(lines)
     i = 0
     if n and lines[0].startswith("\ufeff"):
-        yield _token("BOM", "\ufeff", None, 1)
+        yield line_token("BOM", "\ufeff", None, 1)
         lines[0] = lines[0][1:]
     # Parser directives: only at the very top, each at most once.
     while i < n:
         raw = lines[i]
         content, newline = _split_newline(raw)
         m = _RE_DIRECTIVE.match(content.lstrip(_GO_SPACES))
-        name = m.group(1).lower() if m else ""
+        if m is None:
+            break
+        name = m.group(1).lower()
         if name not in _VALID_DIRECTIVES:
             break
         if name in seen:
@@ -116,7 +108,7 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
             if value not in ("`", "\\"):
                 raise ParseError(f"invalid escape token '{value}' does not match ` or \\", i + 1, 1)
             escape = value
-        yield _token("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
+        yield line_token("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
         i += 1
 
     instructions = False
@@ -173,8 +165,8 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
                 command = buildkit.command_from_split(split, escape)
             except buildkit.BuildKitError as exc:
                 raise ParseError(str(exc), start + 1, 1) from None
-        specs = ()
-        if heredoc and command.can_contain_heredoc():
+        specs: list[HeredocSpec] = []
+        if heredoc and command is not None and command.can_contain_heredoc():
             try:
                 specs = heredocs_from_line(logical)
             except ShellLexError as exc:
@@ -189,10 +181,10 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
             trivia = []
             continue
         if run:
-            yield _token("ITEMS", "", run, run_line)
+            yield line_token("ITEMS", "", run, run_line)
             run = []
         # The comment and blank lines before a FROM or heredoc instruction travel in its token.
-        yield _token("HEREDOC_INSTRUCTION" if specs else "FROM", "", (trivia, *info), start + 1)
+        yield line_token("HEREDOC_INSTRUCTION" if specs else "FROM", "", (trivia, *info), start + 1)
         trivia = []
         for spec in specs:
             body_start = i
@@ -205,13 +197,13 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
                     candidate = candidate.lstrip("\t")
                 i += 1
                 if candidate == spec.name:
-                    yield _token("HEREDOC", "", (spec, tuple(lines[body_start : i - 1]), raw), body_start + 1)
+                    yield line_token("HEREDOC", "", (spec, tuple(lines[body_start : i - 1]), raw), body_start + 1)
                     break
     if trivia and not run:
         run_line = trivia_line
     run += trivia
     if run:
-        yield _token("ITEMS", "", run, run_line)
+        yield line_token("ITEMS", "", run, run_line)
     if too_long is not None:
         if not instructions:
             raise ParseError("file with no instructions", max(too_long, 1), 1)

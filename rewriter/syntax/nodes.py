@@ -103,7 +103,7 @@ class Segment(Node):
 
     @property
     def code(self) -> str:
-        return "".join(p if type(p) is str else p.code for p in self.parts)
+        return "".join(p if isinstance(p, str) else p.code for p in self.parts)
 
     @property
     def has_continuation(self) -> bool:

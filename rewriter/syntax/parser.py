@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib
 import os
 from functools import lru_cache
+from typing import cast
 
 from lark import Lark, Transformer
 from lark.exceptions import LarkError
 
 from rewriter.syntax import buildkit
 from rewriter.syntax.errors import ParseError
-from rewriter.syntax.lexer import DockerfileLexer, LineToken
+from rewriter.syntax.lexer import DockerfileLexer
 from rewriter.syntax.nodes import (
     Comment,
     Continuation,
@@ -22,6 +24,7 @@ from rewriter.syntax.nodes import (
     Segment,
     Stage,
 )
+from rewriter.syntax.tokens import LineToken
 
 
 
@@ -29,7 +32,7 @@ class _Build(Transformer):
     """Builds the tree while Lark parses (no intermediate Lark tree)."""
 
     def heredoc_instruction(self, children):
-        return _with_leading(children[0].info, [_heredoc(t.info) for t in children[1:]])
+        return _with_leading(children[0].info, tuple([_heredoc(t.info) for t in children[1:]]))
 
     def stage(self, children):
         return Stage(tuple(_items(children)))
@@ -75,7 +78,7 @@ def _heredoc(info) -> HeredocBody:
     return HeredocBody(spec.name, spec.chomp, spec.file_descriptor, spec.expand, lines, terminator)
 
 
-def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
+def build_instruction(info, heredocs: tuple[HeredocBody, ...]) -> Instruction:
     """Assemble an instruction from its physical lines, slicing the logical line into
     keyword, flags and arguments while every continuation stays where it was written."""
     entries, line, escape, word, split, command = info
@@ -107,7 +110,7 @@ def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
         flagless = not split.flag_spans
     if flagless and len(parts) == 1 and type(parts[0]) is str:
         keyword, rest = parts[0][:cut], parts[0][cut:]
-        ins = Instruction(indent, Segment((keyword,)), (), Segment((rest,) if rest else ()), newline, tuple(heredocs), escape)
+        ins = Instruction(indent, Segment((keyword,)), (), Segment((rest,) if rest else ()), newline, heredocs, escape)
     else:
         bounds = [cut, len(line)] if flagless else [cut, *(end for _, end in split.flag_spans), len(line)]
         regions = _cut(parts, bounds)
@@ -117,7 +120,7 @@ def build_instruction(info, heredocs: list[HeredocBody]) -> Instruction:
             flags=tuple(Segment(tuple(r)) for r in regions[1:-1]),
             arguments=Segment(tuple(regions[-1])),
             newline=newline,
-            heredocs=tuple(heredocs),
+            heredocs=heredocs,
             escape=escape,
         )
     memo = ins._memo  # what the lexer already worked out
@@ -154,9 +157,9 @@ def _cut(parts: list, ends: list[int]) -> list[list]:
 def _grammar() -> str:
     # Read next to the package's own file rather than through importlib.resources, whose
     # import (zipfile, tempfile, shutil...) costs a cold start several milliseconds.
-    from rewriter import grammar
-
-    with open(os.path.join(os.path.dirname(grammar.__file__), "dockerfile.lark"), encoding="utf-8") as handle:
+    # (by name: in a source checkout the package is the top-level grammar/ folder)
+    folder = os.path.dirname(importlib.import_module("rewriter.grammar").__file__ or "")
+    with open(os.path.join(folder, "dockerfile.lark"), encoding="utf-8") as handle:
         return handle.read()
 
 
@@ -240,7 +243,7 @@ def parse(source: str) -> Dockerfile:
     if not isinstance(source, str):
         raise TypeError("parse() takes the Dockerfile as str; decode bytes with rewriter.parse_file")
     try:
-        return _lark().parse(source)
+        return cast(Dockerfile, _lark().parse(source))
     except ParseError:
         raise
     except LarkError as exc:  # the lexer guarantees the token order; this is a defect guard
