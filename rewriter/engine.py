@@ -103,7 +103,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     if ignore_all:
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.IGNORED.code, Severity.INFO, skip.IGNORED.summary)])
     if off:
-        config = Config(**{**config.__dict__, "disable": config.disable | off})
+        config = replace(config, disable=config.disable | off)
 
     if not mentions_go(tree, source):
         return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
@@ -114,7 +114,9 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     facts = analyze(tree, memo)
     plan = select(facts)
     go = _go_context(context, facts, plan)
-    hint, names, ambiguity = None, (), None
+    hint: str | None = None
+    names: tuple[str, ...] = ()
+    ambiguity: str | None = None
     if go is not None:
         hint, names, ambiguity = _main_packages(go, facts, config)
         plan = select(facts, hint, names, ambiguity)
@@ -167,6 +169,7 @@ def _input_lines(ctx: Context) -> dict[str, int]:
     """The input line each fix belongs to. Passes see intermediate trees; reports speak of
     the file as it is on disk, like every other diagnostic."""
     plan = ctx.plan
+    assert isinstance(plan, Plan)
     build = ctx.line(plan.build.instruction)
     builder = ctx.line(plan.builder.stage.from_instruction)
     runtime = ctx.line(plan.runtime.stage.from_instruction) if plan.runtime is not None else builder

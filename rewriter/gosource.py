@@ -319,8 +319,8 @@ def resolve_main(ctx: GoContext, package: str | None, build_dir: str = ".") -> M
     if args and all(a.endswith(".go") for a in args):
         first = _clean_dir(posixpath.join(base, args[0]))
         pkg = posixpath.dirname(first) or "."
-        name = posixpath.basename(first)[: -len(".go")]
-        return MainChoice(pkg, name, (pkg,), False, f"go build {args[0]} names the binary after that file")
+        stem = posixpath.basename(first)[: -len(".go")]
+        return MainChoice(pkg, stem, (pkg,), False, f"go build {args[0]} names the binary after that file")
 
     if args:
         what = " ".join(args)
@@ -509,8 +509,9 @@ def _value(arg: str) -> str | None:
     join = _JOIN.match(arg)
     if join:
         parts, end = _split_args(arg, join.end())
-        if end == len(arg) and parts and all(p is not None for p in parts):
-            return posixpath.join(*parts)
+        strings = [p for p in parts if p is not None]
+        if end == len(arg) and parts and len(strings) == len(parts):
+            return posixpath.join(*strings)
     return None
 
 

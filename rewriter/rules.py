@@ -24,7 +24,8 @@ class Rule:
     name: str         # kebab-case, e.g. "split-builder-runtime"
     kind: Kind
     summary: str      # one line: what it changes or refuses, and why
-    explanation: str  # the long help shown by `goslim rules CODE`
+    explanation: str  # the long help shown by `goslim rules CODE` (a pass keeps it in EXPLANATION, not in its
+                      # module docstring: compiled modules have none)
 
 
 _REGISTRY: dict[str, Rule] = {}

@@ -25,6 +25,16 @@ def snapshot(snapshot):
     return snapshot.use_extension(_ProjectSnapshots)
 
 
+def pytest_sessionstart(session):
+    """A module compiled in place (``pip install -e .``) is imported instead of its .py
+    file: stop rather than test code older than the sources."""
+    for built in (ROOT / "rewriter").rglob("*.so"):
+        source = built.with_name(built.name.split(".")[0] + ".py")
+        if source.exists() and source.stat().st_mtime > built.stat().st_mtime:
+            pytest.exit(f"{source.relative_to(ROOT)} changed after it was compiled: run `pip install -e .` again "
+                        "(or install with GOSLIM_PURE_PYTHON=1 while editing)", returncode=2)
+
+
 def corpus_files(category: str | None = None) -> list[Path]:
     """Corpus files (optionally one MANIFEST category); empty when the corpus is absent."""
     manifest = CORPUS / "MANIFEST.tsv"

@@ -5,6 +5,8 @@ file unchanged (a refusal). FIXES then transform the tree one step at a time; th
 are recomputed after each step that changed something.
 """
 
+from __future__ import annotations
+
 from rewriter.passes import (
     build_cache,
     build_selection,
@@ -30,10 +32,11 @@ from rewriter.passes import (
     timezones,
     trimpath,
 )
+from rewriter.passes.base import Check, Fix
 
-CHECKS = (onbuild, go_run, entry_shell, build_selection, runtime_base, go_version, cgo, runtime_packages, healthcheck,
+CHECKS: tuple[Check, ...] = (onbuild, go_run, entry_shell, build_selection, runtime_base, go_version, cgo, runtime_packages, healthcheck,
           runtime_secrets)
-FIXES = (
+FIXES: tuple[Fix, ...] = (
     healthcheck,
     output_path,
     static_build,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from rewriter.analysis import Facts
 from rewriter.config import Config
@@ -18,7 +19,7 @@ class Context:
     facts: Facts
     plan: Plan | NoPlan
     config: Config
-    go: object | None  # rewriter.gosource.GoContext when the build context was read
+    go: Any  # rewriter.gosource.GoContext when the build context was read, else None
     # The input line each fix rule reports at (the engine's; see engine._input_lines). Fix
     # passes work on intermediate trees whose lines are not the file's.
     anchors: dict[str, int] | None = None
@@ -65,7 +66,21 @@ def edit_build(ctx: Context, rule: Rule, edits, message: str) -> Result:
     """Apply (start, end, text) edits to the planned build's RUN and report them."""
     from rewriter.edit import edit_arguments, replace_item
 
-    build = ctx.plan.build
+    plan = ctx.plan
+    assert isinstance(plan, Plan)  # fix passes run only with a plan
+    build = plan.build
     new = edit_arguments(build.instruction, edits)
     tree = replace_item(ctx.tree, build.instruction, [new])
     return Result(tree, (ctx.diagnostic(rule, message, build.instruction),))
+
+
+class Check(Protocol):
+    """A pass that judges the original file (a module with a ``check`` function)."""
+
+    def check(self, ctx: Context) -> list[Diagnostic]: ...
+
+
+class Fix(Protocol):
+    """A pass that transforms the tree (a module with an ``apply`` function)."""
+
+    def apply(self, ctx: Context) -> Result: ...

@@ -1,11 +1,4 @@
-"""GS110 (opt-in, ``cache-mounts = true``): cache Go modules and build output between builds.
-
-``RUN --mount=type=cache`` keeps /go/pkg/mod and Go's build cache across builds, so a
-one-line change no longer downloads every module and recompiles everything. When the
-sources show a go.mod at the root of the build context, the module files are also copied
-and downloaded in a layer of their own before ``COPY . .``, which Docker caches until
-go.mod or go.sum change (go.sum is copied only when it exists).
-"""
+"""GS110 (opt-in, ``cache-mounts = true``): cache Go modules and build output between builds."""
 
 from __future__ import annotations
 
@@ -15,10 +8,19 @@ from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 from rewriter.syntax.nodes import Instruction, Segment
 
+EXPLANATION = """GS110 (opt-in, ``cache-mounts = true``): cache Go modules and build output between builds.
+
+``RUN --mount=type=cache`` keeps /go/pkg/mod and Go's build cache across builds, so a
+one-line change no longer downloads every module and recompiles everything. When the
+sources show a go.mod at the root of the build context, the module files are also copied
+and downloaded in a layer of their own before ``COPY . .``, which Docker caches until
+go.mod or go.sum change (go.sum is copied only when it exists).
+"""
+
 RULE = register(Rule(
     "GS110", "go-build-cache", Kind.FIX,
     "Opt-in: cache mounts for Go modules and the build cache, and a go.mod download layer before COPY . .",
-    __doc__,
+    EXPLANATION,
 ))
 
 MOUNTS = ("--mount=type=cache,target=/go/pkg/mod", "--mount=type=cache,target=/root/.cache/go-build")

@@ -1,10 +1,4 @@
-"""GS105: copy the CA certificate bundle into the runtime image.
-
-Go's TLS client reads the system roots from /etc/ssl/certs/ca-certificates.crt. Scratch
-has no such file: every HTTPS call would fail with ``x509: certificate signed by unknown
-authority``. The golang images (Debian and Alpine) carry the bundle, so it is copied
-from the builder.
-"""
+"""GS105: copy the CA certificate bundle into the runtime image."""
 
 from __future__ import annotations
 
@@ -16,10 +10,18 @@ from rewriter.passes.base import Context, Result, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS105: copy the CA certificate bundle into the runtime image.
+
+Go's TLS client reads the system roots from /etc/ssl/certs/ca-certificates.crt. Scratch
+has no such file: every HTTPS call would fail with ``x509: certificate signed by unknown
+authority``. The golang images (Debian and Alpine) carry the bundle, so it is copied
+from the builder.
+"""
+
 RULE = register(Rule(
     "GS105", "ca-certificates", Kind.FIX,
     "Copy /etc/ssl/certs/ca-certificates.crt from the builder: scratch has no CA bundle, so TLS would fail.",
-    __doc__,
+    EXPLANATION,
 ))
 
 

@@ -1,10 +1,4 @@
-"""GS201: refuse when the binary needs cgo.
-
-A cgo binary links against the C library at run time; ``FROM scratch`` has none, so the
-container fails with ``exec ...: no such file or directory``. CGO_ENABLED=1, an external
-linker, C compilers or headers installed for the build, cgo-only drivers such as sqlite,
-and ``import "C"`` in the sources all mean the build relies on cgo.
-"""
+"""GS201: refuse when the binary needs cgo."""
 
 from __future__ import annotations
 
@@ -14,10 +8,18 @@ from rewriter.passes.base import Context
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS201: refuse when the binary needs cgo.
+
+A cgo binary links against the C library at run time; ``FROM scratch`` has none, so the
+container fails with ``exec ...: no such file or directory``. CGO_ENABLED=1, an external
+linker, C compilers or headers installed for the build, cgo-only drivers such as sqlite,
+and ``import "C"`` in the sources all mean the build relies on cgo.
+"""
+
 RULE = register(Rule(
     "GS201", "cgo-in-use", Kind.REFUSAL,
     "Refused: the build uses cgo, so the binary needs a C library that scratch does not have.",
-    __doc__,
+    EXPLANATION,
 ))
 
 C_TOOLCHAIN = re.compile(

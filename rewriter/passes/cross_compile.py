@@ -1,10 +1,4 @@
-"""GS111 (opt-in, ``cross-compile = true``): build for the target platform on the build host.
-
-With ``FROM --platform=$BUILDPLATFORM`` the builder runs natively and Go cross-compiles
-to ``$TARGETOS/$TARGETARCH``: a multi-platform image (``docker buildx build --platform
-linux/amd64,linux/arm64``) builds in seconds instead of under emulation. Go needs no C
-toolchain for that because the build is static.
-"""
+"""GS111 (opt-in, ``cross-compile = true``): build for the target platform on the build host."""
 
 from __future__ import annotations
 
@@ -14,10 +8,18 @@ from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 from rewriter.syntax.nodes import Segment
 
+EXPLANATION = """GS111 (opt-in, ``cross-compile = true``): build for the target platform on the build host.
+
+With ``FROM --platform=$BUILDPLATFORM`` the builder runs natively and Go cross-compiles
+to ``$TARGETOS/$TARGETARCH``: a multi-platform image (``docker buildx build --platform
+linux/amd64,linux/arm64``) builds in seconds instead of under emulation. Go needs no C
+toolchain for that because the build is static.
+"""
+
 RULE = register(Rule(
     "GS111", "cross-compile", Kind.FIX,
     "Opt-in: FROM --platform=$BUILDPLATFORM and GOOS=$TARGETOS GOARCH=$TARGETARCH for fast multi-platform builds.",
-    __doc__,
+    EXPLANATION,
 ))
 
 

@@ -1,4 +1,11 @@
-"""GS203: refuse when what the image runs needs a shell.
+"""GS203: refuse when what the image runs needs a shell."""
+
+from __future__ import annotations
+
+from rewriter.passes.base import Context
+from rewriter.rules import Kind, Rule, register
+
+EXPLANATION = """GS203: refuse when what the image runs needs a shell.
 
 ``FROM scratch`` has no ``/bin/sh``. A shell-form CMD/ENTRYPOINT that uses variables,
 ``&&``, pipes, redirections or globs, an explicit ``sh -c``, or an entrypoint script
@@ -6,15 +13,10 @@ cannot run there. Plain shell-form commands (words only) are converted to exec f
 GS107 instead.
 """
 
-from __future__ import annotations
-
-from rewriter.passes.base import Context
-from rewriter.rules import Kind, Rule, register
-
 RULE = register(Rule(
     "GS203", "needs-shell", Kind.REFUSAL,
     "Refused: the CMD/ENTRYPOINT needs a shell (shell syntax, `sh -c`, or a script) and scratch has none.",
-    __doc__,
+    EXPLANATION,
 ))
 
 SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".pl", ".rb", ".js")

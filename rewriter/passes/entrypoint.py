@@ -1,10 +1,4 @@
-"""GS107: start the binary with an exec-form ENTRYPOINT and its absolute path.
-
-Scratch has no ``/bin/sh``, so a shell-form CMD cannot start, and no PATH lookup can find
-a bare program name in a folder that does not exist. The runtime therefore runs
-``ENTRYPOINT ["/abs/path/to/binary"]``; the arguments the original CMD passed stay in
-``CMD [...]`` so they can still be overridden at ``docker run``.
-"""
+"""GS107: start the binary with an exec-form ENTRYPOINT and its absolute path."""
 
 from __future__ import annotations
 
@@ -13,10 +7,18 @@ from rewriter.passes.base import Context, Result, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS107: start the binary with an exec-form ENTRYPOINT and its absolute path.
+
+Scratch has no ``/bin/sh``, so a shell-form CMD cannot start, and no PATH lookup can find
+a bare program name in a folder that does not exist. The runtime therefore runs
+``ENTRYPOINT ["/abs/path/to/binary"]``; the arguments the original CMD passed stay in
+``CMD [...]`` so they can still be overridden at ``docker run``.
+"""
+
 RULE = register(Rule(
     "GS107", "exec-entrypoint", Kind.FIX,
     'Run the binary as ENTRYPOINT ["/absolute/path"] (exec form): scratch has no shell and no PATH.',
-    __doc__,
+    EXPLANATION,
 ))
 
 

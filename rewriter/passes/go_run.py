@@ -1,19 +1,21 @@
-"""GS205: refuse ``CMD go run ...``.
-
-``go run`` compiles at every start and needs the Go toolchain in the image. Build the
-binary in the Dockerfile (``RUN go build -o /app/server ./cmd/server``) and run it with
-``CMD ["/app/server"]``; then goslim can move it to scratch.
-"""
+"""GS205: refuse ``CMD go run ...``."""
 
 from __future__ import annotations
 
 from rewriter.passes.base import Context
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS205: refuse ``CMD go run ...``.
+
+``go run`` compiles at every start and needs the Go toolchain in the image. Build the
+binary in the Dockerfile (``RUN go build -o /app/server ./cmd/server``) and run it with
+``CMD ["/app/server"]``; then goslim can move it to scratch.
+"""
+
 RULE = register(Rule(
     "GS205", "go-run", Kind.REFUSAL,
     "Refused: the image starts with `go run`, which needs the Go toolchain at run time.",
-    __doc__,
+    EXPLANATION,
 ))
 
 

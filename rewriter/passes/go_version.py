@@ -1,4 +1,16 @@
-"""GS210: refuse Go toolchains too old for the rewritten build.
+"""GS210: refuse Go toolchains too old for the rewritten build."""
+
+from __future__ import annotations
+
+import re
+
+from rewriter.passes import timezones
+from rewriter.passes.base import Context
+from rewriter.analysis import StageFacts
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+EXPLANATION = """GS210: refuse Go toolchains too old for the rewritten build.
 
 ``-trimpath`` arrived in Go 1.13; older toolchains stop with ``flag provided but not
 defined: -trimpath``, so the rewritten build would fail. The ``timetzdata`` build tag
@@ -7,26 +19,17 @@ time zones would find none in scratch. Move the builder to a supported golang im
 first (the module layout may need ``go mod init``).
 """
 
-from __future__ import annotations
-
-import re
-
-from rewriter.passes import timezones
-from rewriter.passes.base import Context
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
-
 RULE = register(Rule(
     "GS210", "old-go-toolchain", Kind.REFUSAL,
     "Refused: the golang image is too old: -trimpath needs Go 1.13, embedded time zones (-tags timetzdata) Go 1.15.",
-    __doc__,
+    EXPLANATION,
 ))
 
 TAG = re.compile(r"golang:(\d+)\.(\d+)", re.IGNORECASE)
 
 
 def go_version(ctx: Context, plan: Plan) -> tuple[int, int] | None:
-    s = plan.builder
+    s: StageFacts | None = plan.builder
     while s is not None:
         m = TAG.search(s.base)
         if m:

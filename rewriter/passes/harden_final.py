@@ -1,11 +1,4 @@
-"""GS108: turn the final stage of a multi-stage build into FROM scratch.
-
-A final stage on alpine, debian or ubuntu ships a shell, a package manager and libraries
-a static Go binary never uses: attack surface and megabytes. When that stage only copies
-the binary and installs certificates, time zones or a user (which goslim replaces with
-copies from the builder and ``-tags timetzdata``), it becomes FROM scratch, or the
-distroless base with ``runtime = "distroless-static"``; ``runtime = "alpine"`` keeps it.
-"""
+"""GS108: turn the final stage of a multi-stage build into FROM scratch."""
 
 from __future__ import annotations
 
@@ -18,12 +11,22 @@ from rewriter.passes.base import Context, Result, unchanged
 from rewriter.passes.runtime_packages import final_run_problem
 from rewriter.passes.split_stages import RUNTIME_BASES
 from rewriter.plan import Plan
+from rewriter.syntax.nodes import Instruction
 from rewriter.rules import Kind, Rule, register
+
+EXPLANATION = """GS108: turn the final stage of a multi-stage build into FROM scratch.
+
+A final stage on alpine, debian or ubuntu ships a shell, a package manager and libraries
+a static Go binary never uses: attack surface and megabytes. When that stage only copies
+the binary and installs certificates, time zones or a user (which goslim replaces with
+copies from the builder and ``-tags timetzdata``), it becomes FROM scratch, or the
+distroless base with ``runtime = "distroless-static"``; ``runtime = "alpine"`` keeps it.
+"""
 
 RULE = register(Rule(
     "GS108", "harden-final-stage", Kind.FIX,
     "Replace an alpine/debian/ubuntu final stage by FROM scratch when it only needs the static binary.",
-    __doc__,
+    EXPLANATION,
 ))
 
 
@@ -36,7 +39,7 @@ DISTRO_DIRS = frozenset(PATH_DIRS) | {
 }
 
 
-def _folder_destinations(final) -> list[tuple[object, int]] | None:
+def _folder_destinations(final) -> list[tuple[Instruction, int]] | None:
     """(COPY/ADD, offset where "/" goes) for each destination that is a folder only because
     the distribution has it; None when one of them cannot be edited (JSON form)."""
     out = []

@@ -1,4 +1,14 @@
-"""GS204 / GS304: a HEALTHCHECK that needs a shell or curl cannot run in scratch.
+"""GS204 / GS304: a HEALTHCHECK that needs a shell or curl cannot run in scratch."""
+
+from __future__ import annotations
+
+from rewriter.edit import replace_item
+from rewriter.passes.base import Context, Result, unchanged
+from rewriter.plan import Plan
+from rewriter.syntax.nodes import Instruction
+from rewriter.rules import Kind, Rule, register
+
+EXPLANATION = """GS204 / GS304: a HEALTHCHECK that needs a shell or curl cannot run in scratch.
 
 ``HEALTHCHECK CMD curl -f http://localhost/`` runs /bin/sh and curl, neither of which
 exists in scratch: the container would be marked unhealthy forever (and restarted by
@@ -7,29 +17,19 @@ orchestrators that act on health). goslim refuses such files by default. With
 runs the service binary itself in exec form is kept.
 """
 
-from __future__ import annotations
-
-from rewriter.edit import replace_item
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
-
 RULE = register(Rule(
     "GS204", "healthcheck-needs-tools", Kind.REFUSAL,
     "Refused: the HEALTHCHECK needs a shell or curl/wget, which scratch does not have.",
-    __doc__,
+    EXPLANATION,
 ))
 DROPPED = register(Rule(
     "GS304", "healthcheck-dropped", Kind.WARNING,
     "A HEALTHCHECK that could not run in scratch was removed (healthcheck = \"drop\").",
-    __doc__,
+    EXPLANATION,
 ))
 
 
-def _runtime_healthchecks(ctx: Context):
-    plan = ctx.plan
-    if not isinstance(plan, Plan):
-        return []
+def _runtime_healthchecks(plan: Plan) -> list[Instruction]:
     stage = (plan.runtime or plan.builder).stage
     return [i for i in stage.instructions if i.name == "HEALTHCHECK"]
 
@@ -50,9 +50,12 @@ def broken(ins, plan: Plan) -> str | None:
 def check(ctx: Context) -> list:
     if ctx.config.healthcheck == "drop":
         return []
+    plan = ctx.plan
+    if not isinstance(plan, Plan):
+        return []
     out = []
-    for ins in _runtime_healthchecks(ctx):
-        why = broken(ins, ctx.plan)
+    for ins in _runtime_healthchecks(plan):
+        why = broken(ins, plan)
         if why:
             out.append(ctx.diagnostic(RULE, why + ' (set healthcheck = "drop" to remove it)', ins))
     return out
@@ -61,10 +64,13 @@ def check(ctx: Context) -> list:
 def apply(ctx: Context) -> Result:
     if ctx.config.healthcheck != "drop":
         return unchanged(ctx)
+    plan = ctx.plan
+    if not isinstance(plan, Plan):
+        return unchanged(ctx)
     tree = ctx.tree
     diagnostics = []
-    for ins in _runtime_healthchecks(ctx):
-        why = broken(ins, ctx.plan)
+    for ins in _runtime_healthchecks(plan):
+        why = broken(ins, plan)
         if why:
             diagnostics.append(ctx.diagnostic(DROPPED, f"removed HEALTHCHECK: {why}", ins))
             tree = replace_item(tree, ins, [])

@@ -1,12 +1,4 @@
-"""GS106: run as a numeric non-root user that exists in /etc/passwd.
-
-A container that runs as root turns any bug into root on the container's file system
-(and on the host, if it escapes). The builder writes a minimal passwd and group with
-one unprivileged user (uid 10001 unless configured, or the uid and name the original
-image used), the runtime copies them, and ``USER uid:gid`` is numeric so Kubernetes'
-``runAsNonRoot`` can verify it (hadolint DL3066). Having the passwd entry keeps
-``os/user.Current()`` and tools that look up the user name working.
-"""
+"""GS106: run as a numeric non-root user that exists in /etc/passwd."""
 
 from __future__ import annotations
 
@@ -21,10 +13,20 @@ from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 from rewriter.syntax.nodes import Comment, Instruction
 
+EXPLANATION = """GS106: run as a numeric non-root user that exists in /etc/passwd.
+
+A container that runs as root turns any bug into root on the container's file system
+(and on the host, if it escapes). The builder writes a minimal passwd and group with
+one unprivileged user (uid 10001 unless configured, or the uid and name the original
+image used), the runtime copies them, and ``USER uid:gid`` is numeric so Kubernetes'
+``runAsNonRoot`` can verify it (hadolint DL3066). Having the passwd entry keeps
+``os/user.Current()`` and tools that look up the user name working.
+"""
+
 RULE = register(Rule(
     "GS106", "non-root-user", Kind.FIX,
     "Create a non-root user in the builder, copy /etc/passwd and /etc/group, and set a numeric USER.",
-    __doc__,
+    EXPLANATION,
 ))
 
 PASSWD = "/etc/passwd.runtime"
@@ -36,7 +38,10 @@ NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 def _users(ctx: Context, plan: Plan) -> tuple[str | None, str | None]:
     """The last USER of the runtime stage (or of the original single stage)."""
     user = None
-    for stage in (plan.builder.stage, plan.runtime.stage) if plan.runtime is not plan.builder else (plan.builder.stage,):
+    stages = [plan.builder.stage]
+    if plan.runtime is not None and plan.runtime is not plan.builder:
+        stages.append(plan.runtime.stage)
+    for stage in stages:
         for ins in stage.instructions:
             if ins.name == "USER":
                 user = ins.args_text

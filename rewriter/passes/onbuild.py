@@ -1,18 +1,20 @@
-"""GS206: refuse images with ONBUILD triggers.
-
-ONBUILD instructions run in whatever image builds FROM this one: the file is a base image
-for other builds, not a service, and its real build happens elsewhere.
-"""
+"""GS206: refuse images with ONBUILD triggers."""
 
 from __future__ import annotations
 
 from rewriter.passes.base import Context
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS206: refuse images with ONBUILD triggers.
+
+ONBUILD instructions run in whatever image builds FROM this one: the file is a base image
+for other builds, not a service, and its real build happens elsewhere.
+"""
+
 RULE = register(Rule(
     "GS206", "onbuild", Kind.REFUSAL,
     "Refused: the image uses ONBUILD triggers, so it is a base for other builds, not a service.",
-    __doc__,
+    EXPLANATION,
 ))
 
 

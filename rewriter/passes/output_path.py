@@ -1,10 +1,4 @@
-"""GS114: name the binary with ``-o`` when ``go build`` picks the name itself.
-
-Without ``-o``, Go names the binary after the module or folder, which the Dockerfile
-alone cannot see; the original image found it because CMD ran it from the build folder.
-The runtime stage must copy that exact file, so the build writes it to the path CMD
-runs, explicitly.
-"""
+"""GS114: name the binary with ``-o`` when ``go build`` picks the name itself."""
 
 from __future__ import annotations
 
@@ -13,10 +7,18 @@ from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS114: name the binary with ``-o`` when ``go build`` picks the name itself.
+
+Without ``-o``, Go names the binary after the module or folder, which the Dockerfile
+alone cannot see; the original image found it because CMD ran it from the build folder.
+The runtime stage must copy that exact file, so the build writes it to the path CMD
+runs, explicitly.
+"""
+
 RULE = register(Rule(
     "GS114", "explicit-output", Kind.FIX,
     "Add -o /path/to/binary to a `go build` that lets Go pick the binary's name.",
-    __doc__,
+    EXPLANATION,
 ))
 
 

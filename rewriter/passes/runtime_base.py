@@ -1,10 +1,4 @@
-"""GS305: leave a final stage alone when its base is not one goslim can replace.
-
-goslim replaces distribution bases (alpine, debian, ubuntu, busybox…) by scratch. A final
-stage on distroless, a vendor base or a base chosen by a build argument was picked on
-purpose and may carry what the service needs (glibc for cgo, a CA bundle, a nonroot
-user), so the file is left unchanged.
-"""
+"""GS305: leave a final stage alone when its base is not one goslim can replace."""
 
 from __future__ import annotations
 
@@ -13,10 +7,18 @@ from rewriter.passes.base import Context
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS305: leave a final stage alone when its base is not one goslim can replace.
+
+goslim replaces distribution bases (alpine, debian, ubuntu, busybox…) by scratch. A final
+stage on distroless, a vendor base or a base chosen by a build argument was picked on
+purpose and may carry what the service needs (glibc for cgo, a CA bundle, a nonroot
+user), so the file is left unchanged.
+"""
+
 RULE = register(Rule(
     "GS305", "runtime-base-kept", Kind.WARNING,
     "Left unchanged: the final stage uses a base goslim does not replace (distroless, vendor or ARG-chosen).",
-    __doc__,
+    EXPLANATION,
 ))
 
 

@@ -1,4 +1,14 @@
-"""GS113: copy the files the service reads at run time into the runtime stage.
+"""GS113: copy the files the service reads at run time into the runtime stage."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from rewriter.analysis import expand
+from rewriter.rules import Kind, Rule, register
+
+EXPLANATION = """GS113: copy the files the service reads at run time into the runtime stage.
 
 A single-stage image carries its whole build context, so a service that reads
 ``templates/``, ``static/`` or a config file from disk finds it. The runtime stage holds
@@ -9,18 +19,10 @@ context files an ENV value points at.
 Files compiled in with ``//go:embed`` need nothing.
 """
 
-from __future__ import annotations
-
-import posixpath
-import re
-
-from rewriter.analysis import expand
-from rewriter.rules import Kind, Rule, register
-
 RULE = register(Rule(
     "GS113", "runtime-files", Kind.FIX,
     "Copy the data files the service reads at run time (templates, static, config) into the runtime stage.",
-    __doc__,
+    EXPLANATION,
 ))
 
 DATA_SUFFIXES = (

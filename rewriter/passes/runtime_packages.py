@@ -1,10 +1,4 @@
-"""GS202: refuse when the runtime needs programs or packages that scratch will not have.
-
-A single-stage image that installs, say, ``ffmpeg`` or ``imagemagick`` probably runs them;
-a final stage that runs commands (other than installing certificates, time zones or
-creating a user, which goslim replaces with copies) needs a shell and a package manager.
-Build tools (git, make, gcc…) are fine: they stay in the builder stage.
-"""
+"""GS202: refuse when the runtime needs programs or packages that scratch will not have."""
 
 from __future__ import annotations
 
@@ -15,10 +9,18 @@ from rewriter.passes.base import Context
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS202: refuse when the runtime needs programs or packages that scratch will not have.
+
+A single-stage image that installs, say, ``ffmpeg`` or ``imagemagick`` probably runs them;
+a final stage that runs commands (other than installing certificates, time zones or
+creating a user, which goslim replaces with copies) needs a shell and a package manager.
+Build tools (git, make, gcc…) are fine: they stay in the builder stage.
+"""
+
 RULE = register(Rule(
     "GS202", "runtime-packages", Kind.REFUSAL,
     "Refused: the image installs packages or runs commands it may need at run time, and scratch has none.",
-    __doc__,
+    EXPLANATION,
 ))
 
 BUILD_ONLY = re.compile(

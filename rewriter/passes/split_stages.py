@@ -1,12 +1,4 @@
-"""GS101: split a single-stage build into a builder stage and a FROM scratch runtime.
-
-The golang image holds a compiler, a shell, a package manager and the sources: about
-850 MB of which the service needs one file. The build stays as it is (named ``builder``);
-a new last stage starts FROM scratch and receives the binary with ``COPY --from``, plus
-what the service needs at run time: WORKDIR, ENV (build-only Go variables and secrets
-left behind), LABEL, EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK and the CMD/ENTRYPOINT,
-which move from the builder with the comments written right above them.
-"""
+"""GS101: split a single-stage build into a builder stage and a FROM scratch runtime."""
 
 from __future__ import annotations
 
@@ -20,12 +12,22 @@ from rewriter.passes import runtime_files
 from rewriter.passes.base import Context, Result, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
-from rewriter.syntax.nodes import Comment, Instruction, Stage
+from rewriter.syntax.nodes import Comment, Instruction, Item, Stage
+
+EXPLANATION = """GS101: split a single-stage build into a builder stage and a FROM scratch runtime.
+
+The golang image holds a compiler, a shell, a package manager and the sources: about
+850 MB of which the service needs one file. The build stays as it is (named ``builder``);
+a new last stage starts FROM scratch and receives the binary with ``COPY --from``, plus
+what the service needs at run time: WORKDIR, ENV (build-only Go variables and secrets
+left behind), LABEL, EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK and the CMD/ENTRYPOINT,
+which move from the builder with the comments written right above them.
+"""
 
 RULE = register(Rule(
     "GS101", "split-builder-runtime", Kind.FIX,
     "Split the single stage into a builder and a FROM scratch runtime that gets only the binary.",
-    __doc__,
+    EXPLANATION,
 ))
 SECRETS = register(Rule(
     "GS303", "secret-build-values", Kind.WARNING,
@@ -59,6 +61,7 @@ def apply(ctx: Context) -> Result:
     if not isinstance(plan, Plan) or plan.runtime is not None or not ctx.config.enabled(RULE.code):
         return unchanged(ctx)  # turned off, GS101 must not split for the sake of its GS303/GS113 notes
     final = ctx.facts.final
+    assert final is not None  # there is a plan, so a final stage
     stage = final.stage
     name = builder_name(ctx, final)
     nl, esc = ctx.newline, ctx.escape
@@ -109,7 +112,7 @@ def apply(ctx: Context) -> Result:
     # A stage does not inherit ARGs: declare again those the carried values refer to, and
     # only those (an ARG line may also declare a secret).
     wanted = [k for k in _referenced_args(runtime, args) if not SECRET_NAME.search(k)]
-    arg_items = []
+    arg_items: list[Item] = []
     for ins in {id(args[k]): args[k] for k in wanted}.values():
         pairs = ins.pairs()
         kept = [(k, v) for k, v in pairs if k in wanted]

@@ -1,9 +1,4 @@
-"""GS102: build a static binary (CGO_ENABLED=0, GOOS=linux).
-
-With cgo off, Go uses its own DNS resolver and user lookup instead of glibc's, and the
-binary links no C library, so it runs in an image that has none. GOOS=linux makes the
-target explicit, so the same line builds the same binary on any host.
-"""
+"""GS102: build a static binary (CGO_ENABLED=0, GOOS=linux)."""
 
 from __future__ import annotations
 
@@ -11,10 +6,17 @@ from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS102: build a static binary (CGO_ENABLED=0, GOOS=linux).
+
+With cgo off, Go uses its own DNS resolver and user lookup instead of glibc's, and the
+binary links no C library, so it runs in an image that has none. GOOS=linux makes the
+target explicit, so the same line builds the same binary on any host.
+"""
+
 RULE = register(Rule(
     "GS102", "static-build", Kind.FIX,
     "Build with CGO_ENABLED=0 (and GOOS=linux) so the binary needs no C library.",
-    __doc__,
+    EXPLANATION,
 ))
 
 

@@ -1,9 +1,4 @@
-"""GS104: strip the symbol table and DWARF data (-ldflags "-w -s").
-
--s drops the symbol table and -w the DWARF debug information: the binary shrinks by a
-fifth to a third and still runs (panics keep their stack traces). Existing linker flags
-such as ``-X main.version=...`` are kept, with their quoting.
-"""
+"""GS104: strip the symbol table and DWARF data (-ldflags "-w -s")."""
 
 from __future__ import annotations
 
@@ -11,10 +6,17 @@ from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS104: strip the symbol table and DWARF data (-ldflags "-w -s").
+
+-s drops the symbol table and -w the DWARF debug information: the binary shrinks by a
+fifth to a third and still runs (panics keep their stack traces). Existing linker flags
+such as ``-X main.version=...`` are kept, with their quoting.
+"""
+
 RULE = register(Rule(
     "GS104", "strip-symbols", Kind.FIX,
     'Link with -ldflags "-w -s": drop DWARF and the symbol table (20-30% smaller binary).',
-    __doc__,
+    EXPLANATION,
 ))
 
 

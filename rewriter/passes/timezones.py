@@ -1,4 +1,12 @@
-"""GS112: embed the time zone database (-tags timetzdata) when the service needs it.
+"""GS112: embed the time zone database (-tags timetzdata) when the service needs it."""
+
+from __future__ import annotations
+
+from rewriter.passes.base import Context, Result, edit_build, unchanged
+from rewriter.plan import Plan
+from rewriter.rules import Kind, Rule, register
+
+EXPLANATION = """GS112: embed the time zone database (-tags timetzdata) when the service needs it.
 
 ``time.LoadLocation("Europe/Paris")`` reads /usr/share/zoneinfo, which scratch does not
 have: the call fails at run time. Building with ``-tags timetzdata`` compiles the
@@ -8,16 +16,10 @@ when a single-stage image (whose golang base has the database) is rewritten with
 its sources to check.
 """
 
-from __future__ import annotations
-
-from rewriter.passes.base import Context, Result, edit_build, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
-
 RULE = register(Rule(
     "GS112", "embed-tzdata", Kind.FIX,
     "Build with -tags timetzdata when the service loads time zones: scratch has no /usr/share/zoneinfo.",
-    __doc__,
+    EXPLANATION,
 ))
 
 

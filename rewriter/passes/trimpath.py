@@ -1,8 +1,4 @@
-"""GS103: build with -trimpath.
-
--trimpath removes the build machine's file system paths from the binary: builds become
-reproducible and stack traces stop leaking the layout of the build host.
-"""
+"""GS103: build with -trimpath."""
 
 from __future__ import annotations
 
@@ -10,10 +6,16 @@ from rewriter.passes.base import Context, Result, edit_build, unchanged
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 
+EXPLANATION = """GS103: build with -trimpath.
+
+-trimpath removes the build machine's file system paths from the binary: builds become
+reproducible and stack traces stop leaking the layout of the build host.
+"""
+
 RULE = register(Rule(
     "GS103", "trimpath", Kind.FIX,
     "Add -trimpath: reproducible builds with no build-host paths in the binary.",
-    __doc__,
+    EXPLANATION,
 ))
 
 
