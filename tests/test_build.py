@@ -43,3 +43,13 @@ def test_module_is_compiled(name):
         f"{name} is plain Python ({module.__file__}): the mypyc build did not happen; "
         "reinstall and read what pip prints (goslim: ... installing plain Python)"
     )
+
+
+@pytest.mark.skipif(PURE, reason="installed with GOSLIM_PURE_PYTHON=1: Final fields are checked by mypy only")
+def test_compiled_nodes_refuse_assignment():
+    import rewriter
+
+    ins = rewriter.parse("FROM scratch\n").stages[0].from_instruction
+    with pytest.raises(AttributeError):
+        ins.indent = "  "  # type: ignore[misc]
+    assert ins.code == "FROM scratch\n"

@@ -1,7 +1,7 @@
 """The lossless syntax tree.
 
 Every character of the input belongs to exactly one node, so ``tree.code`` gives the input
-back byte for byte. Nodes are frozen; change them with ``with_changes``. An instruction
+back byte for byte. Nodes are immutable; change them with ``with_changes``. An instruction
 keeps its physical layout (indent, continuation lines, comment and blank lines inside a
 continuation, heredoc bodies) while exposing the *logical* view BuildKit works on: the
 keyword, flags and arguments with continuations joined.
@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Final, Iterator, Union
 
 from rewriter.syntax import buildkit
 
 
 class Node:
+    """Nodes are dataclasses (equality, hashing, ``fields``, ``replace``) whose fields are
+    ``Final``: mypy refuses an assignment, and so does the compiled build at run time. Each
+    writes its own ``__init__``, which mypyc compiles (the generated one stays Python and
+    is ten times slower to build a node with)."""
+
     __slots__ = ()
 
     @property
@@ -30,37 +35,52 @@ class Node:
 # --- trivia ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Comment(Node):
     """A comment line: ``indent`` + ``text`` (starting with #) + ``newline``."""
 
-    indent: str
-    text: str
-    newline: str
+    indent: Final[str]
+    text: Final[str]
+    newline: Final[str]
+
+    def __init__(self, indent: str, text: str, newline: str) -> None:
+        self.indent = indent
+        self.text = text
+        self.newline = newline
 
     @property
     def code(self) -> str:
         return self.indent + self.text + self.newline
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class BlankLine(Node):
-    whitespace: str
-    newline: str
+    whitespace: Final[str]
+    newline: Final[str]
+
+    def __init__(self, whitespace: str, newline: str) -> None:
+        self.whitespace = whitespace
+        self.newline = newline
 
     @property
     def code(self) -> str:
         return self.whitespace + self.newline
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Directive(Node):
     """A parser directive at the top of the file, e.g. ``# escape=`` or ``# syntax=``."""
 
-    name: str   # lower-case
-    value: str
-    text: str   # the whole line as written, without the newline
-    newline: str
+    name: Final[str]   # lower-case
+    value: Final[str]
+    text: Final[str]   # the whole line as written, without the newline
+    newline: Final[str]
+
+    def __init__(self, name: str, value: str, text: str, newline: str) -> None:
+        self.name = name
+        self.value = value
+        self.text = text
+        self.newline = newline
 
     @property
     def code(self) -> str:
@@ -70,14 +90,19 @@ class Directive(Node):
 # --- pieces of an instruction --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Continuation(Node):
     """A line continuation: escape character, trailing blanks, newline, then the comment and
     blank lines BuildKit skips before the instruction goes on."""
 
-    marker: str    # the escape character plus any spaces/tabs after it
-    newline: str
-    skipped: tuple[Comment | BlankLine, ...] = ()
+    marker: Final[str]    # the escape character plus any spaces/tabs after it
+    newline: Final[str]
+    skipped: Final[tuple[Comment | BlankLine, ...]]
+
+    def __init__(self, marker: str, newline: str, skipped: tuple[Comment | BlankLine, ...] = ()) -> None:
+        self.marker = marker
+        self.newline = newline
+        self.skipped = skipped
 
     @property
     def code(self) -> str:
@@ -87,7 +112,7 @@ class Continuation(Node):
 Part = Union[str, Continuation]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Segment(Node):
     """A run of logical text that may be broken by continuations.
 
@@ -95,7 +120,10 @@ class Segment(Node):
     logical text (what BuildKit sees), ``code`` the physical one.
     """
 
-    parts: tuple[Part, ...]
+    parts: Final[tuple[Part, ...]]
+
+    def __init__(self, parts: tuple[Part, ...]) -> None:
+        self.parts = parts
 
     @property
     def value(self) -> str:
@@ -154,16 +182,25 @@ def _merge_text(parts: list[Part]) -> tuple[Part, ...]:
     return tuple(merged)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class HeredocBody(Node):
     """The lines of one heredoc and its terminator line, exactly as written."""
 
-    name: str
-    chomp: bool
-    file_descriptor: int
-    expand: bool
-    lines: tuple[str, ...]   # each with its newline
-    terminator: str          # the terminator line with its newline (may lack one at EOF)
+    name: Final[str]
+    chomp: Final[bool]
+    file_descriptor: Final[int]
+    expand: Final[bool]
+    lines: Final[tuple[str, ...]]   # each with its newline
+    terminator: Final[str]          # the terminator line with its newline (may lack one at EOF)
+
+    def __init__(self, name: str, chomp: bool, file_descriptor: int, expand: bool, lines: tuple[str, ...],
+                 terminator: str) -> None:
+        self.name = name
+        self.chomp = chomp
+        self.file_descriptor = file_descriptor
+        self.expand = expand
+        self.lines = lines
+        self.terminator = terminator
 
     @property
     def content(self) -> str:
@@ -174,7 +211,7 @@ class HeredocBody(Node):
         return self.content + self.terminator
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Instruction(Node):
     """One instruction: ``indent`` + ``keyword`` + ``flags`` + ``arguments`` + ``newline``,
     then its heredoc bodies.
@@ -183,17 +220,28 @@ class Instruction(Node):
     segments in order are the whole logical line.
     """
 
-    indent: str
-    keyword: Segment
-    flags: tuple[Segment, ...]
-    arguments: Segment
-    newline: str
-    heredocs: tuple[HeredocBody, ...] = ()
-    escape: str = "\\"
+    indent: Final[str]
+    keyword: Final[Segment]
+    flags: Final[tuple[Segment, ...]]
+    arguments: Final[Segment]
+    newline: Final[str]
+    heredocs: Final[tuple[HeredocBody, ...]]
+    escape: Final[str]
     # What the instruction says, worked out once per node: the engine reads the same
     # unchanged instructions again after every pass. [logical line, name, command, code,
     # BuildKit's split of the line]; not part of the value (``with_changes`` starts anew).
-    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None, None, None])
+    _memo: list = field(init=False, repr=False, compare=False)
+
+    def __init__(self, indent: str, keyword: Segment, flags: tuple[Segment, ...], arguments: Segment,
+                 newline: str, heredocs: tuple[HeredocBody, ...] = (), escape: str = "\\") -> None:
+        self.indent = indent
+        self.keyword = keyword
+        self.flags = flags
+        self.arguments = arguments
+        self.newline = newline
+        self.heredocs = heredocs
+        self.escape = escape
+        self._memo = [None, None, None, None, None]
 
     @property
     def code(self) -> str:
@@ -299,14 +347,18 @@ def _command_of(ins: Instruction) -> buildkit.Command:
 Item = Union[Instruction, Comment, BlankLine]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Stage(Node):
     """A build stage: its FROM instruction and everything up to the next FROM."""
 
-    items: tuple[Item, ...]
+    items: Final[tuple[Item, ...]]
     # [printed text, (line offset of each item by id, number of lines), instructions], found
     # on first use; unchanged stages are shared by the trees a rewrite makes, and so is this.
-    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None, None, None])
+    _memo: list = field(init=False, repr=False, compare=False)
+
+    def __init__(self, items: tuple[Item, ...]) -> None:
+        self.items = items
+        self._memo = [None, None, None]
 
     @property
     def code(self) -> str:
@@ -355,16 +407,24 @@ class Stage(Node):
         return self.from_instruction.flag("platform")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Dockerfile(Node):
     """A whole file: byte-order mark, parser directives, the items before the first FROM
     (global ARGs, comments) and the stages."""
 
-    bom: str
-    directives: tuple[Directive, ...]
-    preamble: tuple[Item, ...]
-    stages: tuple[Stage, ...]
-    _memo: list = field(init=False, repr=False, compare=False, default_factory=lambda: [None])  # [printed text]
+    bom: Final[str]
+    directives: Final[tuple[Directive, ...]]
+    preamble: Final[tuple[Item, ...]]
+    stages: Final[tuple[Stage, ...]]
+    _memo: list = field(init=False, repr=False, compare=False)  # [printed text]
+
+    def __init__(self, bom: str, directives: tuple[Directive, ...], preamble: tuple[Item, ...],
+                 stages: tuple[Stage, ...]) -> None:
+        self.bom = bom
+        self.directives = directives
+        self.preamble = preamble
+        self.stages = stages
+        self._memo = [None]
 
     @property
     def code(self) -> str:
