@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from dataclasses import dataclass
+from typing import Final, Iterator
 
 _REDIRECTION_TEXT = r"\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)"
 _ORDINARY = r"[^ \t\r\n;&|()<>\\'\"`$]"  # a character that is no blank, operator, quote or expansion
@@ -28,13 +29,18 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 SHELL_SYNTAX = re.compile(r"[$`|&;<>(){}*?\[\]~#\\!]")
 
 
-class Word(NamedTuple):
-    """One word of a command (a named tuple: a RUN line makes many, and that is the
-    cheapest immutable record to make)."""
+@dataclass(init=False, unsafe_hash=True, slots=True)
+class Word:
+    """One word of a command."""
 
-    raw: str     # as written, quotes included
-    start: int   # span in the text that was split
-    end: int
+    raw: Final[str]     # as written, quotes included
+    start: Final[int]   # span in the text that was split
+    end: Final[int]
+
+    def __init__(self, raw: str, start: int, end: int) -> None:
+        self.raw = raw
+        self.start = start
+        self.end = end
 
     @property
     def value(self) -> str:
@@ -46,8 +52,12 @@ class Word(NamedTuple):
         return bool(_REDIRECT.fullmatch(self.raw))
 
 
-class SimpleCommand(NamedTuple):
-    words: tuple[Word, ...]
+@dataclass(init=False, unsafe_hash=True, slots=True)
+class SimpleCommand:
+    words: Final[tuple[Word, ...]]
+
+    def __init__(self, words: tuple[Word, ...]) -> None:
+        self.words = words
 
     @property
     def assignments(self) -> tuple[Word, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final
 
 # unicode.IsSpace in Go; Python's str.isspace also counts \x1c-\x1f, Go does not.
 GO_SPACES = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -37,18 +37,25 @@ def split_whitespace(s: str, limit: int = 0) -> list[str]:
     return _RE_WHITESPACE.split(s, maxsplit=limit - 1 if limit > 0 else 0)
 
 
-class Split(NamedTuple):
-    """The pieces of a logical line, with offsets into it so callers can map them to source.
+@dataclass(init=False, unsafe_hash=True, slots=True)
+class Split:
+    """The pieces of a logical line, with offsets into it so callers can map them to source."""
 
-    A named tuple: one is made for every instruction, and that is the cheapest to make.
-    """
+    cmd: Final[str]
+    cmd_span: Final[tuple[int, int]]
+    flags: Final[tuple[str, ...]]
+    flag_spans: Final[tuple[tuple[int, int], ...]]
+    args: Final[str]            # TrimSpace'd remainder, as BuildKit hands it to the line parser
+    args_start: Final[int]      # offset of the remainder (before trimming) in the line
 
-    cmd: str
-    cmd_span: tuple[int, int]
-    flags: tuple[str, ...]
-    flag_spans: tuple[tuple[int, int], ...]
-    args: str            # TrimSpace'd remainder, as BuildKit hands it to the line parser
-    args_start: int      # offset of the remainder (before trimming) in the line
+    def __init__(self, cmd: str, cmd_span: tuple[int, int], flags: tuple[str, ...],
+                 flag_spans: tuple[tuple[int, int], ...], args: str, args_start: int) -> None:
+        self.cmd = cmd
+        self.cmd_span = cmd_span
+        self.flags = flags
+        self.flag_spans = flag_spans
+        self.args = args
+        self.args_start = args_start
 
 
 def split_command(line: str) -> Split:
@@ -188,20 +195,30 @@ def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]],
 # --- line parsers ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Parsed:
     """What BuildKit's line parser makes of the arguments."""
 
-    value: tuple[str, ...]
-    json: bool = False
-    sub: "Command | None" = None  # ONBUILD's inner instruction
+    value: Final[tuple[str, ...]]
+    json: Final[bool]
+    sub: Final[Command | None]  # ONBUILD's inner instruction
+
+    def __init__(self, value: tuple[str, ...], json: bool = False, sub: Command | None = None) -> None:
+        self.value = value
+        self.json = json
+        self.sub = sub
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Command:
-    cmd: str
-    flags: tuple[str, ...]
-    parsed: Parsed
+    cmd: Final[str]
+    flags: Final[tuple[str, ...]]
+    parsed: Final[Parsed]
+
+    def __init__(self, cmd: str, flags: tuple[str, ...], parsed: Parsed) -> None:
+        self.cmd = cmd
+        self.flags = flags
+        self.parsed = parsed
 
     @property
     def effective(self) -> "Command":
