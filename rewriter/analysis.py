@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from typing import Final
 from pathlib import Path
 
 from rewriter import shell
@@ -41,41 +42,72 @@ def ships_certs_and_users(base: str) -> bool:
     return bool(SLIM_IMAGE.match(base)) and base.lower() != "scratch"
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class GoBuild:
     """One ``go build`` or ``go install`` command inside a RUN instruction."""
 
-    stage: int
-    instruction: Instruction
-    command: shell.SimpleCommand
-    verb: str                 # "build" or "install"
-    go_index: int             # index of the ``go`` word in command.words
-    args: tuple[shell.Word, ...]  # the words after the verb
-    env: dict[str, str]       # what the build sees: ENV/ARG of the stage, exports, inline
-    inline_env: dict[str, str]
-    workdir: str | None
-    output: str | None        # -o value (unquoted), if given
-    output_word: shell.Word | None
-    packages: tuple[str, ...]
-    binary: str | None        # absolute path of the produced binary, when it can be told
-    ldflags: shell.Word | None  # the word holding the -ldflags value (may be the flag itself)
-    ldflags_value: str | None
-    tags: str | None
-    flag_names: frozenset[str] = frozenset()  # flags given; a value such as ``-ldflags -s`` is none
+    stage: Final[int]
+    instruction: Final[Instruction]
+    command: Final[shell.SimpleCommand]
+    verb: Final[str]                 # "build" or "install"
+    go_index: Final[int]             # index of the ``go`` word in command.words
+    args: Final[tuple[shell.Word, ...]]  # the words after the verb
+    env: Final[dict[str, str]]       # what the build sees: ENV/ARG of the stage, exports, inline
+    inline_env: Final[dict[str, str]]
+    workdir: Final[str | None]
+    output: Final[str | None]        # -o value (unquoted), if given
+    output_word: Final[shell.Word | None]
+    packages: Final[tuple[str, ...]]
+    binary: Final[str | None]        # absolute path of the produced binary, when it can be told
+    ldflags: Final[shell.Word | None]  # the word holding the -ldflags value (may be the flag itself)
+    ldflags_value: Final[str | None]
+    tags: Final[str | None]
+    flag_names: Final[frozenset[str]]  # flags given; a value such as ``-ldflags -s`` is none
+
+    def __init__(self, stage: int, instruction: Instruction, command: shell.SimpleCommand, verb: str,
+                 go_index: int, args: tuple[shell.Word, ...], env: dict[str, str], inline_env: dict[str, str],
+                 workdir: str | None, output: str | None, output_word: shell.Word | None,
+                 packages: tuple[str, ...], binary: str | None, ldflags: shell.Word | None,
+                 ldflags_value: str | None, tags: str | None, flag_names: frozenset[str] = frozenset()) -> None:
+        self.stage = stage
+        self.instruction = instruction
+        self.command = command
+        self.verb = verb
+        self.go_index = go_index
+        self.args = args
+        self.env = env
+        self.inline_env = inline_env
+        self.workdir = workdir
+        self.output = output
+        self.output_word = output_word
+        self.packages = packages
+        self.binary = binary
+        self.ldflags = ldflags
+        self.ldflags_value = ldflags_value
+        self.tags = tags
+        self.flag_names = flag_names
 
     def flag(self, name: str) -> bool:
         return name in self.flag_names
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Entrypoint:
     """What the image runs: its ENTRYPOINT and CMD, resolved to a program path."""
 
-    entrypoint: Instruction | None
-    cmd: Instruction | None
-    argv: tuple[str, ...] | None       # the full command as exec words, when it is plain
-    program_path: str | None           # absolute path of argv[0] in the image
-    needs_shell: str | None            # why it needs a shell, when it does
+    entrypoint: Final[Instruction | None]
+    cmd: Final[Instruction | None]
+    argv: Final[tuple[str, ...] | None]       # the full command as exec words, when it is plain
+    program_path: Final[str | None]           # absolute path of argv[0] in the image
+    needs_shell: Final[str | None]            # why it needs a shell, when it does
+
+    def __init__(self, entrypoint: Instruction | None, cmd: Instruction | None, argv: tuple[str, ...] | None,
+                 program_path: str | None, needs_shell: str | None) -> None:
+        self.entrypoint = entrypoint
+        self.cmd = cmd
+        self.argv = argv
+        self.program_path = program_path
+        self.needs_shell = needs_shell
 
 
 @dataclass

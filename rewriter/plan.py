@@ -10,27 +10,43 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from typing import Final
 
 from rewriter.analysis import PATH_DIRS, Entrypoint, Facts, GoBuild, StageFacts, expand, stage_copies
 from rewriter.syntax.nodes import Instruction
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Plan:
-    build: GoBuild
-    builder: StageFacts
-    runtime: StageFacts | None   # the final stage when it is already separate from the builder
-    binary: str                  # absolute path of the binary in the builder stage
-    runtime_binary: str          # absolute path of the binary in the final image
-    entry: Entrypoint
-    add_output: bool = False     # the build has no -o; the pass must add one for ``binary``
+    build: Final[GoBuild]
+    builder: Final[StageFacts]
+    runtime: Final[StageFacts | None]   # the final stage when it is already separate from the builder
+    binary: Final[str]                  # absolute path of the binary in the builder stage
+    runtime_binary: Final[str]          # absolute path of the binary in the final image
+    entry: Final[Entrypoint]
+    add_output: Final[bool]     # the build has no -o; the pass must add one for ``binary``
+
+    def __init__(self, build: GoBuild, builder: StageFacts, runtime: StageFacts | None, binary: str,
+                 runtime_binary: str, entry: Entrypoint, add_output: bool = False) -> None:
+        self.build = build
+        self.builder = builder
+        self.runtime = runtime
+        self.binary = binary
+        self.runtime_binary = runtime_binary
+        self.entry = entry
+        self.add_output = add_output
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class NoPlan:
-    code: str     # the refusal rule
-    reason: str
-    line_of: Instruction | None = None  # the instruction the reason points at
+    code: Final[str]     # the refusal rule
+    reason: Final[str]
+    line_of: Final[Instruction | None]  # the instruction the reason points at
+
+    def __init__(self, code: str, reason: str, line_of: Instruction | None = None) -> None:
+        self.code = code
+        self.reason = reason
+        self.line_of = line_of
 
 
 def _builds_in(facts: Facts, stage: StageFacts) -> list[GoBuild]:

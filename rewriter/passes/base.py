@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from rewriter.analysis import Facts
 from rewriter.config import Config
@@ -13,16 +13,25 @@ from rewriter.rules import Rule
 from rewriter.syntax.nodes import Dockerfile, Instruction
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Context:
-    tree: Dockerfile
-    facts: Facts
-    plan: Plan | NoPlan
-    config: Config
-    go: Any  # rewriter.gosource.GoContext when the build context was read, else None
+    tree: Final[Dockerfile]
+    facts: Final[Facts]
+    plan: Final[Plan | NoPlan]
+    config: Final[Config]
+    go: Final[Any]  # rewriter.gosource.GoContext when the build context was read, else None
     # The input line each fix rule reports at (the engine's; see engine._input_lines). Fix
     # passes work on intermediate trees whose lines are not the file's.
-    anchors: dict[str, int] | None = None
+    anchors: Final[dict[str, int] | None]
+
+    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan | NoPlan, config: Config, go: Any,
+                 anchors: dict[str, int] | None = None) -> None:
+        self.tree = tree
+        self.facts = facts
+        self.plan = plan
+        self.config = config
+        self.go = go
+        self.anchors = anchors
 
     @property
     def newline(self) -> str:
@@ -52,10 +61,14 @@ class Context:
         return Diagnostic(rule.code, severity, message, self.line(ins), column)
 
 
-@dataclass(frozen=True)
+@dataclass(init=False, unsafe_hash=True, slots=True)
 class Result:
-    tree: Dockerfile
-    diagnostics: tuple[Diagnostic, ...] = ()
+    tree: Final[Dockerfile]
+    diagnostics: Final[tuple[Diagnostic, ...]]
+
+    def __init__(self, tree: Dockerfile, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
+        self.tree = tree
+        self.diagnostics = diagnostics
 
 
 def unchanged(ctx: Context) -> Result:
