@@ -8,13 +8,12 @@ stages a pass left alone are reused (see ``analyze``).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Final
 from pathlib import Path
+from typing import Final
 
-from rewriter import shell
+from rewriter import paths, shell
 from rewriter.syntax.buildkit import GO_SPACES
 from rewriter.syntax.nodes import Dockerfile, Instruction, Stage
 
@@ -315,9 +314,9 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
         elif name == "WORKDIR":
             target = expand(shell.unquote(ins.args_text), facts.env)
             if target is None or facts.workdir is None:
-                facts.workdir = None if target is None or not target.startswith("/") else posixpath.normpath(target)
+                facts.workdir = None if target is None or not target.startswith("/") else paths.normpath(target)
             else:
-                facts.workdir = posixpath.normpath(posixpath.join(facts.workdir, target))
+                facts.workdir = paths.normpath(paths.join(facts.workdir, target))
         elif name == "RUN" and not ins.is_json:
             _memo_scan_run(ins, facts, memo)
             if any(_GO_BUILD.search(h.content) for h in ins.heredocs):
@@ -329,7 +328,7 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
             if len(vals) == 2 and vals[0] in (".", "./") and facts.workdir is not None:
                 dest = expand(vals[1], facts.env)
                 if dest is not None:
-                    facts.context_root = posixpath.normpath(posixpath.join(facts.workdir, dest))
+                    facts.context_root = paths.normpath(paths.join(facts.workdir, dest))
     return facts
 
 
@@ -381,7 +380,7 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
         if program is None:
             continue
         first = program.value
-        if first not in _RECORDED_COMMANDS and posixpath.basename(first) != "go":
+        if first not in _RECORDED_COMMANDS and paths.basename(first) != "go":
             continue  # nothing below records it
         argv = command.argv
         words = [w.value for w in argv]
@@ -390,7 +389,7 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
             if target is None or target == "-" or cwd is None and not target.startswith("/"):
                 cwd = None
             else:
-                cwd = posixpath.normpath(posixpath.join(cwd or "/", target))
+                cwd = paths.normpath(paths.join(cwd or "/", target))
             continue
         if words[0] == "export":
             for w in words[1:]:
@@ -412,7 +411,7 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
             offset = 1
             while offset < len(words) and "=" in words[offset]:
                 offset += 1
-        if offset + 1 < len(words) and posixpath.basename(words[offset]) == "go" and words[offset + 1] in ("build", "install"):
+        if offset + 1 < len(words) and paths.basename(words[offset]) == "go" and words[offset + 1] in ("build", "install"):
             go_word = argv[offset]
             go_index = command.words.index(go_word)
             inline = dict(command.env)
@@ -465,7 +464,7 @@ def _go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand,
 def package_binary_name(package: str) -> str | None:
     """The name ``go build`` gives a package's binary, when the package path says it."""
     if package.endswith(".go"):
-        return posixpath.basename(package)[:-3]
+        return paths.basename(package)[:-3]
     path = package.split("@")[0].rstrip("/")
     if path in ("", ".", "./...", "...") or path.endswith("..."):
         return None
@@ -488,17 +487,17 @@ def _binary_path(verb: str, output: str | None, packages: list[str], workdir: st
             if out is None:
                 return None
         if out.startswith("/"):
-            return posixpath.normpath(out)
-        return posixpath.normpath(posixpath.join(workdir, out)) if workdir else None
+            return paths.normpath(out)
+        return paths.normpath(paths.join(workdir, out)) if workdir else None
     if len(packages) > 1 and not all(p.endswith(".go") for p in packages):
         return None
     name = package_binary_name(packages[0]) if packages else None
     if name is None:
         return None
     if verb == "install":
-        gobin = env.get("GOBIN") or posixpath.join(env.get("GOPATH", "/root/go"), "bin")
-        return posixpath.join(gobin, name)
-    return posixpath.join(workdir, name) if workdir else None
+        gobin = env.get("GOBIN") or paths.join(env.get("GOPATH", "/root/go"), "bin")
+        return paths.join(gobin, name)
+    return paths.join(workdir, name) if workdir else None
 
 
 def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
@@ -546,9 +545,9 @@ def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
 def resolve_program(program: str, workdir: str | None, env: dict[str, str]) -> str | None:
     program = expand(program, env) or program
     if program.startswith("/"):
-        return posixpath.normpath(program)
+        return paths.normpath(program)
     if "/" in program:
-        return posixpath.normpath(posixpath.join(workdir, program)) if workdir else None
+        return paths.normpath(paths.join(workdir, program)) if workdir else None
     return None  # a bare name is looked up on PATH; callers match it by name
 
 

@@ -8,10 +8,10 @@ binary builds an image that does not start.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from typing import Final
 
+from rewriter import paths
 from rewriter.analysis import PATH_DIRS, Entrypoint, Facts, GoBuild, StageFacts, expand, stage_copies
 from rewriter.syntax.nodes import Instruction
 
@@ -59,7 +59,7 @@ def _matches(binary: str | None, program: str | None, bare: str | None, gobin: s
     if program is not None:
         return binary == program
     if bare is not None:
-        return posixpath.basename(binary) == bare and (posixpath.dirname(binary) in PATH_DIRS or posixpath.dirname(binary) == gobin)
+        return paths.basename(binary) == bare and (paths.dirname(binary) in PATH_DIRS or paths.dirname(binary) == gobin)
     return False
 
 
@@ -83,13 +83,13 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
         return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
     if entry.argv is None:
         return NoPlan("GS208", "the image sets no CMD or ENTRYPOINT, so there is no binary to point the runtime at")
-    if len(entry.argv) > 1 and posixpath.basename(entry.argv[0]) == "go" and entry.argv[1] == "run":
+    if len(entry.argv) > 1 and paths.basename(entry.argv[0]) == "go" and entry.argv[1] == "run":
         return NoPlan("GS205", "the image starts with `go run`", entry.entrypoint or entry.cmd)
     if entry.argv[0].endswith((".sh", ".bash", ".py", ".pl", ".rb", ".js")):
         return NoPlan("GS203", f"the entrypoint is a script ({entry.argv[0]})", entry.entrypoint or entry.cmd)
     program = entry.program_path
     bare = entry.argv[0] if program is None and "/" not in entry.argv[0] else None
-    gobin = final.env.get("GOBIN") or posixpath.join(final.env.get("GOPATH", "/go"), "bin")
+    gobin = final.env.get("GOBIN") or paths.join(final.env.get("GOPATH", "/go"), "bin")
 
     if final.is_go or _builds_in(facts, final):  # the image builds and runs in one stage
         builds = _builds_in(facts, final)
@@ -114,8 +114,8 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
                    and not any("..." in p for p in b.packages)]
         if len(builds) == 1 and unnamed and program is not None and unnamed[0].workdir:
             build = unnamed[0]
-            expected = binary_name_hint or (posixpath.basename(build.packages[0]) if build.packages and build.packages[0] not in (".", "./") else None)
-            if expected is None or expected == posixpath.basename(program):
+            expected = binary_name_hint or (paths.basename(build.packages[0]) if build.packages and build.packages[0] not in (".", "./") else None)
+            if expected is None or expected == paths.basename(program):
                 return Plan(build, facts.stages[build.stage], None, program, program, entry, add_output=True)
         if ambiguity:
             return NoPlan("GS208", ambiguity, builds[0].instruction)
@@ -138,12 +138,12 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
             src_x = expand(src, origin.env)
             if src_x is None:
                 continue
-            src_abs = posixpath.normpath(src_x if src_x.startswith("/") else posixpath.join(origin.workdir or "/", src_x))
+            src_abs = paths.normpath(src_x if src_x.startswith("/") else paths.join(origin.workdir or "/", src_x))
             target = _copy_target(src_abs, dest_x, final.workdir, len(srcs) > 1)
             if target is None:
                 continue
             # A bare program name is found on PATH; the copied file with that name is the one.
-            if (program is not None and target == program) or (bare is not None and posixpath.basename(target) == bare):
+            if (program is not None and target == program) or (bare is not None and paths.basename(target) == bare):
                 hits = [b for b in _builds_in(facts, origin) if b.binary == src_abs or src_abs in _installed(b, main_names)]
                 if hits:
                     build = hits[-1]
@@ -163,15 +163,15 @@ def _installed(build: GoBuild, main_names: tuple[str, ...]) -> list[str]:
     if build.binary is not None or not main_names:
         return []
     if build.verb == "install":
-        bindir = build.env.get("GOBIN") or posixpath.join(build.env.get("GOPATH", "/root/go"), "bin")
+        bindir = build.env.get("GOBIN") or paths.join(build.env.get("GOPATH", "/root/go"), "bin")
     elif build.output is not None and build.output.endswith("/"):
         out = expand(build.output, build.env)
         if out is None or (not out.startswith("/") and build.workdir is None):
             return []
-        bindir = posixpath.normpath(posixpath.join(build.workdir or "/", out))
+        bindir = paths.normpath(paths.join(build.workdir or "/", out))
     else:
         return []
-    return [posixpath.join(bindir, name) for name in main_names]
+    return [paths.join(bindir, name) for name in main_names]
 
 
 def _copy_target(src: str, dest: str, workdir: str | None, many: bool) -> str | None:
@@ -179,9 +179,9 @@ def _copy_target(src: str, dest: str, workdir: str | None, many: bool) -> str | 
     if not dest.startswith("/"):
         if workdir is None:
             return None
-        dest_abs = posixpath.join(workdir, dest)
+        dest_abs = paths.join(workdir, dest)
     else:
         dest_abs = dest
-    is_dir = many or dest.endswith("/") or dest in (".", "./") or posixpath.normpath(dest_abs) in PATH_DIRS
-    dest_abs = posixpath.normpath(dest_abs)
-    return posixpath.join(dest_abs, posixpath.basename(src)) if is_dir else dest_abs
+    is_dir = many or dest.endswith("/") or dest in (".", "./") or paths.normpath(dest_abs) in PATH_DIRS
+    dest_abs = paths.normpath(dest_abs)
+    return paths.join(dest_abs, paths.basename(src)) if is_dir else dest_abs

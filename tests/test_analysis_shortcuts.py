@@ -4,11 +4,13 @@
 - RUN lines without a Go command or a package installer are not split into commands;
 - shell splitting and unquoting are memoized;
 - a file that never spells a Go command or ``golang`` is judged by its outline (the
-  lexer's verdict, its comments, global ARGs and FROM lines) before any tree is built.
+  lexer's verdict, its comments, global ARGs and FROM lines) before any tree is built;
+- image paths are joined and normalized by ``rewriter.paths``, not posixpath.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 import pytest
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 from strategies import any_input
 
 import rewriter
-from rewriter import analysis, engine, shell
+from rewriter import analysis, engine, paths, shell
 from rewriter.syntax.parser import parse_outline
 from rewriter.files import SourceError, decode_source
 
@@ -162,3 +164,16 @@ _SLOW_GO_COMMAND = re.compile(r"\bgo\s+(build|install|run|get|mod)\b")
                                  "1", "-", "/", "ago", "go_", "$("]), max_size=10).map("".join))
 def test_go_command_search_agrees_with_the_word_boundary_pattern(text):
     assert analysis.has_go_command(text) == bool(_SLOW_GO_COMMAND.search(text))
+
+
+_PATH = st.text(alphabet="/.a", max_size=12)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+@given(_PATH, _PATH)
+def test_image_paths_agree_with_posixpath(head, tail):
+    assert paths.join(head, tail) == posixpath.join(head, tail)
+    for path in (head, tail):
+        assert paths.normpath(path) == posixpath.normpath(path)
+        assert paths.basename(path) == posixpath.basename(path)
+        assert paths.dirname(path) == posixpath.dirname(path)

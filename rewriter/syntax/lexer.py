@@ -12,7 +12,7 @@ and blank lines among them is one ITEMS token.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar, Iterator
 
 from lark.lexer import Lexer
 
@@ -55,16 +55,27 @@ class DockerfileLexer(Lexer):
         pass
 
     def lex(self, text: str):  # type: ignore[override]  # the interface Lark calls with __future_interface__ = 0
-        physical = text.split("\n")
-        too_long = _first_overlong(physical)
-        if too_long is not None:
-            del physical[too_long:]
-            physical.append("")
-        last = physical.pop()
-        lines = [line + "\n" for line in physical]
-        if last:
-            lines.append(last)
-        return _lex_lines(lines, too_long)
+        for kind, value, info, line in lex(text):
+            yield line_token(kind, value, info, line)
+
+
+# A token: (kind, value, what the lexer worked out about its lines, line number).
+RawToken = tuple[str, str, Any, int]
+
+
+def lex(text: str) -> Iterator[RawToken]:
+    """The tokens of ``text``, as tuples (Lark gets them as LineTokens; the outline reads
+    them directly)."""
+    physical = text.split("\n")
+    too_long = _first_overlong(physical)
+    if too_long is not None:
+        del physical[too_long:]
+        physical.append("")
+    last = physical.pop()
+    lines = [line + "\n" for line in physical]
+    if last:
+        lines.append(last)
+    return _lex_lines(lines, too_long)
 
 
 # BuildKit reads lines through a 64 KiB bufio.Scanner: a line that fills it (its bytes
@@ -82,13 +93,13 @@ def _first_overlong(physical: list[str]) -> int | None:
     return None
 
 
-def _lex_lines(lines: list[str], too_long: int | None = None):
+def _lex_lines(lines: list[str], too_long: int | None = None) -> Iterator[RawToken]:
     escape = "\\"
     seen: set[str] = set()
     n = len(lines)
     i = 0
     if n and lines[0].startswith("\ufeff"):
-        yield line_token("BOM", "\ufeff", None, 1)
+        yield ("BOM", "\ufeff", None, 1)
         lines[0] = lines[0][1:]
     # Parser directives: only at the very top, each at most once.
     while i < n:
@@ -108,7 +119,7 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
             if value not in ("`", "\\"):
                 raise ParseError(f"invalid escape token '{value}' does not match ` or \\", i + 1, 1)
             escape = value
-        yield line_token("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
+        yield ("DIRECTIVE", raw, Directive(name, value, content, newline), i + 1)
         i += 1
 
     instructions = False
@@ -181,10 +192,10 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
             trivia = []
             continue
         if run:
-            yield line_token("ITEMS", "", run, run_line)
+            yield ("ITEMS", "", run, run_line)
             run = []
         # The comment and blank lines before a FROM or heredoc instruction travel in its token.
-        yield line_token("HEREDOC_INSTRUCTION" if specs else "FROM", "", (trivia, *info), start + 1)
+        yield ("HEREDOC_INSTRUCTION" if specs else "FROM", "", (trivia, *info), start + 1)
         trivia = []
         for spec in specs:
             body_start = i
@@ -197,13 +208,13 @@ def _lex_lines(lines: list[str], too_long: int | None = None):
                     candidate = candidate.lstrip("\t")
                 i += 1
                 if candidate == spec.name:
-                    yield line_token("HEREDOC", "", (spec, tuple(lines[body_start : i - 1]), raw), body_start + 1)
+                    yield ("HEREDOC", "", (spec, tuple(lines[body_start : i - 1]), raw), body_start + 1)
                     break
     if trivia and not run:
         run_line = trivia_line
     run += trivia
     if run:
-        yield line_token("ITEMS", "", run, run_line)
+        yield ("ITEMS", "", run, run_line)
     if too_long is not None:
         if not instructions:
             raise ParseError("file with no instructions", max(too_long, 1), 1)

@@ -14,7 +14,7 @@ from lark.exceptions import LarkError
 
 from rewriter.syntax import buildkit
 from rewriter.syntax.errors import ParseError
-from rewriter.syntax.lexer import DockerfileLexer
+from rewriter.syntax.lexer import DockerfileLexer, lex
 from rewriter.syntax.nodes import (
     Comment,
     Continuation,
@@ -215,23 +215,22 @@ def parse_outline(source: str) -> Dockerfile:
     directives: list = []
     preamble: list = []
     stages: list[list] = []
-    for token in DockerfileLexer().lex(source):
-        kind = token.type
+    for kind, _, info, _ in lex(source):
         if kind == "ITEMS":
             items = stages[-1] if stages else preamble
-            for piece in token.info:
+            for piece in info:
                 if type(piece) is not tuple:
                     if type(piece) is Comment:
                         items.append(piece)
                 elif not stages and piece[3].lower() == "arg":  # its command word
                     items.append(build_instruction(piece, ()))
         elif kind == "FROM":
-            stages.append([c for c in token.info[0] if type(c) is Comment])
-            stages[-1].append(build_instruction(token.info[1:], ()))
+            stages.append([c for c in info[0] if type(c) is Comment])
+            stages[-1].append(build_instruction(info[1:], ()))
         elif kind == "HEREDOC_INSTRUCTION":
-            (stages[-1] if stages else preamble).extend(c for c in token.info[0] if type(c) is Comment)
+            (stages[-1] if stages else preamble).extend(c for c in info[0] if type(c) is Comment)
         elif kind == "DIRECTIVE":
-            directives.append(token.info)
+            directives.append(info)
         elif kind == "BOM":
             bom = "\ufeff"
     return Dockerfile(bom, tuple(directives), tuple(preamble), tuple(Stage(tuple(s)) for s in stages))
