@@ -17,23 +17,23 @@ from rewriter import paths, shell
 from rewriter.syntax.buildkit import GO_SPACES
 from rewriter.syntax.nodes import Dockerfile, Instruction, Stage
 
-GO_IMAGE = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?golang(?:[:@]|$)", re.IGNORECASE)
+GO_IMAGE: Final = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?golang(?:[:@]|$)", re.IGNORECASE)
 # Final-stage bases a static Go binary can leave behind for scratch.
-DISTRO_IMAGE = re.compile(
+DISTRO_IMAGE: Final = re.compile(
     r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?(alpine|debian|ubuntu|busybox|centos|fedora|"
     r"amazonlinux|rockylinux|almalinux|redhat/ubi\d*(?:-minimal)?|ubi\d*(?:-minimal)?)(?:[:@]|$)",
     re.IGNORECASE,
 )
-SLIM_IMAGE = re.compile(r"^(scratch|(?:[\w.-]+/)*distroless/static[\w.:@-]*|(?:[\w.-]+/)*chainguard/static[\w.:@-]*)$", re.IGNORECASE)
-CERT_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-PATH_DIRS = ("/go/bin", "/usr/local/go/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
-BUILD_ONLY_ENV = frozenset(
+SLIM_IMAGE: Final = re.compile(r"^(scratch|(?:[\w.-]+/)*distroless/static[\w.:@-]*|(?:[\w.-]+/)*chainguard/static[\w.:@-]*)$", re.IGNORECASE)
+CERT_BUNDLE: Final = "/etc/ssl/certs/ca-certificates.crt"
+PATH_DIRS: Final = ("/go/bin", "/usr/local/go/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+BUILD_ONLY_ENV: Final = frozenset(
     {"CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GOAMD64", "GOFLAGS", "GO111MODULE", "GOPATH", "GOPROXY",
      "GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOSUMDB", "GOBIN", "GOCACHE", "GOMODCACHE", "GOROOT",
      "GOTOOLCHAIN", "GOINSECURE", "CC", "CXX", "CGO_CFLAGS", "CGO_LDFLAGS", "PATH", "GOLANG_VERSION"}
 )
-_GO_BUILD = re.compile(r"\bgo\s+(build|install)\b")
-SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
+_GO_BUILD: Final = re.compile(r"\bgo\s+(build|install)\b")
+SECRET_NAME: Final = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
 
 
 def ships_certs_and_users(base: str) -> bool:
@@ -165,8 +165,8 @@ class Facts:
 # A Go command: ``go`` starting a word, then one of these verbs. The word start is checked
 # apart, because a pattern opening with \b is tried at every position of the text (a
 # hundred times slower than looking for the letters first).
-_GO_COMMAND = re.compile(r"go\s+(?:build|install|run|get|mod)\b")
-_WORD_CHAR = re.compile(r"\w")
+_GO_COMMAND: Final = re.compile(r"go\s+(?:build|install|run|get|mod)\b")
+_WORD_CHAR: Final = re.compile(r"\w")
 
 
 def has_go_command(text: str) -> bool:
@@ -265,7 +265,7 @@ def _parent(base_raw: str, earlier: list[StageFacts], global_args: dict[str, str
     return next((s for s in reversed(earlier) if s.name and s.name == base.lower()), None)
 
 
-_VARIABLE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})")
+_VARIABLE: Final = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})")
 
 
 def expand(value: str, env: dict[str, str]) -> str | None:
@@ -332,7 +332,7 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
     return facts
 
 
-_INSTALLERS = {
+_INSTALLERS: Final = {
     "apk": ("add",),
     "apt-get": ("install",),
     "apt": ("install",),
@@ -343,11 +343,11 @@ _INSTALLERS = {
 
 
 # The commands a RUN line records something from (besides go, by any path).
-_RECORDED_COMMANDS = frozenset({"cd", "export", "env", *_INSTALLERS})
+_RECORDED_COMMANDS: Final = frozenset({"cd", "export", "env", *_INSTALLERS})
 # A RUN line records something only through a `go build`/`go install` or a package
 # installer; without these letters (once quotes and backslashes are gone) it has neither.
 _RUN_NEEDLES: tuple[str, ...] = ("go", "apk", "apt", "yum", "dnf")
-_QUOTING = str.maketrans("", "", "\\'\"")
+_QUOTING: Final = str.maketrans("", "", "\\'\"")
 
 
 def _memo_scan_run(ins: Instruction, facts: StageFacts, memo: dict | None) -> None:
@@ -422,7 +422,7 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
             facts.builds.append(_go_build(facts, ins, command, go_index, argv[offset + 2 :], words[offset + 1], env, {**exported, **inline}, cwd))
 
 
-_VALUE_FLAGS = {"o", "ldflags", "gcflags", "asmflags", "tags", "mod", "p", "pkgdir", "buildmode", "compiler",
+_VALUE_FLAGS: Final = {"o", "ldflags", "gcflags", "asmflags", "tags", "mod", "p", "pkgdir", "buildmode", "compiler",
                 "gccgoflags", "installsuffix", "modfile", "overlay", "pgo", "toolexec", "C", "buildvcs", "cover", "covermode", "coverpkg"}
 
 

@@ -11,6 +11,7 @@ import posixpath
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Final
 
 from rewriter.analysis import analyze, may_mention_go, mentions_go, newline_of
 from rewriter.config import Config
@@ -22,21 +23,21 @@ from rewriter.rules import Kind, Rule, register
 from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.parser import parse, parse_outline
 
-NO_CONTEXT = register(Rule(
+NO_CONTEXT: Final = register(Rule(
     "GS301", "no-build-context", Kind.NOTE,
     "The Go sources were not read: cgo imports, time zone use and runtime files were not checked.",
     "goslim reads the build context (go.mod and the Go sources next to the Dockerfile) to "
     "find cgo imports, time zone use and files read at run time. Without it the rewrite "
     "relies on the Dockerfile alone and says so. Pass --context DIR to point at the sources.",
 ))
-EXEC_USED = register(Rule(
+EXEC_USED: Final = register(Rule(
     "GS302", "exec-in-scratch", Kind.WARNING,
     "The service imports os/exec; scratch has no programs to run.",
     "A Go service that starts other programs (os/exec) will not find them in a scratch image. "
     "Check what it runs; copy static helpers into the runtime stage or choose another runtime.",
 ))
 
-INCOMPLETE = register(Rule(
+INCOMPLETE: Final = register(Rule(
     "GS299", "rewrite-incomplete", Kind.REFUSAL,
     "Refused: the rewrite could not be completed with certainty, so the file is left unchanged.",
     "After each step goslim checks that it can still follow the build to the binary the image "
@@ -44,7 +45,7 @@ INCOMPLETE = register(Rule(
     "file, it is a case goslim should learn.",
 ))
 
-PRAGMA = re.compile(r"#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?", re.IGNORECASE)
+PRAGMA: Final = re.compile(r"#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?", re.IGNORECASE)
 
 
 def pragmas(tree: Dockerfile) -> tuple[bool, frozenset[str]]:

@@ -9,24 +9,24 @@ backslashes, ``$(...)``, backticks and ``${...}`` stay inside the word they belo
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Iterator
 
-_REDIRECTION_TEXT = r"\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)"
-_ORDINARY = r"[^ \t\r\n;&|()<>\\'\"`$]"  # a character that is no blank, operator, quote or expansion
+_REDIRECTION_TEXT: Final = r"\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)"
+_ORDINARY: Final = r"[^ \t\r\n;&|()<>\\'\"`$]"  # a character that is no blank, operator, quote or expansion
 # One token of a command line: blanks, a control operator (longest first), a redirection,
 # or a word of ordinary characters only. Anything else is a word with quotes, escapes or
 # expansions, which ``_scan_word`` reads.
-_TOKEN = re.compile(rf"([ \t\r]+)|(&&|\|\||;;|[;|&()\n])|({_REDIRECTION_TEXT})|({_ORDINARY}++)(?=[ \t\r\n;&|()<>]|\Z)")
+_TOKEN: Final = re.compile(rf"([ \t\r]+)|(&&|\|\||;;|[;|&()\n])|({_REDIRECTION_TEXT})|({_ORDINARY}++)(?=[ \t\r\n;&|()<>]|\Z)")
 _BLANKS, _CONTROL, _REDIRECTION, _WORD = 1, 2, 3, 4
 _PLAIN = re.compile(_ORDINARY + "+")
-_QUOTING = re.compile(r"[\\'\"]")
-_REDIRECT = re.compile(_REDIRECTION_TEXT)
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_QUOTING: Final = re.compile(r"[\\'\"]")
+_REDIRECT: Final = re.compile(_REDIRECTION_TEXT)
+_ASSIGNMENT: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # What makes a command need a shell: expansions, operators, redirections, globs, quotes
 # that span words are handled by the caller.
-SHELL_SYNTAX = re.compile(r"[$`|&;<>(){}*?\[\]~#\\!]")
+SHELL_SYNTAX: Final = re.compile(r"[$`|&;<>(){}*?\[\]~#\\!]")
 
 
 @dataclass(init=False, unsafe_hash=True, slots=True)

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Final
 
 # unicode.IsSpace in Go; Python's str.isspace also counts \x1c-\x1f, Go does not.
-GO_SPACES = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-_GO_SPACE_SET = frozenset(GO_SPACES)
+GO_SPACES: Final = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_GO_SPACE_SET: Final = frozenset(GO_SPACES)
 # reWhitespace / tokenWhitespace in the parser: ASCII only, and no \n.
-_RE_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
-_RE_GO_SPACES = re.compile(f"[{re.escape(GO_SPACES)}]+")
+_RE_WHITESPACE: Final = re.compile(r"[\t\v\f\r ]+")
+_RE_GO_SPACES: Final = re.compile(f"[{re.escape(GO_SPACES)}]+")
 
-HEREDOC_COMMANDS = frozenset({"add", "copy", "run"})
+HEREDOC_COMMANDS: Final = frozenset({"add", "copy", "run"})
 
 
 class BuildKitError(ValueError):
@@ -92,8 +92,8 @@ def command_word(line: str) -> str:
     return body if m is None else body[: m.start()]
 
 
-_MAY_REJECT = frozenset({"env", "label", "onbuild", "healthcheck"})
-_JSON_FORMS = frozenset({"run", "cmd", "entrypoint", "shell", "add", "copy", "volume"})
+_MAY_REJECT: Final = frozenset({"env", "label", "onbuild", "healthcheck"})
+_JSON_FORMS: Final = frozenset({"run", "cmd", "entrypoint", "shell", "add", "copy", "volume"})
 
 
 def may_reject(cmd: str, line: str) -> bool:
@@ -120,7 +120,7 @@ def _from_bytes_view(raw: str) -> str:
         return data.decode("utf-8", "surrogateescape")
 
 
-_RE_CONTINUATION_BYTE = re.compile("[\x80-\xbf]")
+_RE_CONTINUATION_BYTE: Final = re.compile("[\x80-\xbf]")
 
 
 def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]], int, str]:
@@ -289,8 +289,8 @@ def _float(text: str):
     return _NotNumber
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_float, parse_int=_float)
-_SURROGATE = re.compile(r"[\ud800-\udfff]")  # the escapes are re's: mypyc takes no surrogates in literals
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_float, parse_int=_float)
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")  # the escapes are re's: mypyc takes no surrogates in literals
 
 
 def parse_json_array(rest: str) -> tuple[str, ...] | None:
@@ -428,7 +428,7 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+_GO_ESCAPES: Final = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 
 def go_quote(s: str) -> str:

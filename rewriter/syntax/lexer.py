@@ -12,7 +12,7 @@ and blank lines among them is one ITEMS token.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Final, Iterator
 
 from lark.lexer import Lexer
 
@@ -22,11 +22,11 @@ from rewriter.syntax.nodes import BlankLine, Comment, Directive
 from rewriter.syntax.shell_lex import HeredocSpec, ShellLexError, heredocs_from_line
 from rewriter.syntax.tokens import line_token
 
-_GO_SPACES = buildkit.GO_SPACES
+_GO_SPACES: Final = buildkit.GO_SPACES
 # Go's \s is [\t\n\f\r ]; the name starts with a letter; the value is trimmed.
-_RE_DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
-_VALID_DIRECTIVES = ("escape", "syntax")
-_MAY_CONTINUE = frozenset("\\` \t")  # only a line ending in one of these can continue
+_RE_DIRECTIVE: Final = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
+_VALID_DIRECTIVES: Final = ("escape", "syntax")
+_MAY_CONTINUE: Final = frozenset("\\` \t")  # only a line ending in one of these can continue
 
 
 def _split_newline(raw: str) -> tuple[str, str]:
@@ -80,8 +80,8 @@ def lex(text: str) -> Iterator[RawToken]:
 
 # BuildKit reads lines through a 64 KiB bufio.Scanner: a line that fills it (its bytes
 # without the "\n") stops the reading there, and the file fails unless an error comes first.
-MAX_LINE_BYTES = 64 * 1024
-TOO_LONG = f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES - 1}"
+MAX_LINE_BYTES: Final = 64 * 1024
+TOO_LONG: Final = f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES - 1}"
 
 
 def _first_overlong(physical: list[str]) -> int | None:

@@ -22,16 +22,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 from rewriter.syntax.buildkit import GO_SPACES, go_quote
 
 # Words split on Go's unicode.IsSpace, which is not Python's str.isspace.
-_SPACES = frozenset(GO_SPACES)
-_SPECIAL_PARAMS = frozenset("@*#?-$!0")
-_EOF_RUNE = "\ufffd"  # what Go's string(rune(-1)) prints
+_SPACES: Final = frozenset(GO_SPACES)
+_SPECIAL_PARAMS: Final = frozenset("@*#?-$!0")
+_EOF_RUNE: Final = "\ufffd"  # what Go's string(rune(-1)) prints
 # \d is ASCII in Go's RE2; fullmatch because Python's $ also matches before a final \n.
-_HEREDOC_RE = re.compile(r"(\d*)<<(-?)([^<]*)", re.ASCII | re.DOTALL)
-_MAX_UINT64 = (1 << 64) - 1
+_HEREDOC_RE: Final = re.compile(r"(\d*)<<(-?)([^<]*)", re.ASCII | re.DOTALL)
+_MAX_UINT64: Final = (1 << 64) - 1
 
 
 class ShellLexError(ValueError):
