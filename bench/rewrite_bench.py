@@ -255,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="a,b,c", help="which parts to run, e.g. a,b")
     args = ap.parse_args(argv)
     parts = set(args.only.split(","))
-    print(f"goslim {rewriter.__version__} from {Path(rewriter.__file__).parent}, {os.cpu_count()} CPUs")
+    kind = "compiled with mypyc" if rewriter.compiled() else "plain Python (GOSLIM_PURE_PYTHON=1 or no compiler)"
+    print(f"goslim {rewriter.__version__} from {Path(rewriter.__file__).parent}, {kind}, {os.cpu_count()} CPUs")
     if "a" in parts:
         if (args.corpus / "MANIFEST.tsv").exists():
             throughput(args.corpus, args.runs)

@@ -32,7 +32,16 @@ _LAZY = {
     "Config": "rewriter.config",
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = ["__version__", "compiled", *_LAZY]
+
+
+def compiled() -> bool:
+    """Whether this install runs the modules mypyc compiled (see setup.py), found without
+    importing them."""
+    from importlib.util import find_spec
+
+    spec = find_spec("rewriter.syntax.parser")
+    return spec is not None and spec.origin is not None and not spec.origin.endswith(".py")
 
 
 def __getattr__(name: str):

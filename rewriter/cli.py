@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rewriter import __version__
+from rewriter import __version__, compiled
 from rewriter.config import RUNTIMES
 
 if TYPE_CHECKING:
@@ -57,8 +57,15 @@ class _Group(click.Group):
             ctx.exit(EXIT_ERROR)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"goslim {__version__} ({'compiled' if compiled() else 'plain Python'})")
+        ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="goslim", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version, and whether the compiled modules are in use, and exit.")
 def cli() -> None:
     """Rewrite fat Go Dockerfiles into small multi-stage builds that run FROM scratch."""
 

@@ -114,9 +114,10 @@ def test_version_starts_without_heavy_imports(tmp_path):
              "print('heavy:', heavy)\n")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=tmp_path)
-    assert result.stdout.splitlines() == [f"goslim {rewriter.__version__}", "heavy: []"]
+    kind = "plain Python" if os.environ.get("GOSLIM_PURE_PYTHON") == "1" else "compiled"
+    assert result.stdout.splitlines() == [f"goslim {rewriter.__version__} ({kind})", "heavy: []"]
     assert goslim("--version", cwd=tmp_path, engine="real").stdout.decode() == \
-        f"goslim {rewriter.__version__}\n"
+        f"goslim {rewriter.__version__} ({kind})\n"
 
 
 def test_help_lists_the_commands():
