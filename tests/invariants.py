@@ -101,20 +101,31 @@ def violations(original: str, rewritten: str, runtime: str = "scratch", *, lint:
             problems.append(f"ENTRYPOINT runs {program}, which is not copied into the image")
         else:
             src_stage, src = copies[program]
-            builder = stages[names.get((src_stage or "").lower(), 0)]
-            problems += _build_problems(builder, src)
+            index = names.get((src_stage or "").lower(), 0)
+            problems += _build_problems(stages[index], src, _inherited_env(stages, names, index))
     if lint:
         problems += new_hadolint_errors(original, rewritten)
     return problems
 
 
-def _build_problems(builder, binary: str) -> list[str]:
+def _inherited_env(stages, names, index: int) -> str:
+    """The ENV values a stage inherits from the stages it is built FROM (ARGs do not pass on)."""
+    values = []
+    base = stages[index][0].value[0].lower()
+    while base in names and names[base] < index:
+        index = names[base]
+        values += [" ".join(c.value) for c in stages[index] if c.cmd.upper() == "ENV"]
+        base = stages[index][0].value[0].lower()
+    return " ".join(values)
+
+
+def _build_problems(builder, binary: str, inherited_env: str = "") -> list[str]:
     runs = [c.value[0] for c in builder if c.cmd.upper() == "RUN" and not c.json and c.value]
     builds = [r for r in runs if re.search(r"\bgo\s+(build|install)\b", r)]
     if not builds:
         return [f"no go build in the stage that provides {binary}"]
     text = " ".join(builds)
-    envs = " ".join(" ".join(c.value) for c in builder if c.cmd.upper() in ("ENV", "ARG"))
+    envs = " ".join([inherited_env, *(" ".join(c.value) for c in builder if c.cmd.upper() in ("ENV", "ARG"))])
     out = []
     if "CGO_ENABLED=0" not in text and not re.search(r"CGO_ENABLED\s+0|CGO_ENABLED 0|CGO_ENABLED=0", envs):
         out.append("the build does not set CGO_ENABLED=0")

@@ -111,3 +111,16 @@ def test_an_inherited_cmd_is_still_reset_by_entrypoint():
     result = rewriter.rewrite(text)
     assert problems(text) == []
     assert "/bin/bash" not in result.code.split("FROM scratch")[1]
+
+
+def test_cgo_disabled_by_the_env_of_a_parent_stage_is_not_set_again():
+    """A build stage FROM another stage inherits its ENV: ``CGO_ENABLED 0`` set there holds
+    for the build (the finding was in the property checker, which read only the build's
+    own stage)."""
+    text = ("FROM golang:1.22-alpine AS base\nENV CGO_ENABLED 0\nWORKDIR /code\n"
+            "FROM base AS build\nCOPY . .\nRUN go build -o bin/backend main.go\n"
+            'CMD ["/code/bin/backend"]\n')
+    result = rewriter.rewrite(text)
+    assert result.changed
+    assert problems(text) == []
+    assert "CGO_ENABLED=0" not in result.code  # inherited, not repeated
