@@ -346,6 +346,7 @@ _INSTALLERS: Final = {
 _RECORDED_COMMANDS: Final = frozenset({"cd", "export", "env", *_INSTALLERS})
 # A RUN line records something only through a `go build`/`go install` or a package
 # installer; without these letters (once quotes and backslashes are gone) it has neither.
+# Not Final: a test swaps it to check the shortcut against scanning every line.
 _RUN_NEEDLES: tuple[str, ...] = ("go", "apk", "apt", "yum", "dnf")
 _QUOTING: Final = str.maketrans("", "", "\\'\"")
 

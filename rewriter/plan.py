@@ -59,7 +59,8 @@ def _matches(binary: str | None, program: str | None, bare: str | None, gobin: s
     if program is not None:
         return binary == program
     if bare is not None:
-        return paths.basename(binary) == bare and (paths.dirname(binary) in PATH_DIRS or paths.dirname(binary) == gobin)
+        folder = paths.dirname(binary)
+        return paths.basename(binary) == bare and (folder in PATH_DIRS or folder == gobin)
     return False
 
 

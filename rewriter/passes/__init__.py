@@ -34,8 +34,8 @@ from rewriter.passes import (
 )
 from rewriter.passes.base import Check, Fix
 
-CHECKS: tuple[Check, ...] = (onbuild, go_run, entry_shell, build_selection, runtime_base, go_version, cgo, runtime_packages, healthcheck,
-          runtime_secrets)
+CHECKS: tuple[Check, ...] = (onbuild, go_run, entry_shell, build_selection, runtime_base, go_version, cgo,
+                             runtime_packages, healthcheck, runtime_secrets)
 FIXES: tuple[Fix, ...] = (
     healthcheck,
     output_path,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from rewriter.analysis import StageFacts
 from rewriter.passes import timezones
 from rewriter.passes.base import Context
-from rewriter.analysis import StageFacts
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule, register
 

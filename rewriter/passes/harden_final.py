@@ -6,13 +6,13 @@ import posixpath
 
 from rewriter.analysis import DISTRO_IMAGE, PATH_DIRS
 from rewriter.edit import edit_arguments, replace_item
-from rewriter.syntax.buildkit import GO_SPACES
 from rewriter.passes.base import Context, Result, unchanged
 from rewriter.passes.runtime_packages import final_run_problem
 from rewriter.passes.split_stages import RUNTIME_BASES
 from rewriter.plan import Plan
-from rewriter.syntax.nodes import Instruction
 from rewriter.rules import Kind, Rule, register
+from rewriter.syntax.buildkit import GO_SPACES
+from rewriter.syntax.nodes import Instruction
 
 EXPLANATION = """GS108: turn the final stage of a multi-stage build into FROM scratch.
 

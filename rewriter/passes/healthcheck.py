@@ -5,8 +5,8 @@ from __future__ import annotations
 from rewriter.edit import replace_item
 from rewriter.passes.base import Context, Result, unchanged
 from rewriter.plan import Plan
-from rewriter.syntax.nodes import Instruction
 from rewriter.rules import Kind, Rule, register
+from rewriter.syntax.nodes import Instruction
 
 EXPLANATION = """GS204 / GS304: a HEALTHCHECK that needs a shell or curl cannot run in scratch.
 
