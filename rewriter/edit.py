@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from rewriter.syntax.buildkit import GO_SPACES
-from rewriter.syntax.nodes import BlankLine, Comment, Continuation, Dockerfile, Instruction, Item, Segment, Stage
+from rewriter.syntax.nodes import BlankLine, Continuation, Dockerfile, Instruction, Item, Segment, Stage
 from rewriter.syntax.parser import parse
 
 
@@ -33,7 +33,7 @@ def _fresh(item: Item) -> Item:
     """A new node equal to ``item``, knowing what it already worked out."""
     new = dataclasses.replace(item)
     if isinstance(item, Instruction) and isinstance(new, Instruction):
-        new._memo[:] = item._memo
+        new.remember(item.logical_line, item.command)
     return new
 
 
@@ -131,20 +131,6 @@ def replace_stage(tree: Dockerfile, index: int, stage: Stage) -> Dockerfile:
     stages = list(tree.stages)
     stages[index] = stage
     return tree.with_changes(stages=tuple(stages))
-
-
-def leading_trivia(stage: Stage) -> list[Item]:
-    """Comment and blank lines before the stage's FROM."""
-    out = []
-    for item in stage.items:
-        if type(item) is Instruction:
-            break
-        out.append(item)
-    return out
-
-
-def is_trivia(item: Item) -> bool:
-    return type(item) in (Comment, BlankLine)
 
 
 def edit_arguments(ins: Instruction, edits: Sequence[tuple[int, int, str]]) -> Instruction:

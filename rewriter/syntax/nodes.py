@@ -228,9 +228,13 @@ class Instruction(Node):
     heredocs: Final[tuple[HeredocBody, ...]]
     escape: Final[str]
     # What the instruction says, worked out once per node: the engine reads the same
-    # unchanged instructions again after every pass. [logical line, name, command, code,
-    # BuildKit's split of the line]; not part of the value (``with_changes`` starts anew).
-    _memo: list = field(init=False, repr=False, compare=False)
+    # unchanged instructions again after every pass. Not part of the value
+    # (``with_changes`` starts anew); set only here and by ``remember``.
+    _logical_line: str | None = field(init=False, repr=False, compare=False)
+    _name: str | None = field(init=False, repr=False, compare=False)
+    _command: buildkit.Command | None = field(init=False, repr=False, compare=False)
+    _code: str | None = field(init=False, repr=False, compare=False)
+    _split: buildkit.Split | None = field(init=False, repr=False, compare=False)  # the lexer's split of the line
 
     def __init__(self, indent: str, keyword: Segment, flags: tuple[Segment, ...], arguments: Segment,
                  newline: str, heredocs: tuple[HeredocBody, ...] = (), escape: str = "\\") -> None:
@@ -241,43 +245,55 @@ class Instruction(Node):
         self.newline = newline
         self.heredocs = heredocs
         self.escape = escape
-        self._memo = [None, None, None, None, None]
+        self._logical_line = None
+        self._name = None
+        self._command = None
+        self._code = None
+        self._split = None
+
+    def remember(self, logical_line: str, command: buildkit.Command | None = None,
+                 split: buildkit.Split | None = None) -> None:
+        """Keep what the parser already worked out about this line: its logical text, and
+        its command or BuildKit's split of it (from which the command is read on demand)."""
+        self._logical_line = logical_line
+        self._command = command
+        self._split = split
 
     @property
     def code(self) -> str:
-        memo = self._memo
-        if memo[3] is None:
+        code = self._code
+        if code is None:
             out = [self.indent, self.keyword.code]
             out += [f.code for f in self.flags]
             out += [self.arguments.code, self.newline]
             out += [h.code for h in self.heredocs]
-            memo[3] = "".join(out)
-        return memo[3]
+            code = self._code = "".join(out)
+        return code
 
     # -- the logical (BuildKit) view --------------------------------------------------------
 
     @property
     def logical_line(self) -> str:
         """The line BuildKit parses: continuations joined, skipped lines dropped."""
-        memo = self._memo
-        if memo[0] is None:
-            memo[0] = self.keyword.value + "".join(f.value for f in self.flags) + self.arguments.value
-        return memo[0]
+        line = self._logical_line
+        if line is None:
+            line = self._logical_line = self.keyword.value + "".join(f.value for f in self.flags) + self.arguments.value
+        return line
 
     @property
     def command(self) -> buildkit.Command:
-        memo = self._memo
-        if memo[2] is None:
-            memo[2] = _command_of(self)
-        return memo[2]
+        command = self._command
+        if command is None:
+            command = self._command = _command_of(self)
+        return command
 
     @property
     def name(self) -> str:
         """The instruction keyword, upper-case (``RUN``, ``FROM``…)."""
-        memo = self._memo
-        if memo[1] is None:
-            memo[1] = self.keyword.value.strip(buildkit.GO_SPACES).upper()
-        return memo[1]
+        name = self._name
+        if name is None:
+            name = self._name = self.keyword.value.strip(buildkit.GO_SPACES).upper()
+        return name
 
     @property
     def flag_values(self) -> tuple[str, ...]:
@@ -332,7 +348,7 @@ class Instruction(Node):
 _COMMAND_CACHE: dict[tuple[str, str], buildkit.Command] = {}
 
 def _command_of(ins: Instruction) -> buildkit.Command:
-    split = ins._memo[4]
+    split = ins._split
     if split is not None:  # the parser's split of the line: only the arguments are left to read
         return buildkit.command_from_split(split, ins.escape)
     key = (ins.logical_line, ins.escape)
@@ -352,31 +368,36 @@ class Stage(Node):
     """A build stage: its FROM instruction and everything up to the next FROM."""
 
     items: Final[tuple[Item, ...]]
-    # [printed text, (line offset of each item by id, number of lines), instructions], found
-    # on first use; unchanged stages are shared by the trees a rewrite makes, and so is this.
-    _memo: list = field(init=False, repr=False, compare=False)
+    # Found on first use; unchanged stages are shared by the trees a rewrite makes, and so
+    # is what they found.
+    _code: str | None = field(init=False, repr=False, compare=False)
+    _line_offsets: tuple[dict[int, int], int] | None = field(init=False, repr=False, compare=False)
+    _instructions: tuple[Instruction, ...] | None = field(init=False, repr=False, compare=False)
 
     def __init__(self, items: tuple[Item, ...]) -> None:
         self.items = items
-        self._memo = [None, None, None]
+        self._code = None
+        self._line_offsets = None
+        self._instructions = None
 
     @property
     def code(self) -> str:
-        memo = self._memo
-        if memo[0] is None:
-            memo[0] = "".join(i.code for i in self.items)
-        return memo[0]
+        code = self._code
+        if code is None:
+            code = self._code = "".join(i.code for i in self.items)
+        return code
 
     def _lines(self) -> tuple[dict[int, int], int]:
-        memo = self._memo
-        if memo[1] is None:
+        """(line offset of each item by id, number of lines)."""
+        found = self._line_offsets
+        if found is None:
             offsets: dict[int, int] = {}
             line = 0
             for item in self.items:
                 offsets.setdefault(id(item), line)  # the stage holds its items: ids stay theirs
                 line += item.code.count("\n")
-            memo[1] = (offsets, line)
-        return memo[1]
+            found = self._line_offsets = (offsets, line)
+        return found
 
     @property
     def from_instruction(self) -> Instruction:
@@ -384,10 +405,10 @@ class Stage(Node):
 
     @property
     def instructions(self) -> tuple[Instruction, ...]:
-        memo = self._memo
-        if memo[2] is None:
-            memo[2] = tuple(i for i in self.items if type(i) is Instruction)
-        return memo[2]
+        found = self._instructions
+        if found is None:
+            found = self._instructions = tuple(i for i in self.items if type(i) is Instruction)
+        return found
 
     @property
     def base_image(self) -> str:
@@ -416,7 +437,7 @@ class Dockerfile(Node):
     directives: Final[tuple[Directive, ...]]
     preamble: Final[tuple[Item, ...]]
     stages: Final[tuple[Stage, ...]]
-    _memo: list = field(init=False, repr=False, compare=False)  # [printed text]
+    _code: str | None = field(init=False, repr=False, compare=False)
 
     def __init__(self, bom: str, directives: tuple[Directive, ...], preamble: tuple[Item, ...],
                  stages: tuple[Stage, ...]) -> None:
@@ -424,19 +445,19 @@ class Dockerfile(Node):
         self.directives = directives
         self.preamble = preamble
         self.stages = stages
-        self._memo = [None]
+        self._code = None
 
     @property
     def code(self) -> str:
-        memo = self._memo
-        if memo[0] is None:
-            memo[0] = (
+        code = self._code
+        if code is None:
+            code = self._code = (
                 self.bom
                 + "".join(d.code for d in self.directives)
                 + "".join(i.code for i in self.preamble)
                 + "".join(s.code for s in self.stages)
             )
-        return memo[0]
+        return code
 
     @property
     def escape(self) -> str:

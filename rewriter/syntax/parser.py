@@ -123,10 +123,7 @@ def build_instruction(info, heredocs: tuple[HeredocBody, ...]) -> Instruction:
             heredocs=heredocs,
             escape=escape,
         )
-    memo = ins._memo  # what the lexer already worked out
-    memo[0] = line
-    memo[2] = command
-    memo[4] = split
+    ins.remember(line, command, split)  # what the lexer already worked out
     return ins
 
 
