@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Final
 
 from rewriter import paths, shell
-from rewriter.syntax.buildkit import GO_SPACES
 from rewriter.syntax.nodes import Dockerfile, Instruction, Stage
 
 GO_IMAGE: Final = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?golang(?:[:@]|$)", re.IGNORECASE)
@@ -33,6 +31,8 @@ BUILD_ONLY_ENV: Final = frozenset(
      "GOTOOLCHAIN", "GOINSECURE", "CC", "CXX", "CGO_CFLAGS", "CGO_LDFLAGS", "PATH", "GOLANG_VERSION"}
 )
 _GO_BUILD: Final = re.compile(r"\bgo\s+(build|install)\b")
+# An entrypoint with one of these suffixes is a script: it needs an interpreter.
+SCRIPT_SUFFIXES: Final = (".sh", ".bash", ".py", ".pl", ".rb", ".js")
 SECRET_NAME: Final = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
 
 
@@ -41,7 +41,7 @@ def ships_certs_and_users(base: str) -> bool:
     return bool(SLIM_IMAGE.match(base)) and base.lower() != "scratch"
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
+@dataclass(init=False, slots=True)
 class GoBuild:
     """One ``go build`` or ``go install`` command inside a RUN instruction."""
 
@@ -175,6 +175,14 @@ def has_go_command(text: str) -> bool:
         if m.start() == 0 or not _WORD_CHAR.match(text, m.start() - 1):
             return True
     return False
+
+
+def go_run_at(words: tuple[str, ...] | list[str]) -> int | None:
+    """The index of ``go`` (by any path) followed by ``run`` in a command's words, if any."""
+    for i in range(len(words) - 1):
+        if paths.basename(words[i]) == "go" and words[i + 1] == "run":
+            return i
+    return None
 
 
 def _global_args(tree: Dockerfile) -> dict[str, str]:
@@ -565,9 +573,14 @@ def stage_copies(stage: Stage) -> list[tuple[Instruction, str | None, list[str],
     return out
 
 
-def context_dir(path: Path | None) -> Path | None:
-    return path if path is not None and path.is_dir() else None
-
-
-def strip(s: str) -> str:
-    return s.strip(GO_SPACES)
+def copies_to(stage_facts: StageFacts, path: str) -> bool:
+    """Whether a COPY/ADD of the stage writes ``path`` (by its destination, or into its folder)."""
+    for ins, source, srcs, dest in stage_copies(stage_facts.stage):
+        dest_x = expand(dest, stage_facts.env) or dest
+        if paths.normpath(dest_x) == path:
+            return True
+        if dest_x.endswith("/") and any(paths.join(dest_x, paths.basename(s)) == path for s in srcs):
+            return True
+        if paths.normpath(dest_x) == paths.dirname(path) and any(paths.basename(s) == paths.basename(path) for s in srcs):
+            return True
+    return False

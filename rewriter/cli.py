@@ -539,9 +539,9 @@ def _show_info(diag: Diagnostic, outcome: _Outcome, opts: _Options) -> bool:
 
 def _rule_lines(codes, err: _Styler, counts: dict[str, int] | None = None) -> list[str]:
     """One line per rule: code, name and the registry's one-line why (with counts if given)."""
-    from rewriter.rules import get_rule
+    from rewriter.passes import rule_for
 
-    rules = [(code, get_rule(code)) for code in codes]
+    rules = [(code, rule_for(code)) for code in codes]
     width = max((len(rule.name) for _, rule in rules if rule), default=0)
     times = {code: f" ×{counts[code]}" for code in codes} if counts else {}
     times_width = max((len(t) for t in times.values()), default=0)
@@ -684,9 +684,9 @@ def sarif_report(outcomes: list[_Outcome]) -> dict:
     """A SARIF 2.1.0 log: one result per diagnostic, file errors as tool notifications."""
     from importlib.metadata import version
 
-    from rewriter.rules import all_rules
+    from rewriter.passes import RULES
 
-    rules = all_rules()
+    rules = sorted(RULES, key=lambda rule: rule.code)
     known = {rule.code for rule in rules}
     extra = sorted({d.code for o in outcomes for d in o.diagnostics} - known)
     descriptors = [_sarif_rule(rule) for rule in rules]
@@ -1118,7 +1118,7 @@ def parse(file: str, as_json: bool) -> None:
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """List every rule, or explain one (e.g. `goslim rules GS101`)."""
-    from rewriter.rules import all_rules, get_rule
+    from rewriter.passes import RULES, rule_for
 
     color = _use_color(sys.stdout)
     if code is None:
@@ -1129,11 +1129,11 @@ def rules(code: str | None) -> None:
         table.add_column("name", no_wrap=True)
         table.add_column("kind", no_wrap=True)
         table.add_column("summary")
-        for rule in all_rules():
+        for rule in sorted(RULES, key=lambda rule: rule.code):
             table.add_row(rule.code, rule.name, str(_value(rule.kind)), rule.summary)
         _print_table(table, sys.stdout, color)
         return
-    rule = get_rule(code)
+    rule = rule_for(code)
     if rule is None:
         raise _Fail(f"goslim: unknown rule {code!r}; `goslim rules` lists them")
     style = _Styler(color)

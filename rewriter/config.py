@@ -13,6 +13,12 @@ from pathlib import Path
 from typing import Any
 
 RUNTIMES = ("scratch", "distroless-static", "alpine")
+# The base image of the runtime stage for each ``runtime`` setting.
+RUNTIME_IMAGES = {
+    "scratch": "scratch",
+    "distroless-static": "gcr.io/distroless/static-debian12",
+    "alpine": "alpine:3.20",
+}
 HEALTHCHECK_MODES = ("refuse", "drop")
 CONFIG_NAMES = (".goslim.toml", "pyproject.toml")  # in this order within one folder
 _RULE_CODE = re.compile(r"GS\d{3}")
@@ -33,6 +39,11 @@ class Config:
 
     def enabled(self, code: str) -> bool:
         return code not in self.disable
+
+    @property
+    def runtime_image(self) -> str:
+        """The base image the runtime stage starts FROM."""
+        return RUNTIME_IMAGES[self.runtime]
 
     def merged(self, **overrides: Any) -> Config:
         """This config with command-line values on top; ``None`` means "not given"."""

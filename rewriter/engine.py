@@ -1,8 +1,9 @@
 """The rewrite pipeline: parse → analyse → check → fix passes → print.
 
-Each pass is a pure function from a Context (tree + facts + plan + config) to a new
-tree and diagnostics. Checks run first on the original file; a single error among them
-refuses the rewrite and the file stays exactly as it was.
+Each pass is a pure function of a context (tree + facts + plan + config): checks judge
+the original file, and a single error among them refuses the rewrite, leaving the file
+exactly as it was; fixes turn the tree into a new one; reports look at the result. The
+passes and their order are the table in ``rewriter.passes``.
 """
 
 from __future__ import annotations
@@ -16,34 +17,18 @@ from typing import Final
 from rewriter.analysis import analyze, may_mention_go, mentions_go, newline_of
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
-from rewriter.passes import CHECKS, FIXES, runtime_base, skip
-from rewriter.passes.base import Context
+from rewriter.passes import CHECKS, FIXES, REPORTS, RULES
+from rewriter.passes.base import CheckContext, FixContext
 from rewriter.plan import Plan, select
-from rewriter.rules import Kind, Rule, register
+from rewriter.rules import Anchor, Kind
 from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.parser import parse, parse_outline
+from rewriter.verdicts import IGNORED, INCOMPLETE, NOT_GO
 
-NO_CONTEXT: Final = register(Rule(
-    "GS301", "no-build-context", Kind.NOTE,
-    "The Go sources were not read: cgo imports, time zone use and runtime files were not checked.",
-    "goslim reads the build context (go.mod and the Go sources next to the Dockerfile) to "
-    "find cgo imports, time zone use and files read at run time. Without it the rewrite "
-    "relies on the Dockerfile alone and says so. Pass --context DIR to point at the sources.",
-))
-EXEC_USED: Final = register(Rule(
-    "GS302", "exec-in-scratch", Kind.WARNING,
-    "The service imports os/exec; scratch has no programs to run.",
-    "A Go service that starts other programs (os/exec) will not find them in a scratch image. "
-    "Check what it runs; copy static helpers into the runtime stage or choose another runtime.",
-))
-
-INCOMPLETE: Final = register(Rule(
-    "GS299", "rewrite-incomplete", Kind.REFUSAL,
-    "Refused: the rewrite could not be completed with certainty, so the file is left unchanged.",
-    "After each step goslim checks that it can still follow the build to the binary the image "
-    "runs. When it cannot, it stops and leaves the file exactly as it was; please report the "
-    "file, it is a case goslim should learn.",
-))
+# Rules whose report leaves the file as it is without refusing it.
+KEEPING: Final = frozenset(rule.code for rule in RULES if rule.kind is Kind.KEEP)
+# The anchored rules of the fixes (see Rule.anchor), found once.
+ANCHORED: Final = tuple((rule.code, rule.anchor) for fix in FIXES for rule in fix.RULES if rule.anchor is not Anchor.NODE)
 
 PRAGMA: Final = re.compile(r"#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?", re.IGNORECASE)
 
@@ -102,12 +87,12 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     tree = parse_outline(source) if outline else parse(source)
     ignore_all, off = pragmas(tree)
     if ignore_all:
-        return _result(source, source, Status.SKIPPED, [Diagnostic(skip.IGNORED.code, Severity.INFO, skip.IGNORED.summary)])
+        return _result(source, source, Status.SKIPPED, [Diagnostic(IGNORED.code, Severity.INFO, IGNORED.summary)])
     if off:
         config = replace(config, disable=config.disable | off)
 
     if not mentions_go(tree, source):
-        return _result(source, source, Status.SKIPPED, [Diagnostic(skip.NOT_GO.code, Severity.INFO, skip.NOT_GO.summary)])
+        return _result(source, source, Status.SKIPPED, [Diagnostic(NOT_GO.code, Severity.INFO, NOT_GO.summary)])
     if outline:
         tree = parse(source)
     # stage facts, reused by the analyses after each pass, and the file's newline
@@ -121,21 +106,19 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     if go is not None:
         hint, names, ambiguity = _main_packages(go, facts, config)
         plan = select(facts, hint, names, ambiguity)
-    ctx = Context(tree, facts, plan, config, go)
+    check_ctx = CheckContext(tree, facts, plan, config, go)
 
     diagnostics: list[Diagnostic] = []
     for check in CHECKS:
-        found = [d for d in check.check(ctx) if config.enabled(d.code)]
+        found = [d for d in check.check(check_ctx) if config.enabled(d.code)]
         diagnostics += found
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return _result(source, source, Status.REFUSED, diagnostics)
-    if any(d.code == runtime_base.RULE.code for d in diagnostics):
-        return _result(source, source, Status.UNCHANGED, diagnostics)
-    if not isinstance(plan, Plan):
+    if any(d.code in KEEPING for d in diagnostics) or not isinstance(plan, Plan):
         return _result(source, source, Status.UNCHANGED, diagnostics)
 
-    anchors = _input_lines(ctx)
-    ctx = replace(ctx, anchors=anchors)
+    anchors = _input_lines(check_ctx, plan)
+    ctx = FixContext(tree, facts, plan, config, go, anchors)
     applied: list[str] = []
     for fix in FIXES:
         result = fix.apply(ctx)
@@ -148,37 +131,31 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         diagnostics += kept
         applied += [d.code for d in kept if d.code not in applied and d.severity is Severity.INFO]
         facts = analyze(tree, memo)
-        plan = select(facts, hint, names, ambiguity)
-        if not isinstance(plan, Plan):
+        next_plan = select(facts, hint, names, ambiguity)
+        if not isinstance(next_plan, Plan):
             # A pass must leave a file the next pass can follow; if one did not, the
             # rewrite is abandoned rather than finished on a guess.
-            diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({plan.reason})"))
+            diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({next_plan.reason})"))
             return _result(source, source, Status.REFUSED, diagnostics)
-        ctx = Context(tree, facts, plan, config, go, anchors)
+        ctx = FixContext(tree, facts, next_plan, config, go, anchors)
 
-    if go is None and applied and config.enabled(NO_CONTEXT.code):
-        diagnostics.append(Diagnostic(NO_CONTEXT.code, Severity.INFO, NO_CONTEXT.summary))
-    if go is not None and go.uses_exec and config.enabled(EXEC_USED.code):
-        f = go.uses_exec[0]
-        diagnostics.append(Diagnostic(EXEC_USED.code, Severity.WARNING, f"{EXEC_USED.summary} ({f.path}:{f.line})"))
+    for report in REPORTS:
+        diagnostics += [d for d in report.report(ctx, tuple(applied)) if config.enabled(d.code)]
     code = tree.code
     status = Status.REWRITTEN if code != source else Status.UNCHANGED
     return _result(source, code, status, diagnostics, applied)
 
 
-def _input_lines(ctx: Context) -> dict[str, int]:
-    """The input line each fix belongs to. Passes see intermediate trees; reports speak of
-    the file as it is on disk, like every other diagnostic."""
-    plan = ctx.plan
-    assert isinstance(plan, Plan)
+def _input_lines(ctx: CheckContext, plan: Plan) -> dict[str, int]:
+    """The input line of each anchored fix rule. Passes see intermediate trees; reports
+    speak of the file as it is on disk, like every other diagnostic."""
     build = ctx.line(plan.build.instruction)
     builder = ctx.line(plan.builder.stage.from_instruction)
     runtime = ctx.line(plan.runtime.stage.from_instruction) if plan.runtime is not None else builder
-    entry = ctx.line(plan.entry.entrypoint or plan.entry.cmd) if (plan.entry.entrypoint or plan.entry.cmd) else runtime
-    at = {code: build for code in ("GS102", "GS103", "GS104", "GS110", "GS112", "GS114")}
-    at.update({"GS101": builder, "GS111": builder, "GS105": runtime, "GS106": runtime,
-               "GS108": runtime, "GS113": runtime, "GS107": entry})
-    return at
+    entry_ins = plan.entry.entrypoint or plan.entry.cmd
+    entry = ctx.line(entry_ins) if entry_ins is not None else runtime
+    lines = {Anchor.BUILD: build, Anchor.BUILDER: builder, Anchor.RUNTIME: runtime, Anchor.ENTRY: entry}
+    return {code: lines[anchor] for code, anchor in ANCHORED}
 
 
 def _result(original, code, status, diagnostics, applied=()) -> RewriteResult:

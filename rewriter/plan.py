@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from rewriter import paths
-from rewriter.analysis import PATH_DIRS, Entrypoint, Facts, GoBuild, StageFacts, expand, stage_copies
+from rewriter.analysis import PATH_DIRS, SCRIPT_SUFFIXES, Entrypoint, Facts, GoBuild, StageFacts, expand, go_run_at, stage_copies
+from rewriter.rules import Rule
 from rewriter.syntax.nodes import Instruction
+from rewriter.verdicts import GO_RUN, NEEDS_SHELL, NO_BUILD, UNCLEAR_ENTRYPOINT, UNKNOWN_OUTPUT
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
+@dataclass(init=False, slots=True)
 class Plan:
     build: Final[GoBuild]
     builder: Final[StageFacts]
@@ -37,14 +39,14 @@ class Plan:
         self.add_output = add_output
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
+@dataclass(init=False, slots=True)
 class NoPlan:
-    code: Final[str]     # the refusal rule
+    rule: Final[Rule]    # the refusal
     reason: Final[str]
     line_of: Final[Instruction | None]  # the instruction the reason points at
 
-    def __init__(self, code: str, reason: str, line_of: Instruction | None = None) -> None:
-        self.code = code
+    def __init__(self, rule: Rule, reason: str, line_of: Instruction | None = None) -> None:
+        self.rule = rule
         self.reason = reason
         self.line_of = line_of
 
@@ -75,19 +77,19 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
     final = facts.final
     entry = facts.entry
     if final is None or entry is None:
-        return NoPlan("GS207", "no build stage")
+        return NoPlan(NO_BUILD, "no build stage")
     named = [s for s in facts.stages if s.name]
     twice = next((s for i, s in enumerate(named) if any(t.name == s.name for t in named[:i])), None)
     if twice is not None:  # BuildKit and hadolint (DL3024) refuse it; which one COPY --from means is a guess
-        return NoPlan("GS208", f"two stages are named `{twice.name}`", twice.stage.from_instruction)
+        return NoPlan(UNCLEAR_ENTRYPOINT, f"two stages are named `{twice.name}`", twice.stage.from_instruction)
     if entry.needs_shell:
-        return NoPlan("GS203", entry.needs_shell, entry.entrypoint or entry.cmd)
+        return NoPlan(NEEDS_SHELL, entry.needs_shell, entry.entrypoint or entry.cmd)
     if entry.argv is None:
-        return NoPlan("GS208", "the image sets no CMD or ENTRYPOINT, so there is no binary to point the runtime at")
-    if len(entry.argv) > 1 and paths.basename(entry.argv[0]) == "go" and entry.argv[1] == "run":
-        return NoPlan("GS205", "the image starts with `go run`", entry.entrypoint or entry.cmd)
-    if entry.argv[0].endswith((".sh", ".bash", ".py", ".pl", ".rb", ".js")):
-        return NoPlan("GS203", f"the entrypoint is a script ({entry.argv[0]})", entry.entrypoint or entry.cmd)
+        return NoPlan(UNCLEAR_ENTRYPOINT, "the image sets no CMD or ENTRYPOINT, so there is no binary to point the runtime at")
+    if go_run_at(entry.argv) == 0:
+        return NoPlan(GO_RUN, "the image starts with `go run`", entry.entrypoint or entry.cmd)
+    if entry.argv[0].endswith(SCRIPT_SUFFIXES):
+        return NoPlan(NEEDS_SHELL, f"the entrypoint is a script ({entry.argv[0]})", entry.entrypoint or entry.cmd)
     program = entry.program_path
     bare = entry.argv[0] if program is None and "/" not in entry.argv[0] else None
     gobin = final.env.get("GOBIN") or paths.join(final.env.get("GOPATH", "/go"), "bin")
@@ -97,8 +99,8 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
         if not builds:
             heredocs = [i for s in facts.chain(final) for i in s.heredoc_builds]
             if heredocs:
-                return NoPlan("GS207", "the Go build runs in a heredoc script (RUN <<EOF); goslim edits only RUN lines", heredocs[0])
-            return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
+                return NoPlan(NO_BUILD, "the Go build runs in a heredoc script (RUN <<EOF); goslim edits only RUN lines", heredocs[0])
+            return NoPlan(NO_BUILD, "no `go build` or `go install` of the service in the image")
         hits = [b for b in builds if _matches(b.binary, program, bare, gobin)]
         if not hits:
             for b in builds:
@@ -119,11 +121,11 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
             if expected is None or expected == paths.basename(program):
                 return Plan(build, facts.stages[build.stage], None, program, program, entry, add_output=True)
         if ambiguity:
-            return NoPlan("GS208", ambiguity, builds[0].instruction)
+            return NoPlan(UNCLEAR_ENTRYPOINT, ambiguity, builds[0].instruction)
         if len(builds) > 1:
             names = ", ".join(b.binary or "?" for b in builds)
-            return NoPlan("GS208", f"several Go builds ({names}) and none is clearly the one `{' '.join(entry.argv)}` runs", entry.entrypoint or entry.cmd)
-        return NoPlan("GS209", f"cannot tell where `go {builds[0].verb}` puts the binary that `{' '.join(entry.argv)}` runs; add `-o /path/to/binary`", builds[0].instruction)
+            return NoPlan(UNCLEAR_ENTRYPOINT, f"several Go builds ({names}) and none is clearly the one `{' '.join(entry.argv)}` runs", entry.entrypoint or entry.cmd)
+        return NoPlan(UNKNOWN_OUTPUT, f"cannot tell where `go {builds[0].verb}` puts the binary that `{' '.join(entry.argv)}` runs; add `-o /path/to/binary`", builds[0].instruction)
 
     # Multi-stage: find the COPY --from that brings the program into the final stage.
     for ins, source, srcs, dest in stage_copies(final.stage):
@@ -149,13 +151,13 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
                 if hits:
                     build = hits[-1]
                     return Plan(build, facts.stages[build.stage], final, src_abs, target, entry)
-                return NoPlan("GS209", f"the final stage runs {target}, copied from stage `{source}`, but no `go build` there writes {src_abs}", ins)
+                return NoPlan(UNKNOWN_OUTPUT, f"the final stage runs {target}, copied from stage `{source}`, but no `go build` there writes {src_abs}", ins)
     if any(s.heredoc_builds for s in facts.stages) and not any(s.builds for s in facts.stages):
         ins = next(i for s in facts.stages for i in s.heredoc_builds)
-        return NoPlan("GS207", "the Go build runs in a heredoc script (RUN <<EOF); goslim edits only RUN lines", ins)
+        return NoPlan(NO_BUILD, "the Go build runs in a heredoc script (RUN <<EOF); goslim edits only RUN lines", ins)
     if any(s.builds for s in facts.stages):
-        return NoPlan("GS208", f"cannot tell which Go build produces what the image runs (`{' '.join(entry.argv)}`)", entry.entrypoint or entry.cmd)
-    return NoPlan("GS207", "no `go build` or `go install` of the service in the image")
+        return NoPlan(UNCLEAR_ENTRYPOINT, f"cannot tell which Go build produces what the image runs (`{' '.join(entry.argv)}`)", entry.entrypoint or entry.cmd)
+    return NoPlan(NO_BUILD, "no `go build` or `go install` of the service in the image")
 
 
 def _installed(build: GoBuild, main_names: tuple[str, ...]) -> list[str]:

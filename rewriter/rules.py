@@ -1,8 +1,9 @@
-"""The rule registry: every rule code goslim can apply or report, with its rationale.
+"""What a rule is: a code, a name, its kind, a one-line why, the long explanation, and
+the input line its diagnostics point at.
 
-Each pass module under ``rewriter/passes`` declares its rules as module-level ``Rule``
-objects; the registry collects them so the CLI (``goslim rules``), SARIF output and the
-docs all read the same text.
+The table of every rule, in the order the passes run, is ``rewriter.passes.RULES``; this
+module only holds the types, so any layer can declare a rule without importing the
+layers above it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,19 @@ class Kind(str, enum.Enum):
     FIX = "fix"            # changes the file
     REFUSAL = "refusal"    # leaves the file unchanged because the rewrite would break it
     WARNING = "warning"    # reported, file still rewritten
+    KEEP = "keep"          # reported as a warning, and the file is left as it is (chosen on purpose)
     NOTE = "note"          # why a file was skipped or what was not checked
+
+
+class Anchor(str, enum.Enum):
+    """The input line a rule's diagnostics name. Fix passes work on intermediate trees
+    whose lines are not the file's, so a fix rule names a place of the original file."""
+
+    NODE = "node"          # the instruction the pass points at, in the tree it was given
+    BUILD = "build"        # the RUN line of the planned Go build
+    BUILDER = "builder"    # the FROM line of the builder stage
+    RUNTIME = "runtime"    # the FROM line of the runtime stage (the builder's, when split from it)
+    ENTRY = "entry"        # the ENTRYPOINT/CMD the image runs (the runtime's FROM when it has none)
 
 
 @dataclass(frozen=True)
@@ -26,25 +39,4 @@ class Rule:
     summary: str      # one line: what it changes or refuses, and why
     explanation: str  # the long help shown by `goslim rules CODE` (a pass keeps it in EXPLANATION, not in its
                       # module docstring: compiled modules have none)
-
-
-_REGISTRY: dict[str, Rule] = {}
-
-
-def register(rule: Rule) -> Rule:
-    if rule.code in _REGISTRY and _REGISTRY[rule.code] != rule:
-        raise ValueError(f"rule code {rule.code} registered twice")
-    _REGISTRY[rule.code] = rule
-    return rule
-
-
-def all_rules() -> list[Rule]:
-    """Every rule, sorted by code."""
-    import rewriter.engine  # noqa: F401  (importing the engine and its passes registers every rule)
-
-    return sorted(_REGISTRY.values(), key=lambda r: r.code)
-
-
-def get_rule(code: str) -> Rule | None:
-    all_rules()
-    return _REGISTRY.get(code.upper())
+    anchor: Anchor = Anchor.NODE

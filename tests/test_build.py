@@ -9,7 +9,6 @@ time (for editing those modules) is the one way to test plain Python instead.
 from __future__ import annotations
 
 import glob
-import hashlib
 import importlib
 import importlib.machinery
 import json

@@ -1,4 +1,9 @@
-"""What every pass receives, and the helpers passes share."""
+"""What every pass receives and returns.
+
+A check judges the original file and may find no plan in it (that is often what it
+reports); a fix runs only when there is one, so its context's plan is a ``Plan``. A
+report looks at the finished rewrite.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +13,28 @@ from typing import Any, Final, Protocol
 from rewriter.analysis import Facts
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, Severity
+from rewriter.edit import edit_arguments, replace_item
 from rewriter.plan import NoPlan, Plan
-from rewriter.rules import Rule
+from rewriter.rules import Kind, Rule
 from rewriter.syntax.nodes import Dockerfile, Instruction
 
+SEVERITY: Final = {Kind.FIX: Severity.INFO, Kind.NOTE: Severity.INFO, Kind.REFUSAL: Severity.ERROR,
+                   Kind.WARNING: Severity.WARNING, Kind.KEEP: Severity.WARNING}
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
-class Context:
+
+class _Context:
+    """The file as a pass sees it, and how a pass reports on it."""
+
     tree: Final[Dockerfile]
     facts: Final[Facts]
-    plan: Final[Plan | NoPlan]
     config: Final[Config]
     go: Final[Any]  # rewriter.gosource.GoContext when the build context was read, else None
-    # The input line each fix rule reports at (the engine's; see engine._input_lines). Fix
-    # passes work on intermediate trees whose lines are not the file's.
-    anchors: Final[dict[str, int] | None]
 
-    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan | NoPlan, config: Config, go: Any,
-                 anchors: dict[str, int] | None = None) -> None:
+    def __init__(self, tree: Dockerfile, facts: Facts, config: Config, go: Any) -> None:
         self.tree = tree
         self.facts = facts
-        self.plan = plan
         self.config = config
         self.go = go
-        self.anchors = anchors
 
     @property
     def newline(self) -> str:
@@ -49,19 +52,49 @@ class Context:
         except ValueError:
             return 1
 
+    def anchor(self, rule: Rule) -> int | None:
+        """The input line ``rule`` reports at, when it names one (see Rule.anchor)."""
+        return None
+
     def diagnostic(self, rule: Rule, message: str, ins: Instruction | None = None,
                    severity: Severity | None = None) -> Diagnostic:
         if severity is None:
-            severity = {"fix": Severity.INFO, "note": Severity.INFO, "refusal": Severity.ERROR,
-                        "warning": Severity.WARNING}[rule.kind.value]
-        anchor = self.anchors.get(rule.code) if self.anchors else None
+            severity = SEVERITY[rule.kind]
+        anchor = self.anchor(rule)
         if anchor is not None:
             return Diagnostic(rule.code, severity, message, anchor, 1)
         column = len(ins.indent) + 1 if ins is not None else 1
         return Diagnostic(rule.code, severity, message, self.line(ins), column)
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
+class CheckContext(_Context):
+    """What a check sees: the original file, and the plan or why there is none."""
+
+    plan: Final[Plan | NoPlan]
+
+    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan | NoPlan, config: Config, go: Any) -> None:
+        super().__init__(tree, facts, config, go)
+        self.plan = plan
+
+
+class FixContext(_Context):
+    """What a fix sees: the file as the fixes before it left it, and its plan."""
+
+    plan: Final[Plan]
+    # The input line of each anchored rule (see Rule.anchor), worked out on the original file.
+    anchors: Final[dict[str, int]]
+
+    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan, config: Config, go: Any,
+                 anchors: dict[str, int]) -> None:
+        super().__init__(tree, facts, config, go)
+        self.plan = plan
+        self.anchors = anchors
+
+    def anchor(self, rule: Rule) -> int | None:
+        return self.anchors.get(rule.code)
+
+
+@dataclass(init=False, slots=True)
 class Result:
     tree: Final[Dockerfile]
     diagnostics: Final[tuple[Diagnostic, ...]]
@@ -71,29 +104,41 @@ class Result:
         self.diagnostics = diagnostics
 
 
-def unchanged(ctx: Context) -> Result:
+def unchanged(ctx: FixContext) -> Result:
     return Result(ctx.tree)
 
 
-def edit_build(ctx: Context, rule: Rule, edits, message: str) -> Result:
+def edit_build(ctx: FixContext, rule: Rule, edits, message: str) -> Result:
     """Apply (start, end, text) edits to the planned build's RUN and report them."""
-    from rewriter.edit import edit_arguments, replace_item
-
-    plan = ctx.plan
-    assert isinstance(plan, Plan)  # fix passes run only with a plan
-    build = plan.build
+    build = ctx.plan.build
     new = edit_arguments(build.instruction, edits)
     tree = replace_item(ctx.tree, build.instruction, [new])
     return Result(tree, (ctx.diagnostic(rule, message, build.instruction),))
 
 
 class Check(Protocol):
-    """A pass that judges the original file (a module with a ``check`` function)."""
+    """A pass that judges the original file (a module with ``RULES`` and ``check``)."""
 
-    def check(self, ctx: Context) -> list[Diagnostic]: ...
+    @property
+    def RULES(self) -> tuple[Rule, ...]: ...
+
+    def check(self, ctx: CheckContext) -> list[Diagnostic]: ...
 
 
 class Fix(Protocol):
-    """A pass that transforms the tree (a module with an ``apply`` function)."""
+    """A pass that transforms the tree (a module with ``RULES`` and ``apply``)."""
 
-    def apply(self, ctx: Context) -> Result: ...
+    @property
+    def RULES(self) -> tuple[Rule, ...]: ...
+
+    def apply(self, ctx: FixContext) -> Result: ...
+
+
+class Report(Protocol):
+    """A pass that looks at the finished rewrite (a module with ``RULES`` and ``report``);
+    ``applied`` holds the codes of the fixes that changed the file."""
+
+    @property
+    def RULES(self) -> tuple[Rule, ...]: ...
+
+    def report(self, ctx: FixContext, applied: tuple[str, ...]) -> list[Diagnostic]: ...

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from rewriter.edit import insert_before, make_items, replace_item
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 from rewriter.syntax.nodes import Instruction, Segment
 
 EXPLANATION = """GS110 (opt-in, ``cache-mounts = true``): cache Go modules and build output between builds.
@@ -17,11 +16,13 @@ and downloaded in a layer of their own before ``COPY . .``, which Docker caches 
 go.mod or go.sum change (go.sum is copied only when it exists).
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS110", "go-build-cache", Kind.FIX,
     "Opt-in: cache mounts for Go modules and the build cache, and a go.mod download layer before COPY . .",
     EXPLANATION,
-))
+    anchor=Anchor.BUILD,
+)
+RULES = (RULE,)
 
 MOUNTS = ("--mount=type=cache,target=/go/pkg/mod", "--mount=type=cache,target=/root/.cache/go-build")
 
@@ -34,9 +35,9 @@ def _with_mounts(ins: Instruction) -> Instruction | None:
     return ins.with_changes(flags=ins.flags + tuple(Segment.of(" " + m) for m in missing))
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not ctx.config.cache_mounts or not isinstance(plan, Plan):
+    if not ctx.config.cache_mounts:
         return unchanged(ctx)
     tree = ctx.tree
     messages = []

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
-
-from rewriter.analysis import CERT_BUNDLE, expand, ships_certs_and_users, stage_copies
+from rewriter.analysis import CERT_BUNDLE, copies_to, ships_certs_and_users
 from rewriter.edit import insert_after, make_items
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS105: copy the CA certificate bundle into the runtime image.
 
@@ -18,31 +15,21 @@ authority``. The golang images (Debian and Alpine) carry the bundle, so it is co
 from the builder.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS105", "ca-certificates", Kind.FIX,
     "Copy /etc/ssl/certs/ca-certificates.crt from the builder: scratch has no CA bundle, so TLS would fail.",
     EXPLANATION,
-))
+    anchor=Anchor.RUNTIME,
+)
+RULES = (RULE,)
 
 
-def has_copy_to(stage_facts, path: str) -> bool:
-    for ins, source, srcs, dest in stage_copies(stage_facts.stage):
-        dest_x = expand(dest, stage_facts.env) or dest
-        if posixpath.normpath(dest_x) == path:
-            return True
-        if dest_x.endswith("/") and any(posixpath.join(dest_x, posixpath.basename(s)) == path for s in srcs):
-            return True
-        if posixpath.normpath(dest_x) == posixpath.dirname(path) and any(posixpath.basename(s) == posixpath.basename(path) for s in srcs):
-            return True
-    return False
-
-
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or plan.runtime is None:
+    if plan.runtime is None:
         return unchanged(ctx)
     final = plan.runtime
-    if has_copy_to(final, CERT_BUNDLE) or ships_certs_and_users(final.base):
+    if copies_to(final, CERT_BUNDLE) or ships_certs_and_users(final.base):
         return unchanged(ctx)
     builder = plan.builder.name or str(plan.builder.index)
     new = make_items([f"COPY --from={builder} {CERT_BUNDLE} {CERT_BUNDLE}"], ctx.newline, ctx.escape)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from rewriter.passes.base import Context
+from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.rules import Kind, Rule
 
 EXPLANATION = """GS201: refuse when the binary needs cgo.
 
@@ -16,11 +16,12 @@ linker, C compilers or headers installed for the build, cgo-only drivers such as
 and ``import "C"`` in the sources all mean the build relies on cgo.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS201", "cgo-in-use", Kind.REFUSAL,
     "Refused: the build uses cgo, so the binary needs a C library that scratch does not have.",
     EXPLANATION,
-))
+)
+RULES = (RULE,)
 
 C_TOOLCHAIN = re.compile(
     r"^(gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|musl-gcc|"
@@ -28,7 +29,7 @@ C_TOOLCHAIN = re.compile(
 )
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     plan = ctx.plan
     if not isinstance(plan, Plan):
         return []

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from rewriter.edit import edit_arguments, insert_after, make_items, replace_item
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 from rewriter.syntax.nodes import Segment
 
 EXPLANATION = """GS111 (opt-in, ``cross-compile = true``): build for the target platform on the build host.
@@ -16,16 +15,18 @@ linux/amd64,linux/arm64``) builds in seconds instead of under emulation. Go need
 toolchain for that because the build is static.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS111", "cross-compile", Kind.FIX,
     "Opt-in: FROM --platform=$BUILDPLATFORM and GOOS=$TARGETOS GOARCH=$TARGETARCH for fast multi-platform builds.",
     EXPLANATION,
-))
+    anchor=Anchor.BUILDER,
+)
+RULES = (RULE,)
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not ctx.config.cross_compile or not isinstance(plan, Plan) or plan.build.verb != "build":
+    if not ctx.config.cross_compile or plan.build.verb != "build":
         return unchanged(ctx)
     build = plan.build
     if "GOARCH" in build.env or "GOOS" in build.env:

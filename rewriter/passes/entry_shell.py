@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from rewriter.passes.base import Context
-from rewriter.rules import Kind, Rule, register
+from rewriter.analysis import SCRIPT_SUFFIXES
+from rewriter.passes.base import CheckContext
+from rewriter.verdicts import NEEDS_SHELL as RULE
 
-EXPLANATION = """GS203: refuse when what the image runs needs a shell.
-
-``FROM scratch`` has no ``/bin/sh``. A shell-form CMD/ENTRYPOINT that uses variables,
-``&&``, pipes, redirections or globs, an explicit ``sh -c``, or an entrypoint script
-cannot run there. Plain shell-form commands (words only) are converted to exec form by
-GS107 instead.
-"""
-
-RULE = register(Rule(
-    "GS203", "needs-shell", Kind.REFUSAL,
-    "Refused: the CMD/ENTRYPOINT needs a shell (shell syntax, `sh -c`, or a script) and scratch has none.",
-    EXPLANATION,
-))
-
-SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".pl", ".rb", ".js")
+RULES = (RULE,)
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     entry = ctx.facts.entry
     if entry is None:
         return []

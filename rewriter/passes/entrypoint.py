@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from rewriter.edit import insert_after, json_array, make_items, replace_item
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS107: start the binary with an exec-form ENTRYPOINT and its absolute path.
 
@@ -15,16 +14,18 @@ a bare program name in a folder that does not exist. The runtime therefore runs
 ``CMD [...]`` so they can still be overridden at ``docker run``.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS107", "exec-entrypoint", Kind.FIX,
     'Run the binary as ENTRYPOINT ["/absolute/path"] (exec form): scratch has no shell and no PATH.',
     EXPLANATION,
-))
+    anchor=Anchor.ENTRY,
+)
+RULES = (RULE,)
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or plan.runtime is None or plan.entry.argv is None:
+    if plan.runtime is None or plan.entry.argv is None:
         return unchanged(ctx)
     final = plan.runtime
     argv = plan.entry.argv

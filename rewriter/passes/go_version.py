@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from rewriter.analysis import StageFacts
-from rewriter.passes import timezones
-from rewriter.passes.base import Context
+from rewriter.needs import tzdata_reason
+from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.rules import Kind, Rule
 
 EXPLANATION = """GS210: refuse Go toolchains too old for the rewritten build.
 
@@ -19,16 +19,17 @@ time zones would find none in scratch. Move the builder to a supported golang im
 first (the module layout may need ``go mod init``).
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS210", "old-go-toolchain", Kind.REFUSAL,
     "Refused: the golang image is too old: -trimpath needs Go 1.13, embedded time zones (-tags timetzdata) Go 1.15.",
     EXPLANATION,
-))
+)
+RULES = (RULE,)
 
 TAG = re.compile(r"golang:(\d+)\.(\d+)", re.IGNORECASE)
 
 
-def go_version(ctx: Context, plan: Plan) -> tuple[int, int] | None:
+def go_version(ctx: CheckContext, plan: Plan) -> tuple[int, int] | None:
     s: StageFacts | None = plan.builder
     while s is not None:
         m = TAG.search(s.base)
@@ -38,7 +39,7 @@ def go_version(ctx: Context, plan: Plan) -> tuple[int, int] | None:
     return None
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     plan = ctx.plan
     if not isinstance(plan, Plan):
         return []
@@ -48,8 +49,8 @@ def check(ctx: Context) -> list:
     where = plan.builder.stage.from_instruction
     if version < (1, 13):
         return [ctx.diagnostic(RULE, f"the build uses Go {version[0]}.{version[1]}; -trimpath needs Go 1.13 or newer", where)]
-    if version < (1, 15) and ctx.config.enabled(timezones.RULE.code):
-        why = timezones.needs_tzdata(ctx, plan)
+    if version < (1, 15) and ctx.config.enabled("GS112"):  # zones come from the timetzdata fix
+        why = tzdata_reason(ctx.go, plan)
         if why:
             return [ctx.diagnostic(RULE, f"the build uses Go {version[0]}.{version[1]}; scratch has no time zones ({why}) "
                                          "and -tags timetzdata needs Go 1.15 or newer", where)]

@@ -6,11 +6,9 @@ import posixpath
 
 from rewriter.analysis import DISTRO_IMAGE, PATH_DIRS
 from rewriter.edit import edit_arguments, replace_item
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.passes.runtime_packages import final_run_problem
-from rewriter.passes.split_stages import RUNTIME_BASES
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.needs import final_run_problem
+from rewriter.passes.base import FixContext, Result, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 from rewriter.syntax.buildkit import GO_SPACES
 from rewriter.syntax.nodes import Instruction
 
@@ -23,11 +21,13 @@ copies from the builder and ``-tags timetzdata``), it becomes FROM scratch, or t
 distroless base with ``runtime = "distroless-static"``; ``runtime = "alpine"`` keeps it.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS108", "harden-final-stage", Kind.FIX,
     "Replace an alpine/debian/ubuntu final stage by FROM scratch when it only needs the static binary.",
     EXPLANATION,
-))
+    anchor=Anchor.RUNTIME,
+)
+RULES = (RULE,)
 
 
 # Folders every distribution image has. ``COPY app /usr/local/bin`` puts app inside such a
@@ -60,14 +60,14 @@ def _folder_destinations(final) -> list[tuple[Instruction, int]] | None:
     return out
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or plan.runtime is None:
+    if plan.runtime is None:
         return unchanged(ctx)
     final = plan.runtime
     if not DISTRO_IMAGE.match(final.base) or ctx.config.runtime == "alpine":
         return unchanged(ctx)  # runtime = "alpine" asks for a distribution base
-    target = RUNTIME_BASES.get(ctx.config.runtime, "scratch")
+    target = ctx.config.runtime_image
     runs = [i for i in final.stage.instructions if i.name == "RUN"]
     if any(final_run_problem(r) for r in runs):
         return unchanged(ctx)  # GS202 refuses these

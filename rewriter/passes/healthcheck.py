@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rewriter.edit import replace_item
-from rewriter.passes.base import Context, Result, unchanged
+from rewriter.passes.base import CheckContext, FixContext, Result, unchanged
 from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.rules import Kind, Rule
 from rewriter.syntax.nodes import Instruction
 
 EXPLANATION = """GS204 / GS304: a HEALTHCHECK that needs a shell or curl cannot run in scratch.
@@ -17,16 +17,17 @@ orchestrators that act on health). goslim refuses such files by default. With
 runs the service binary itself in exec form is kept.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS204", "healthcheck-needs-tools", Kind.REFUSAL,
     "Refused: the HEALTHCHECK needs a shell or curl/wget, which scratch does not have.",
     EXPLANATION,
-))
-DROPPED = register(Rule(
+)
+DROPPED = Rule(
     "GS304", "healthcheck-dropped", Kind.WARNING,
     "A HEALTHCHECK that could not run in scratch was removed (healthcheck = \"drop\").",
     EXPLANATION,
-))
+)
+RULES = (RULE, DROPPED)
 
 
 def _runtime_healthchecks(plan: Plan) -> list[Instruction]:
@@ -47,7 +48,7 @@ def broken(ins, plan: Plan) -> str | None:
     return f"runs {program}, which is not in the image"
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     if ctx.config.healthcheck == "drop":
         return []
     plan = ctx.plan
@@ -61,12 +62,10 @@ def check(ctx: Context) -> list:
     return out
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     if ctx.config.healthcheck != "drop":
         return unchanged(ctx)
     plan = ctx.plan
-    if not isinstance(plan, Plan):
-        return unchanged(ctx)
     tree = ctx.tree
     diagnostics = []
     for ins in _runtime_healthchecks(plan):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 from rewriter import shell
-from rewriter.analysis import ships_certs_and_users
+from rewriter.analysis import copies_to, ships_certs_and_users
 from rewriter.edit import edit_arguments, insert_after, insert_before, make_items, replace_item
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.passes.certs import has_copy_to
+from rewriter.passes.base import FixContext, Result, unchanged
 from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.rules import Anchor, Kind, Rule
 from rewriter.syntax.nodes import Comment, Instruction
 
 EXPLANATION = """GS106: run as a numeric non-root user that exists in /etc/passwd.
@@ -23,11 +22,13 @@ image used), the runtime copies them, and ``USER uid:gid`` is numeric so Kuberne
 ``os/user.Current()`` and tools that look up the user name working.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS106", "non-root-user", Kind.FIX,
     "Create a non-root user in the builder, copy /etc/passwd and /etc/group, and set a numeric USER.",
     EXPLANATION,
-))
+    anchor=Anchor.RUNTIME,
+)
+RULES = (RULE,)
 
 PASSWD = "/etc/passwd.runtime"
 GROUP = "/etc/group.runtime"
@@ -35,7 +36,7 @@ ROOT = {"", "root", "0", "0:0", "root:root"}
 NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 
 
-def _users(ctx: Context, plan: Plan) -> tuple[str | None, str | None]:
+def _users(ctx: FixContext, plan: Plan) -> tuple[str | None, str | None]:
     """The last USER of the runtime stage (or of the original single stage)."""
     user = None
     stages = [plan.builder.stage]
@@ -56,7 +57,7 @@ _VALUE_FLAGS = frozenset({"-u", "--uid", "-g", "--gid", "-G", "--groups", "--ing
                           "--home", "-c", "--comment", "--gecos", "-k", "-K", "-p", "-e", "-f"})
 
 
-def _creation(ctx: Context, name: str):
+def _creation(ctx: FixContext, name: str):
     """(RUN, command, uid or None) of the ``adduser``/``useradd`` that creates ``name``."""
     for ins in ctx.tree.instructions:
         if ins.name != "RUN" or ins.is_json:
@@ -77,13 +78,13 @@ def _creation(ctx: Context, name: str):
     return None
 
 
-def _created_uid(ctx: Context, name: str) -> str | None:
+def _created_uid(ctx: FixContext, name: str) -> str | None:
     """The uid an ``adduser``/``useradd`` in the file gave ``name``, if it says."""
     found = _creation(ctx, name)
     return found[2] if found else None
 
 
-def _pin_uid(ctx: Context, tree, name: str, uid: str):
+def _pin_uid(ctx: FixContext, tree, name: str, uid: str):
     """Give the ``adduser``/``useradd`` that creates ``name`` an explicit uid, so the
     passwd copied from the builder agrees with the numeric USER; None when there is none."""
     found = _creation(ctx, name)
@@ -95,7 +96,7 @@ def _pin_uid(ctx: Context, tree, name: str, uid: str):
     return replace_item(tree, ins, [new])
 
 
-def _uid_flag(ctx: Context, ins, command) -> str:
+def _uid_flag(ctx: FixContext, ins, command) -> str:
     """``-u`` for useradd and busybox's adduser, ``--uid`` for Debian's adduser."""
     words = [w.value for w in command.argv]
     if words[0] == "useradd":
@@ -107,16 +108,16 @@ def _uid_flag(ctx: Context, ins, command) -> str:
     return "-u" if _in_alpine_stage(ctx, ins) else "--uid"
 
 
-def _in_alpine_stage(ctx: Context, ins) -> bool:
+def _in_alpine_stage(ctx: FixContext, ins) -> bool:
     for facts in ctx.facts.stages:
         if any(i is ins for i in facts.stage.instructions):
             return any("alpine" in s.base.lower() for s in ctx.facts.chain(facts))
     return False
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or plan.runtime is None:
+    if plan.runtime is None:
         return unchanged(ctx)
     final = plan.runtime
     if ships_certs_and_users(final.base):
@@ -138,7 +139,7 @@ def apply(ctx: Context) -> Result:
 
     tree = ctx.tree
     changed = []
-    has_passwd = has_copy_to(final, "/etc/passwd")
+    has_passwd = copies_to(final, "/etc/passwd")
     if has_passwd and name and name not in ROOT and not name.isdigit():
         pinned = _pin_uid(ctx, tree, name, uid)
         if pinned is not None:  # the copied passwd would give the name another uid than USER
@@ -166,7 +167,7 @@ def apply(ctx: Context) -> Result:
     return Result(tree, (ctx.diagnostic(RULE, "; ".join(changed), final.stage.from_instruction),))
 
 
-def _inherited_user(ctx: Context, stage) -> str | None:
+def _inherited_user(ctx: FixContext, stage) -> str | None:
     """The non-root USER a stage starts as, set in a stage it is built FROM; None for root."""
     for parent in ctx.facts.chain(stage)[1:]:
         users = [i.args_text for i in parent.stage.instructions if i.name == "USER"]
@@ -180,7 +181,7 @@ SLIM_USERS = {"nonroot": "65532:65532", "nobody": "65534:65534", "": "65532:6553
               "0": "65532:65532"}
 
 
-def _slim_base_user(ctx: Context, final) -> Result:
+def _slim_base_user(ctx: FixContext, final) -> Result:
     """A distroless/chainguard runtime already has passwd; it still needs a non-root USER."""
     users = [i for i in final.stage.instructions if i.name == "USER"]
     name = users[-1].args_text.partition(":")[0] if users else ""
@@ -193,7 +194,7 @@ def _slim_base_user(ctx: Context, final) -> Result:
     return Result(tree, (ctx.diagnostic(RULE, "; ".join(changed), final.stage.from_instruction),))
 
 
-def _set_user(ctx: Context, tree, index: int, wanted: str):
+def _set_user(ctx: FixContext, tree, index: int, wanted: str):
     """The tree with USER ``wanted`` last in the stage (unless a numeric non-root USER is
     there), and what changed. A new USER goes before what the image runs and the comments
     written above it."""

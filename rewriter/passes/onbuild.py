@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rewriter.passes.base import Context
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import CheckContext
+from rewriter.rules import Kind, Rule
 
 EXPLANATION = """GS206: refuse images with ONBUILD triggers.
 
@@ -11,14 +11,15 @@ ONBUILD instructions run in whatever image builds FROM this one: the file is a b
 for other builds, not a service, and its real build happens elsewhere.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS206", "onbuild", Kind.REFUSAL,
     "Refused: the image uses ONBUILD triggers, so it is a base for other builds, not a service.",
     EXPLANATION,
-))
+)
+RULES = (RULE,)
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     for ins in ctx.tree.instructions:
         if ins.name == "ONBUILD":
             return [ctx.diagnostic(RULE, "ONBUILD triggers run in a later build; rewrite that build instead", ins)]

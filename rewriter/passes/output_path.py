@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from rewriter import shell
-from rewriter.passes.base import Context, Result, edit_build, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS114: name the binary with ``-o`` when ``go build`` picks the name itself.
 
@@ -15,16 +14,18 @@ The runtime stage must copy that exact file, so the build writes it to the path 
 runs, explicitly.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS114", "explicit-output", Kind.FIX,
     "Add -o /path/to/binary to a `go build` that lets Go pick the binary's name.",
     EXPLANATION,
-))
+    anchor=Anchor.BUILD,
+)
+RULES = (RULE,)
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or not plan.add_output:
+    if not plan.add_output:
         return unchanged(ctx)
     build = plan.build
     verb = build.command.words[build.go_index + 1]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rewriter.analysis import DISTRO_IMAGE
-from rewriter.passes.base import Context
+from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.rules import Kind, Rule
 
 EXPLANATION = """GS305: leave a final stage alone when its base is not one goslim can replace.
 
@@ -15,14 +15,15 @@ purpose and may carry what the service needs (glibc for cgo, a CA bundle, a nonr
 user), so the file is left unchanged.
 """
 
-RULE = register(Rule(
-    "GS305", "runtime-base-kept", Kind.WARNING,
+RULE = Rule(
+    "GS305", "runtime-base-kept", Kind.KEEP,
     "Left unchanged: the final stage uses a base goslim does not replace (distroless, vendor or ARG-chosen).",
     EXPLANATION,
-))
+)
+RULES = (RULE,)
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     plan = ctx.plan
     if not isinstance(plan, Plan) or plan.runtime is None:
         return []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from rewriter import shell
-from rewriter.passes.base import Context
+from rewriter.needs import final_run_problem
+from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.rules import Kind, Rule
 
 EXPLANATION = """GS202: refuse when the runtime needs programs or packages that scratch will not have.
 
@@ -17,11 +17,12 @@ creating a user, which goslim replaces with copies) needs a shell and a package 
 Build tools (git, make, gcc…) are fine: they stay in the builder stage.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS202", "runtime-packages", Kind.REFUSAL,
     "Refused: the image installs packages or runs commands it may need at run time, and scratch has none.",
     EXPLANATION,
-))
+)
+RULES = (RULE,)
 
 BUILD_ONLY = re.compile(
     r"^(git|git-core|make|cmake|gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|"
@@ -33,18 +34,9 @@ BUILD_ONLY = re.compile(
     r"openssl|findutils|grep|sed|gawk|procps|net-tools|iputils|"
     r"ncurses|shadow|rsync)([=<>].*)?$"
 )
-# mkdir, chown and ln are not here: the folders, owners and links they make are state the
-# service may use (a data dir it writes, /etc/localtime), and no copy from the builder
-# brings them back.
-REPLACEABLE_FINAL_RUN = re.compile(
-    r"^(apk|apt-get|apt|yum|dnf|microdnf|update-ca-certificates|adduser|addgroup|useradd|groupadd|"
-    r"chmod|rm|echo|true|set)$"
-)
-REPLACEABLE_PACKAGES = re.compile(r"^(ca-certificates|tzdata)([=<>].*)?$")
-PACKAGE_VERBS = {"add", "install", "update", "upgrade", "clean", "-y", "--no-cache", "--update"}
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     plan = ctx.plan
     if not isinstance(plan, Plan):
         return []
@@ -67,21 +59,3 @@ def check(ctx: Context) -> list:
         if why:
             out.append(ctx.diagnostic(RULE, f"the final stage runs commands scratch cannot: {why}", ins))
     return out
-
-
-def final_run_problem(ins) -> str | None:
-    """Why a RUN in the final stage cannot be dropped, or None when goslim replaces it."""
-    if ins.is_json or ins.heredocs:
-        return ins.args_text[:80]
-    for command in shell.split_commands(ins.arguments.value):
-        words = [w.value for w in command.argv]
-        if not words:
-            continue
-        if not REPLACEABLE_FINAL_RUN.match(words[0]):
-            return " ".join(words)[:80]
-        if words[0] in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf"):
-            pkgs = [w for w in words[1:] if w not in PACKAGE_VERBS and not w.startswith("-")]
-            extra = [p for p in pkgs if not REPLACEABLE_PACKAGES.match(p)]
-            if extra:
-                return f"installs {', '.join(extra)}"
-    return None

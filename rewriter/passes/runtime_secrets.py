@@ -10,11 +10,13 @@ may be a placeholder.
 from __future__ import annotations
 
 from rewriter.analysis import SECRET_NAME
-from rewriter.passes.base import Context
-from rewriter.passes.split_stages import SECRETS
+from rewriter.passes.base import CheckContext
+from rewriter.verdicts import SECRETS
+
+RULES = (SECRETS,)
 
 
-def check(ctx: Context) -> list:
+def check(ctx: CheckContext) -> list:
     stages = ctx.facts.stages
     if len(stages) < 2:
         return []  # a single stage is split, and split_stages leaves its secrets behind

@@ -8,11 +8,11 @@ import re
 from rewriter import shell
 from rewriter.analysis import BUILD_ONLY_ENV, GO_IMAGE, SECRET_NAME, expand
 from rewriter.edit import append_stage, keyword_case, make_items, replace_stage
-from rewriter.passes import runtime_files
-from rewriter.passes.base import Context, Result, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.needs import context_assets, dockerfile_assets, env_assets
+from rewriter.passes.base import FixContext, Result, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 from rewriter.syntax.nodes import Comment, Instruction, Item, Stage
+from rewriter.verdicts import SECRETS
 
 EXPLANATION = """GS101: split a single-stage build into a builder stage and a FROM scratch runtime.
 
@@ -24,29 +24,35 @@ left behind), LABEL, EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK and the CMD/ENTRYPO
 which move from the builder with the comments written right above them.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS101", "split-builder-runtime", Kind.FIX,
     "Split the single stage into a builder and a FROM scratch runtime that gets only the binary.",
     EXPLANATION,
-))
-SECRETS = register(Rule(
-    "GS303", "secret-build-values", Kind.WARNING,
-    "Secret-looking ARG/ENV values (TOKEN, PASSWORD, SECRET, KEY) are not carried into the runtime image.",
-    "Build arguments and environment values whose names look like credentials stay in the "
-    "builder stage; the runtime image never receives them. When such a value is already set in "
-    "the runtime stage, goslim warns: anyone who pulls the image can read it with `docker inspect`.",
-))
+    anchor=Anchor.BUILDER,
+)
+RUNTIME_FILES = Rule(
+    "GS113", "runtime-files", Kind.FIX,
+    "Copy the data files the service reads at run time (templates, static, config) into the runtime stage.",
+    """GS113: copy the files the service reads at run time into the runtime stage.
 
-RUNTIME_BASES = {
-    "scratch": "scratch",
-    "distroless-static": "gcr.io/distroless/static-debian12",
-    "alpine": "alpine:3.20",
-}
+A single-stage image carries its whole build context, so a service that reads
+``templates/``, ``static/`` or a config file from disk finds it. The runtime stage holds
+only what is copied, so those files are copied across from the builder, to the same
+absolute paths. They are found three ways: data files and folders the Dockerfile copies
+in by name, and (when the build context is read) paths the Go code opens at run time and
+context files an ENV value points at.
+
+Files compiled in with ``//go:embed`` need nothing.
+""",
+    anchor=Anchor.RUNTIME,
+)
+RULES = (RULE, SECRETS, RUNTIME_FILES)
+
 MOVED = ("CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "VOLUME", "STOPSIGNAL")
 CARRIED = ("ENV", "LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT")
 
 
-def builder_name(ctx: Context, stage_facts) -> str:
+def builder_name(ctx: FixContext, stage_facts) -> str:
     if stage_facts.name:
         return stage_facts.name
     taken = {s.name for s in ctx.facts.stages if s.name}
@@ -56,9 +62,9 @@ def builder_name(ctx: Context, stage_facts) -> str:
     return f"builder{len(ctx.facts.stages)}"
 
 
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or plan.runtime is not None or not ctx.config.enabled(RULE.code):
+    if plan.runtime is not None or not ctx.config.enabled(RULE.code):
         return unchanged(ctx)  # turned off, GS101 must not split for the sake of its GS303/GS113 notes
     final = ctx.facts.final
     assert final is not None  # there is a plan, so a final stage
@@ -121,13 +127,13 @@ def apply(ctx: Context) -> Result:
         else:
             arg_items += make_items(["ARG " + " ".join(k if v is None else f"{k}={v}" for k, v in kept)], nl, esc)
 
-    base = RUNTIME_BASES.get(ctx.config.runtime, "scratch")
+    base = ctx.config.runtime_image
     header = [f"FROM {base}", f"COPY --from={name} {plan.binary} {plan.runtime_binary}"]
     assets = []
-    if ctx.config.enabled(runtime_files.RULE.code):
-        assets += runtime_files.dockerfile_assets(final, final.local_copies)
-        assets += runtime_files.context_assets(ctx.go, final.workdir)
-        assets += runtime_files.env_assets(ctx.go, final)
+    if ctx.config.enabled(RUNTIME_FILES.code):
+        assets += dockerfile_assets(final)
+        assets += context_assets(ctx.go, final.workdir)
+        assets += env_assets(ctx.go, final)
     assets += [posixpath.normpath(posixpath.join(final.workdir or "/", p)) for p in ctx.config.extra_copy]
     assets = [a for a in dict.fromkeys(assets) if a != plan.binary]
     header += [f"COPY --from={name} {a} {a}" for a in assets]
@@ -140,11 +146,11 @@ def apply(ctx: Context) -> Result:
     tree = append_stage(tree, new_stage, nl)
     diagnostics.insert(0, ctx.diagnostic(RULE, f"split into stage `{name}` and a FROM {base} runtime that receives {plan.binary}", from_ins))
     if assets:
-        diagnostics.append(ctx.diagnostic(runtime_files.RULE, f"copied into the runtime: {', '.join(assets)}", from_ins))
+        diagnostics.append(ctx.diagnostic(RUNTIME_FILES, f"copied into the runtime: {', '.join(assets)}", from_ins))
     return Result(tree, tuple(diagnostics))
 
 
-def _starting_env(ctx: Context, final) -> dict[str, str]:
+def _starting_env(ctx: FixContext, final) -> dict[str, str]:
     """The environment the stage starts with: its parent stage's, or the golang image's."""
     if final.parent is not None:
         return dict(ctx.facts.stages[final.parent].env)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rewriter.passes.base import Context, Result, edit_build, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS102: build a static binary (CGO_ENABLED=0, GOOS=linux).
 
@@ -13,18 +12,17 @@ binary links no C library, so it runs in an image that has none. GOOS=linux make
 target explicit, so the same line builds the same binary on any host.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS102", "static-build", Kind.FIX,
     "Build with CGO_ENABLED=0 (and GOOS=linux) so the binary needs no C library.",
     EXPLANATION,
-))
+    anchor=Anchor.BUILD,
+)
+RULES = (RULE,)
 
 
-def apply(ctx: Context) -> Result:
-    plan = ctx.plan
-    if not isinstance(plan, Plan):
-        return unchanged(ctx)
-    build = plan.build
+def apply(ctx: FixContext) -> Result:
+    build = ctx.plan.build
     missing = []
     if build.env.get("CGO_ENABLED") != "0":
         missing.append("CGO_ENABLED=0")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rewriter.passes.base import Context, Result, edit_build, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS104: strip the symbol table and DWARF data (-ldflags "-w -s").
 
@@ -13,11 +12,13 @@ fifth to a third and still runs (panics keep their stack traces). Existing linke
 such as ``-X main.version=...`` are kept, with their quoting.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS104", "strip-symbols", Kind.FIX,
     'Link with -ldflags "-w -s": drop DWARF and the symbol table (20-30% smaller binary).',
     EXPLANATION,
-))
+    anchor=Anchor.BUILD,
+)
+RULES = (RULE,)
 
 
 def missing_strip_flags(value: str) -> list[str]:
@@ -25,11 +26,8 @@ def missing_strip_flags(value: str) -> list[str]:
     return [f for f in ("-w", "-s") if f not in tokens and f + "=true" not in tokens]
 
 
-def apply(ctx: Context) -> Result:
-    plan = ctx.plan
-    if not isinstance(plan, Plan):
-        return unchanged(ctx)
-    build = plan.build
+def apply(ctx: FixContext) -> Result:
+    build = ctx.plan.build
     word = build.ldflags
     if word is None:
         if "-ldflags" in build.env.get("GOFLAGS", ""):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rewriter.passes.base import Context, Result, edit_build, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.needs import tzdata_reason
+from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS112: embed the time zone database (-tags timetzdata) when the service needs it.
 
@@ -16,36 +16,21 @@ when a single-stage image (whose golang base has the database) is rewritten with
 its sources to check.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS112", "embed-tzdata", Kind.FIX,
     "Build with -tags timetzdata when the service loads time zones: scratch has no /usr/share/zoneinfo.",
     EXPLANATION,
-))
+    anchor=Anchor.BUILD,
+)
+RULES = (RULE,)
 
 
-def needs_tzdata(ctx: Context, plan: Plan) -> str | None:
-    go = ctx.go
-    if go is not None:
-        if go.embeds_tzdata or not go.uses_timezones:
-            return None
-        f = go.uses_timezones[0]
-        return f"{f.path}:{f.line} loads time zones"
-    if plan.runtime is None:
-        return "the Go image had /usr/share/zoneinfo and the sources were not checked"
-    for ins, pkg in plan.runtime.packages:
-        if pkg.split("=")[0] == "tzdata":
-            return "the original image installed tzdata"
-    return None
-
-
-def apply(ctx: Context) -> Result:
+def apply(ctx: FixContext) -> Result:
     plan = ctx.plan
-    if not isinstance(plan, Plan):
-        return unchanged(ctx)
     build = plan.build
     if build.tags and "timetzdata" in build.tags.replace(",", " ").split():
         return unchanged(ctx)
-    why = needs_tzdata(ctx, plan)
+    why = tzdata_reason(ctx.go, plan)
     if why is None:
         return unchanged(ctx)
     # The last -tags flag is the one go uses (a value such as `-o tagsvc` is not a flag).

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rewriter.passes.base import Context, Result, edit_build, unchanged
-from rewriter.plan import Plan
-from rewriter.rules import Kind, Rule, register
+from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS103: build with -trimpath.
 
@@ -12,18 +11,17 @@ EXPLANATION = """GS103: build with -trimpath.
 reproducible and stack traces stop leaking the layout of the build host.
 """
 
-RULE = register(Rule(
+RULE = Rule(
     "GS103", "trimpath", Kind.FIX,
     "Add -trimpath: reproducible builds with no build-host paths in the binary.",
     EXPLANATION,
-))
+    anchor=Anchor.BUILD,
+)
+RULES = (RULE,)
 
 
-def apply(ctx: Context) -> Result:
-    plan = ctx.plan
-    if not isinstance(plan, Plan):
-        return unchanged(ctx)
-    build = plan.build
+def apply(ctx: FixContext) -> Result:
+    build = ctx.plan.build
     if build.flag("trimpath") or "-trimpath" in build.env.get("GOFLAGS", ""):
         return unchanged(ctx)
     verb = build.command.words[build.go_index + 1]

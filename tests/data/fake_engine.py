@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import rewriter
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
-from rewriter import rules
+import rewriter.passes
 from rewriter.rules import Kind, Rule
 
 RULES = (
@@ -32,18 +32,17 @@ RULES = (
 
 
 def install(monkeypatch=None) -> None:
-    """Replace the engine and add its rules (undone after the test when monkeypatch is given).
+    """Replace the engine and add its rules to the table (undone after the test when
+    monkeypatch is given).
 
-    Its codes are GS9xx, which the real rules leave free, so both can be registered at once.
+    Its codes are GS9xx, which the real rules leave free, so both can be in the table at once.
     """
-    rules.all_rules()
+    table = rewriter.passes.RULES + RULES
     if monkeypatch is not None:
-        for rule in RULES:
-            monkeypatch.setitem(rules._REGISTRY, rule.code, rule)
+        monkeypatch.setattr(rewriter.passes, "RULES", table)
         monkeypatch.setattr(rewriter, "rewrite", fake_rewrite)
     else:
-        for rule in RULES:
-            rules.register(rule)
+        rewriter.passes.RULES = table
         rewriter.rewrite = fake_rewrite
 
 
