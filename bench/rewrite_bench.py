@@ -32,7 +32,7 @@ import dockerfile
 
 import rewriter
 from rewriter.analysis import may_mention_go
-from rewriter.cli import unified_diff
+from rewriter.cli.report_patch import unified_diff
 from rewriter.syntax import nodes
 
 from parse_bench import load  # the same corpus texts as the parse bench (this folder is on sys.path)

@@ -114,7 +114,7 @@ def test_version_starts_without_heavy_imports(tmp_path):
              "print('heavy:', heavy)\n")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=tmp_path)
-    kind = "plain Python" if os.environ.get("GOSLIM_PURE_PYTHON") == "1" else "compiled"
+    kind = "compiled" if rewriter.compiled() else "plain Python"
     assert result.stdout.splitlines() == [f"goslim {rewriter.__version__} ({kind})", "heavy: []"]
     assert goslim("--version", cwd=tmp_path, engine="real").stdout.decode() == \
         f"goslim {rewriter.__version__} ({kind})\n"

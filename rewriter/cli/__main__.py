@@ -1,0 +1,3 @@
+from rewriter.cli.app import main
+
+main()
