@@ -93,7 +93,7 @@ def load_config_file(path: str | os.PathLike) -> Config:
         if path.name == "pyproject.toml":
             raise ConfigError(path, "tool.goslim", "no [tool.goslim] table in this file")
         table = {}
-    return _build(table, path)
+    return from_table(table, path)
 
 
 def clear_cache() -> None:
@@ -134,7 +134,7 @@ def _is_file(path: str) -> bool:
 
 @functools.lru_cache(maxsize=None)
 def _config_in(path: Path) -> Config:
-    return _build(_read_table(path) or {}, path)
+    return from_table(_read_table(path) or {}, path)
 
 
 @functools.lru_cache(maxsize=None)
@@ -157,7 +157,10 @@ def _read_table(path: Path) -> dict | None:
     return data
 
 
-def _build(table: dict, path: Path) -> Config:
+def from_table(table: dict, path: str | os.PathLike) -> Config:
+    """The Config a table of settings describes (the keys of .goslim.toml); ``path`` names
+    where the table came from in errors."""
+    path = Path(path)
     values = {}
     for key, value in table.items():
         check = _CHECKS.get(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -23,6 +24,26 @@ class _ProjectSnapshots(AmberSnapshotExtension):
 @pytest.fixture
 def snapshot(snapshot):
     return snapshot.use_extension(_ProjectSnapshots)
+
+
+@functools.cache
+def rule_snapshots(rule: str) -> type[AmberSnapshotExtension]:
+    """The snapshots of one rule's cases, in their own file: snapshots/cases/GS101.ambr."""
+
+    class RuleSnapshots(AmberSnapshotExtension):
+        @classmethod
+        def dirname(cls, *, test_location) -> str:
+            return str(ROOT / "snapshots" / "cases")
+
+        @classmethod
+        def get_file_basename(cls, *, test_location, index) -> str:
+            return rule
+
+        @classmethod
+        def matches_test_location(cls, *, test_location, snapshot_location: str) -> bool:
+            return Path(snapshot_location).stem == rule
+
+    return RuleSnapshots
 
 
 def pytest_sessionstart(session):

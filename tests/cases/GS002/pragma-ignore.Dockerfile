@@ -1,0 +1,6 @@
+# goslim: ignore
+FROM golang:1.22
+WORKDIR /app
+COPY . .
+RUN go build -o /app/server .
+CMD ["/app/server"]

@@ -1,0 +1,7 @@
+FROM golang:1.22
+WORKDIR /app
+COPY . .
+RUN go build -o /app/server .
+# start the service
+CMD ["/app/server"]
+# end of file

@@ -1,0 +1,6 @@
+FROM golang:1.22
+WORKDIR /app
+COPY . .
+RUN go build -o /app/a ./cmd/a
+RUN go build -o /app/b ./cmd/b
+CMD ["/app/b"]

@@ -1,0 +1,9 @@
+FROM golang:1.22 AS build
+WORKDIR /app
+COPY . .
+RUN go build -o /app/server .
+
+FROM alpine:3.19
+COPY --from=build /app/server /server
+HEALTHCHECK --interval=5s CMD wget -q -O- http://localhost/
+CMD ["/server"]

@@ -1,0 +1,9 @@
+ARG RUNTIME=scratch
+FROM golang:1.22 AS build
+WORKDIR /app
+COPY . .
+RUN go build -o /app/server .
+
+FROM ${RUNTIME}
+COPY --from=build /app/server /server
+ENTRYPOINT ["/server"]
