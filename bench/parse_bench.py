@@ -63,7 +63,7 @@ def buildkit(texts: list[str], _encoded) -> None:
 
 def dockerfile_parse(_texts, encoded: list[bytes]) -> None:
     for data in encoded:
-        DockerfileParser(fileobj=io.BytesIO(data)).structure
+        _ = DockerfileParser(fileobj=io.BytesIO(data)).structure
 
 
 def timed(fn, texts: list[str], encoded: list[bytes]) -> float:

@@ -29,13 +29,12 @@ import time
 from pathlib import Path
 
 import dockerfile
+from parse_bench import load  # the same corpus texts as the parse bench (this folder is on sys.path)
 
 import rewriter
 from rewriter.analysis import may_mention_go
 from rewriter.cli.report_patch import unified_diff
 from rewriter.syntax import nodes
-
-from parse_bench import load  # the same corpus texts as the parse bench (this folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -203,7 +202,7 @@ def cold_start(starts: int) -> None:
             print(f"    {label:<28} {seconds * 1000:>6.0f} {cpu * 1000:>6.0f}")
         print("    (goal for the rewrite: <= 100 ms)")
         print("    slowest imports of `goslim rewrite` (python -X importtime), cumulative ms:")
-        for self_us, cumulative, name in importtime(["goslim", "rewrite", "Dockerfile"], tmp):
+        for _self_us, cumulative, name in importtime(["goslim", "rewrite", "Dockerfile"], tmp):
             print(f"      {cumulative / 1000:>6.1f}  {name}")
 
 

@@ -28,10 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
-
 import properties  # noqa: E402
 import strategies  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 
 class Hang(Exception):
@@ -100,7 +99,7 @@ class Run:
 
     def summary(self) -> int:
         self.progress()
-        for key, (problem, text, times) in sorted(self.findings.items(), key=lambda kv: -kv[1][2]):
+        for _key, (problem, text, times) in sorted(self.findings.items(), key=lambda kv: -kv[1][2]):
             print(f"\n[{times}x] {problem}\n  shortest input ({len(text)} chars): {text[:400]!r}")
         return 1 if self.findings else 0
 

@@ -575,7 +575,7 @@ def stage_copies(stage: Stage) -> list[tuple[Instruction, str | None, list[str],
 
 def copies_to(stage_facts: StageFacts, path: str) -> bool:
     """Whether a COPY/ADD of the stage writes ``path`` (by its destination, or into its folder)."""
-    for ins, source, srcs, dest in stage_copies(stage_facts.stage):
+    for _ins, _source, srcs, dest in stage_copies(stage_facts.stage):
         dest_x = expand(dest, stage_facts.env) or dest
         if paths.normpath(dest_x) == path:
             return True

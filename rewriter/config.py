@@ -107,7 +107,7 @@ DEFAULTS = Config()  # frozen, so one object serves every file and call with no 
 _NOT_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})  # as Path.is_file
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _config_path_for_directory(directory: str) -> Path | None:
     """Keyed by string: a batch asks once per Dockerfile folder, and most share their parents."""
     for name in CONFIG_NAMES:
@@ -132,12 +132,12 @@ def _is_file(path: str) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _config_in(path: Path) -> Config:
     return from_table(_read_table(path) or {}, path)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _read_table(path: Path) -> dict | None:
     """The goslim settings in a file: top level of .goslim.toml, [tool.goslim] elsewhere."""
     import tomllib  # here, not at the top: the CLI imports this module on every start

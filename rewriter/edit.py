@@ -8,8 +8,8 @@ file's own newline and escape style and parsed, so they are ordinary nodes.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from rewriter.syntax.buildkit import GO_SPACES
 from rewriter.syntax.nodes import BlankLine, Continuation, Dockerfile, Instruction, Item, Segment, Stage

@@ -543,7 +543,7 @@ def _runtime_files(root: Path, base: str, files: list[_File]) -> tuple[RuntimeFi
 
 def _embed_covers(pattern: list[str], path: list[str]) -> bool:
     """Whether a //go:embed pattern names the path or a directory above it."""
-    return len(pattern) <= len(path) and all(fnmatch.fnmatchcase(p, e) for p, e in zip(path, pattern))
+    return len(pattern) <= len(path) and all(fnmatch.fnmatchcase(p, e) for p, e in zip(path, pattern, strict=False))
 
 
 def _glob_dir(pattern: str) -> str:

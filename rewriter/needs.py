@@ -29,7 +29,7 @@ def tzdata_reason(go: Any, plan: Plan) -> str | None:
         return f"{f.path}:{f.line} loads time zones"
     if plan.runtime is None:
         return "the Go image had /usr/share/zoneinfo and the sources were not checked"
-    for ins, pkg in plan.runtime.packages:
+    for _ins, pkg in plan.runtime.packages:
         if pkg.split("=")[0] == "tzdata":
             return "the original image installed tzdata"
     return None

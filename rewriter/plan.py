@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from typing import Final
 
 from rewriter import paths
-from rewriter.analysis import PATH_DIRS, SCRIPT_SUFFIXES, Entrypoint, Facts, GoBuild, StageFacts, expand, go_run_at, stage_copies
+from rewriter.analysis import (
+    PATH_DIRS,
+    SCRIPT_SUFFIXES,
+    Entrypoint,
+    Facts,
+    GoBuild,
+    StageFacts,
+    expand,
+    go_run_at,
+    stage_copies,
+)
 from rewriter.rules import Rule
 from rewriter.syntax.nodes import Instruction
 from rewriter.verdicts import GO_RUN, NEEDS_SHELL, NO_BUILD, UNCLEAR_ENTRYPOINT, UNKNOWN_OUTPUT

@@ -9,9 +9,10 @@ backslashes, ``$(...)``, backticks and ``${...}`` stay inside the word they belo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Iterator
+from typing import Final
 
 _REDIRECTION_TEXT: Final = r"\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)"
 _ORDINARY: Final = r"[^ \t\r\n;&|()<>\\'\"`$]"  # a character that is no blank, operator, quote or expansion

@@ -18,6 +18,7 @@ import re
 import traceback
 
 import invariants
+
 import rewriter
 from rewriter.diagnostics import Severity
 

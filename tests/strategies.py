@@ -35,7 +35,7 @@ SEP = " \\\n"  # a continuation
 def _join(words: list[str], breaks: list[bool]) -> str:
     """Words separated by spaces or by continuations where ``breaks`` says so."""
     out = words[0]
-    for word, cut in zip(words[1:], breaks):
+    for word, cut in zip(words[1:], breaks, strict=False):
         out += (SEP + "    " if cut else " ") + word
     return out
 

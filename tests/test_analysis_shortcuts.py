@@ -21,8 +21,8 @@ from strategies import any_input
 
 import rewriter
 from rewriter import analysis, engine, paths, shell
-from rewriter.syntax.parser import parse_outline
 from rewriter.files import SourceError, decode_source
+from rewriter.syntax.parser import parse_outline
 
 
 def _corpus_texts():

@@ -19,7 +19,6 @@ import sys
 import tomllib
 
 import pytest
-
 from conftest import ROOT, corpus_files, requires_corpus
 
 PURE = os.environ.get("GOSLIM_PURE_PYTHON") == "1"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fake_engine import FakeEngine, FakeImage, static_elf
 
 import rewriter
 import rewriter.verify
-from fake_engine import FakeEngine, FakeImage, static_elf
 from rewriter.cli import cli
 from rewriter.verify import EngineError
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from conftest import CORPUS, corpus_files, requires_corpus
 
 import rewriter
-from conftest import CORPUS, corpus_files, requires_corpus
 from rewriter.files import SourceError, decode_source
 
 pytestmark = [requires_corpus, pytest.mark.corpus]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from invariants import violations
 
 import rewriter
-from invariants import violations
 from rewriter import Config
 from rewriter.diagnostics import Severity, Status
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+from conftest import CORPUS, buildkit_oracle, corpus_files, nul_cut, requires_corpus
 from dockerfile_parse import DockerfileParser
 
 import rewriter
-from conftest import CORPUS, buildkit_oracle, corpus_files, nul_cut, requires_corpus
 from rewriter.files import SourceFile, decode_source, encode_source
 from rewriter.syntax.nodes import BlankLine, Continuation, Dockerfile, Instruction
 

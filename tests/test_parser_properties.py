@@ -7,11 +7,11 @@ import re
 
 import dockerfile
 import pytest
+from conftest import buildkit_oracle, corpus_files, nul_cut, requires_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rewriter
-from conftest import buildkit_oracle, corpus_files, nul_cut, requires_corpus
 
 # Bounded and derandomized, so CI runs the same examples every time in a few seconds.
 BOUNDED = settings(

@@ -10,12 +10,12 @@ from __future__ import annotations
 import collections
 
 import pytest
+from conftest import corpus_files, requires_corpus
+from invariants import violations
 
 import rewriter
 from rewriter.diagnostics import Severity, Status
 from rewriter.files import decode_source
-from conftest import corpus_files, requires_corpus
-from invariants import violations
 
 pytestmark = [requires_corpus, pytest.mark.corpus]
 

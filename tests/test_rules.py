@@ -21,12 +21,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 import invariants
-import rewriter
+import pytest
 from conftest import ROOT, rule_snapshots
 from invariants import violations
+
+import rewriter
 from rewriter import Config
 from rewriter.config import from_table
 from rewriter.diagnostics import Diagnostic, Severity, Status

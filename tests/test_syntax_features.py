@@ -8,9 +8,9 @@ import time
 
 import dockerfile
 import pytest
+from conftest import buildkit_oracle, nul_cut
 
 import rewriter
-from conftest import buildkit_oracle, nul_cut
 from rewriter.api import parse_file
 from rewriter.files import SourceError
 from rewriter.syntax.nodes import Continuation
@@ -290,7 +290,7 @@ def test_editing_one_instruction_changes_only_its_lines():
     items = tuple(build.with_arguments("CGO_ENABLED=0 go build -o /app") if i is build else i for i in stage.items)
     edited = tree.with_changes(stages=(stage.with_changes(items=items),))
     before, after = EDITABLE.splitlines(keepends=True), rewriter.print(edited).splitlines(keepends=True)
-    assert [i for i, (a, b) in enumerate(zip(before, after)) if a != b] == [5]
+    assert [i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b] == [5]
     assert after[5] == "RUN CGO_ENABLED=0 go build -o /app\n"
     assert len(before) == len(after)
     assert nul_cut(rewriter.buildkit_json(rewriter.parse(rewriter.print(edited)))) == buildkit_oracle(rewriter.print(edited))

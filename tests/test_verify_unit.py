@@ -16,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from fake_engine import FakeEngine, FakeImage
+
 from rewriter.verify import (
     DockerEngine,
     EngineError,

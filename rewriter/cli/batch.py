@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from rewriter.cli.outcome import FileError, Options, Outcome, Pending, Verification
 from rewriter.cli.report_patch import unified_diff

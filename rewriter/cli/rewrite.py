@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from rewriter import discovery
 from rewriter.cli import batch
 from rewriter.cli.app import EXIT_CHANGED, EXIT_ERROR, EXIT_NOT_VERIFIED, EXIT_OK, Fail
 from rewriter.cli.outcome import Options, Outcome
@@ -19,7 +20,6 @@ from rewriter.cli.report_text import print_summary
 from rewriter.cli.style import use_color
 from rewriter.config import RUNTIMES, Config, ConfigError, load_config, load_config_file
 from rewriter.diagnostics import Status
-from rewriter import discovery
 
 
 @click.command(short_help="Rewrite Dockerfiles: diff, check, or change them in place.")

@@ -44,7 +44,7 @@ def check(ctx: CheckContext) -> list:
     if plan.runtime is None:  # one stage builds and runs: packages may be runtime dependencies
         seen = set()
         for s in ctx.facts.chain(plan.builder):
-            for ins, pkg in s.packages:
+            for _ins, pkg in s.packages:
                 if not BUILD_ONLY.match(pkg) and pkg not in seen:
                     seen.add(pkg)
         if seen:

@@ -221,7 +221,7 @@ class Command:
         self.parsed = parsed
 
     @property
-    def effective(self) -> "Command":
+    def effective(self) -> Command:
         """The instruction that runs: ONBUILD's inner one, else itself."""
         return self.parsed.sub if self.parsed.sub is not None else self
 

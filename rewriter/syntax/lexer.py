@@ -12,7 +12,8 @@ and blank lines among them is one ITEMS token.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Final, Iterator
+from collections.abc import Iterator
+from typing import Any, ClassVar, Final
 
 from lark.lexer import Lexer
 

@@ -10,8 +10,9 @@ keyword, flags and arguments with continuations joined.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Final, Iterator, Union
+from typing import Final
 
 from rewriter.syntax import buildkit
 
@@ -109,7 +110,7 @@ class Continuation(Node):
         return self.marker + self.newline + "".join(n.code for n in self.skipped)
 
 
-Part = Union[str, Continuation]
+Part = str | Continuation
 
 
 @dataclass(init=False, unsafe_hash=True, slots=True)
@@ -138,10 +139,10 @@ class Segment(Node):
         return any(type(p) is not str for p in self.parts)
 
     @classmethod
-    def of(cls, text: str) -> "Segment":
+    def of(cls, text: str) -> Segment:
         return cls((text,) if text else ())
 
-    def replace_span(self, start: int, end: int, text: str) -> "Segment":
+    def replace_span(self, start: int, end: int, text: str) -> Segment:
         """Replace logical characters [start, end) with ``text``.
 
         Continuations outside the span stay where they are; those inside it (and the
@@ -337,7 +338,7 @@ class Instruction(Node):
             return out
         return [(vals[i], vals[i + 1]) for i in range(0, len(vals) - 1, 2)]
 
-    def with_arguments(self, text: str) -> "Instruction":
+    def with_arguments(self, text: str) -> Instruction:
         """Replace the whole argument text, keeping the whitespace that led into it."""
         value = self.arguments.value
         lead = len(value) - len(value.lstrip(buildkit.GO_SPACES))
@@ -360,7 +361,7 @@ def _command_of(ins: Instruction) -> buildkit.Command:
     return cmd
 
 
-Item = Union[Instruction, Comment, BlankLine]
+Item = Instruction | Comment | BlankLine
 
 
 @dataclass(init=False, unsafe_hash=True, slots=True)

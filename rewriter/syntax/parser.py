@@ -27,7 +27,6 @@ from rewriter.syntax.nodes import (
 from rewriter.syntax.tokens import LineToken
 
 
-
 class _Build(Transformer):
     """Builds the tree while Lark parses (no intermediate Lark tree)."""
 

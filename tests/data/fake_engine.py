@@ -10,8 +10,8 @@ that already has ``FROM scratch`` (or a build stage) is unchanged, anything else
 from __future__ import annotations
 
 import rewriter
-from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 import rewriter.passes
+from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.rules import Kind, Rule
 
 RULES = (
