@@ -95,6 +95,22 @@ class SimpleCommand:
             yield w
 
     @property
+    def written_files(self) -> tuple[str, ...]:
+        """The files an output redirection writes (``> FILE``, ``>> FILE``, ``>FILE``),
+        unquoted; descriptors (``2>&1``) are not files."""
+        out: list[str] = []
+        words = self.words
+        for i, w in enumerate(words):
+            m = _REDIRECT.match(w.raw)
+            if m is None or "<" in m.group() or "&" in m.group():
+                continue
+            if m.end() < len(w.raw):
+                out.append(unquote(w.raw[m.end():]))
+            elif i + 1 < len(words):
+                out.append(words[i + 1].value)
+        return tuple(out)
+
+    @property
     def env(self) -> dict[str, str]:
         return dict(w.value.split("=", 1) for w in self.assignments)
 
