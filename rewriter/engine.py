@@ -22,6 +22,7 @@ from rewriter.passes.base import CheckContext, FixContext
 from rewriter.plan import Plan, select
 from rewriter.rules import Anchor, Kind
 from rewriter.syntax.nodes import Comment, Dockerfile
+from rewriter.syntax.errors import ParseError
 from rewriter.syntax.parser import parse, parse_outline
 from rewriter.verdicts import IGNORED, INCOMPLETE, NOT_GO
 
@@ -142,8 +143,35 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     for report in REPORTS:
         diagnostics += [d for d in report.report(ctx, tuple(applied)) if config.enabled(d.code)]
     code = tree.code
-    status = Status.REWRITTEN if code != source else Status.UNCHANGED
-    return _result(source, code, status, diagnostics, applied)
+    if code == source:
+        return _result(source, code, Status.UNCHANGED, diagnostics, applied)
+    broken = _misread(tree, code)
+    if broken is not None:
+        diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({broken})"))
+        return _result(source, source, Status.REFUSED, diagnostics)
+    return _result(source, code, Status.REWRITTEN, diagnostics, applied)
+
+
+def _misread(tree: Dockerfile, code: str) -> str | None:
+    """Why the printed rewrite would not be read back as the tree the passes built, or None.
+
+    Printing is lossless, but a pass can put a line where the text around it changes how
+    it reads (after a line that still continues, say). The rewrite is parsed again, and
+    every instruction must stand as itself, in its stage."""
+    try:
+        again = parse(code)
+    except ParseError as exc:
+        return f"the rewritten file does not parse: line {exc.line}: {exc.message}"
+    if len(again.stages) != len(tree.stages):
+        return f"the rewritten file reads as {len(again.stages)} stage(s), not {len(tree.stages)}"
+    for stage, (meant, read) in enumerate(zip(tree.stages, again.stages, strict=True)):
+        written = [(i.name, i.logical_line) for i in meant.instructions]
+        parsed = [(i.name, i.logical_line) for i in read.instructions]
+        if written != parsed:
+            where = next((k for k, (a, b) in enumerate(zip(written, parsed, strict=False)) if a != b),
+                         min(len(written), len(parsed)))
+            return f"stage {stage + 1} does not read back as written from its instruction {where + 1}"
+    return None
 
 
 def _input_lines(ctx: CheckContext, plan: Plan) -> dict[str, int]:

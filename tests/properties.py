@@ -5,7 +5,8 @@
 - ``parse`` and ``rewrite`` raise nothing but ``ParseError``;
 - ``print(parse(s)) == s``;
 - a second rewrite changes nothing;
-- a changed output parses with BuildKit and passes ``tests.invariants.violations``
+- a changed output has as many stages for goslim's parser as for BuildKit's, parses with
+  BuildKit and passes ``tests.invariants.violations``
   (scratch, CA bundle, numeric non-root USER, absolute ENTRYPOINT, static flags and,
   when ``lint`` is set, no new hadolint errors);
 - the runtime stage gets no ARG/ENV with a secret-looking name from the builder, and a
@@ -67,6 +68,9 @@ def problems(text: str, *, lint: bool = False) -> list[str]:
 
     if "\x00" in result.code or _SURROGATE.search(result.code):
         return out  # the BuildKit wrapper cannot take these; the input had them already
+    stages = len(rewriter.parse(result.code).stages)
+    if stages != _stage_count(result.code):
+        out.append(f"goslim reads {stages} stage(s) in its output, BuildKit {_stage_count(result.code)}")
     out += invariants.violations(text, result.code, lint=lint)
     out += secret_problems(text, result)
     return out

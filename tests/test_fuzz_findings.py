@@ -34,6 +34,19 @@ def test_a_continuation_at_the_end_of_the_file_does_not_swallow_the_new_stage(ta
             assert line in result.code
 
 
+def test_a_last_line_that_still_continues_once_closed_is_refused():
+    """``g++ \\ \\`` at the end of the file: dropping the final escape character leaves
+    ``g++ \\ `` (an escaped blank), which BuildKit still reads as a continuation, so the
+    appended FROM scratch was swallowed and the "rewrite" had one stage. Reading the output
+    back catches it: the file is refused as it is."""
+    text = GO.replace("ENTRYPOINT", "RUN echo \\\n\tg++ \\ \\\n\n\nENTRYPOINT", 0) + "RUN echo \\\n\tg++ \\ \\\n\n\n"
+    result = rewriter.rewrite(text)
+    assert not result.changed
+    assert [d.code for d in result.diagnostics if d.severity.value == "error"] == ["GS299"]
+    assert "stage" in result.diagnostics[-1].message
+    assert problems(text) == []
+
+
 def _build_line(code: str) -> str:
     return next(line for line in code.replace("\\\n", " ").splitlines() if " go " in line and "build" in line
                 or "go install" in line)
