@@ -91,14 +91,19 @@ def violations(original: str, rewritten: str, runtime: str = "scratch", *, lint:
         if uid in ("0", "root") or not uid.isdigit():
             problems.append(f"USER {user} is not a numeric non-root user")
     entries = [c for c in final if c.cmd.upper() == "ENTRYPOINT"]
-    if not entries:
-        problems.append("no ENTRYPOINT in the runtime stage")
+    cmds = [c for c in final if c.cmd.upper() == "CMD"]
+    if entries and not any(c.cmd.upper() == "ENTRYPOINT" for c in _commands(original)):
+        problems.append("an ENTRYPOINT the input did not have: `docker run IMAGE COMMAND` no longer replaces the command")
+    runs = entries[-1] if entries else (cmds[-1] if cmds else None)
+    if runs is None:
+        problems.append("neither ENTRYPOINT nor CMD in the runtime stage")
     else:
-        program = entries[-1].value[0] if entries[-1].value else ""
+        what = runs.cmd.upper()
+        program = runs.value[0] if runs.value else ""
         if not program.startswith("/"):
-            problems.append(f"ENTRYPOINT program {program!r} is not an absolute path")
+            problems.append(f"{what} program {program!r} is not an absolute path")
         elif program not in copies:
-            problems.append(f"ENTRYPOINT runs {program}, which is not copied into the image")
+            problems.append(f"{what} runs {program}, which is not copied into the image")
         else:
             src_stage, src = copies[program]
             index = names.get((src_stage or "").lower(), 0)

@@ -182,7 +182,7 @@ def test_go_build_without_o_is_named_after_the_module(tmp_path):
     result = rewrite(text, tmp_path)
     assert " -o /app/widget" in result.code
     assert "COPY --from=builder /app/widget /app/widget\n" in result.code
-    assert 'ENTRYPOINT ["/app/widget"]' in result.code
+    assert 'CMD ["/app/widget"]' in result.code
     assert [d.message for d in diagnostics(result, "GS114")] == ["added -o /app/widget"]
 
 
@@ -221,7 +221,7 @@ def test_go_install_of_several_mains_finds_the_one_cmd_runs(tmp_path):
     text = 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go install ./...\nCMD ["b"]\n'
     result = rewrite(text, tmp_path)
     assert "COPY --from=builder /go/bin/b /go/bin/b\n" in result.code
-    assert 'ENTRYPOINT ["/go/bin/b"]' in result.code
+    assert 'CMD ["/go/bin/b"]' in result.code
 
 
 def test_main_package_config_must_agree_with_cmd(tmp_path):

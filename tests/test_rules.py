@@ -244,5 +244,5 @@ def test_distroless_runtime_keeps_its_own_certs_and_users():
     assert "\nFROM gcr.io/distroless/static-debian12\n" in result.code
     assert "ca-certificates.crt" not in result.code
     assert "passwd" not in result.code
-    assert result.code.endswith('USER 65532:65532\nENTRYPOINT ["/app/server"]\n')
+    assert result.code.endswith('USER 65532:65532\nCMD ["/app/server"]\n')
     assert not rewriter.rewrite(result.code, Config(runtime="distroless-static")).changed

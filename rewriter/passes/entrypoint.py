@@ -1,26 +1,35 @@
-"""GS107: start the binary with an exec-form ENTRYPOINT and its absolute path."""
+"""GS107: run the binary by its absolute path in exec form, CMD and ENTRYPOINT keeping their roles."""
 
 from __future__ import annotations
 
 from rewriter.edit import insert_after, json_array, make_items, replace_item
 from rewriter.passes.base import FixContext, Result, unchanged
 from rewriter.rules import Anchor, Kind, Rule
+from rewriter.syntax.nodes import Instruction
 
-EXPLANATION = """GS107: start the binary with an exec-form ENTRYPOINT and its absolute path.
+EXPLANATION = """GS107: run the binary by its absolute path in exec form, CMD and ENTRYPOINT keeping their roles.
 
-Scratch has no ``/bin/sh``, so a shell-form CMD cannot start, and no PATH lookup can find
-a bare program name in a folder that does not exist. The runtime therefore runs
-``ENTRYPOINT ["/abs/path/to/binary"]``; the arguments the original CMD passed stay in
-``CMD [...]`` so they can still be overridden at ``docker run``.
+Scratch has no ``/bin/sh``, so a shell-form CMD or ENTRYPOINT cannot start, and no PATH
+lookup can find a bare program name in a folder that does not exist. The instruction that
+names the program (ENTRYPOINT when the image has one, else CMD) names it by its absolute
+path, in exec form; nothing else moves. A CMD stays a CMD, so ``docker run IMAGE ./app
+migrate`` still replaces the whole command, as it did; an ENTRYPOINT stays an ENTRYPOINT
+and its CMD its default arguments. A shell-form ENTRYPOINT ignored CMD, so in exec form
+the CMD it ignored is dropped.
 """
 
 RULE = Rule(
     "GS107", "exec-entrypoint", Kind.FIX,
-    'Run the binary as ENTRYPOINT ["/absolute/path"] (exec form): scratch has no shell and no PATH.',
+    "Run the binary by its absolute path in exec form (scratch has no shell and no PATH); CMD and ENTRYPOINT keep "
+    "their roles.",
     EXPLANATION,
     anchor=Anchor.ENTRY,
 )
 RULES = (RULE,)
+
+
+def _words(ins: Instruction) -> list[str]:
+    return list(ins.values) if ins.is_json else ins.args_text.split()
 
 
 def apply(ctx: FixContext) -> Result:
@@ -28,17 +37,19 @@ def apply(ctx: FixContext) -> Result:
     if plan.runtime is None or plan.entry.argv is None:
         return unchanged(ctx)
     final = plan.runtime
-    argv = plan.entry.argv
-    args = list(argv[1:])
     entry, cmd = plan.entry.entrypoint, plan.entry.cmd
-    own = set(id(i) for i in final.stage.instructions)
-    ok_entry = entry is not None and entry.is_json and list(entry.values) == [plan.runtime_binary] and id(entry) in own
-    ok_cmd = (not args and (cmd is None or id(cmd) not in own)) or (cmd is not None and cmd.is_json and list(cmd.values) == args and id(cmd) in own)
-    if ok_entry and ok_cmd:
+    own = {id(i) for i in final.stage.instructions}
+    holder = entry if entry is not None else cmd
+    assert holder is not None  # there is an argv
+    wanted = [(holder.name, [plan.runtime_binary, *_words(holder)[1:]])]
+    if entry is not None and cmd is not None:
+        if entry.is_json:
+            wanted.append(("CMD", _words(cmd)))
+        # A shell-form ENTRYPOINT ignored CMD: the exec form must not start passing it.
+    current = [(i.name, list(i.values) if i.is_json else None) for i in (entry, cmd) if i is not None and id(i) in own]
+    if current == wanted and all(i is None or id(i) in own for i in (entry, cmd)):
         return unchanged(ctx)
-    lines = [f"ENTRYPOINT {json_array([plan.runtime_binary])}"]
-    if args:
-        lines.append(f"CMD {json_array(args)}")
+    lines = [f"{name} {json_array(words)}" for name, words in wanted]
     new = make_items(lines, ctx.newline, ctx.escape)
     tree = ctx.tree
     olds = [i for i in final.stage.instructions if i.name in ("CMD", "ENTRYPOINT")]
