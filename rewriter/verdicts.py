@@ -1,6 +1,5 @@
-"""Rules decided below the passes, by the engine and the plan, or reported by more than
-one pass. They live here, under all of them, so that the plan can return a rule and no
-rule module imports another.
+"""Rules decided below the passes, by the engine and the plan. They live here, under all
+of them, so that the plan can return a rule and no rule module imports another.
 """
 
 from __future__ import annotations
@@ -80,16 +79,6 @@ INCOMPLETE: Final = Rule(
     "After each step goslim checks that it can still follow the build to the binary the image "
     "runs. When it cannot, it stops and leaves the file exactly as it was; please report the "
     "file, it is a case goslim should learn.",
-)
-
-# --- reported by the split and by the secrets check ---------------------------------------
-
-SECRETS: Final = Rule(
-    "GS303", "secret-build-values", Kind.WARNING,
-    "Secret-looking ARG/ENV values (TOKEN, PASSWORD, SECRET, KEY) are not carried into the runtime image.",
-    "Build arguments and environment values whose names look like credentials stay in the "
-    "builder stage; the runtime image never receives them. When such a value is already set in "
-    "the runtime stage, goslim warns: anyone who pulls the image can read it with `docker inspect`.",
 )
 
 # The rules no pass reports: the engine's own.

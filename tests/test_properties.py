@@ -85,7 +85,7 @@ def _runtime(code: str):
 
 @BOUNDED
 @given(go_dockerfiles())
-def test_runtime_is_not_root_has_certificates_and_no_secrets(text):
+def test_runtime_is_not_root_has_certificates_and_reports_secrets(text):
     result = _rewrite(text)
     if result is None or not result.changed:
         return
@@ -101,7 +101,7 @@ def test_runtime_is_not_root_has_certificates_and_no_secrets(text):
 
 @BOUNDED
 @given(go_dockerfiles())
-def test_secrets_already_in_a_runtime_stage_are_reported(text):
+def test_secrets_in_a_runtime_stage_are_reported(text):
     result = _rewrite(text)
     if result is None:
         return

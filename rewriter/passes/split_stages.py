@@ -6,22 +6,22 @@ import posixpath
 import re
 
 from rewriter import shell
-from rewriter.analysis import BUILD_ONLY_ENV, GO_IMAGE, SECRET_NAME, expand
+from rewriter.analysis import GO_IMAGE, expand
 from rewriter.edit import append_stage, keyword_case, make_items, replace_stage
 from rewriter.needs import context_assets, dockerfile_assets, env_assets
 from rewriter.passes.base import FixContext, Result, unchanged
 from rewriter.rules import Anchor, Kind, Rule
 from rewriter.syntax.nodes import Comment, Instruction, Item, Stage
-from rewriter.verdicts import SECRETS
 
 EXPLANATION = """GS101: split a single-stage build into a builder stage and a FROM scratch runtime.
 
 The golang image holds a compiler, a shell, a package manager and the sources: about
 850 MB of which the service needs one file. The build stays as it is (named ``builder``);
 a new last stage starts FROM scratch and receives the binary with ``COPY --from``, plus
-what the service needs at run time: WORKDIR, ENV (build-only Go variables and secrets
-left behind), LABEL, EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK and the CMD/ENTRYPOINT,
-which move from the builder with the comments written right above them.
+what the service needs at run time: WORKDIR, every ENV (the service may read any of
+them; a secret-looking one is reported by GS303), LABEL, EXPOSE, VOLUME, STOPSIGNAL,
+HEALTHCHECK and the CMD/ENTRYPOINT, which move from the builder with the comments
+written right above them. The ARGs the carried values use are declared again.
 """
 
 RULE = Rule(
@@ -46,8 +46,10 @@ Files compiled in with ``//go:embed`` need nothing.
 """,
     anchor=Anchor.RUNTIME,
 )
-RULES = (RULE, SECRETS, RUNTIME_FILES)
+RULES = (RULE, RUNTIME_FILES)
 
+# What the golang images set: a carried ENV that builds on them gets their values.
+GOLANG_ENV = {"GOPATH": "/go", "PATH": "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 MOVED = ("CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "VOLUME", "STOPSIGNAL")
 CARRIED = ("ENV", "LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT")
 
@@ -97,27 +99,22 @@ def apply(ctx: FixContext) -> Result:
         if kw == "ARG":
             for k, _ in item.pairs():
                 args[k] = item
-                if not SECRET_NAME.search(k):
-                    defined.add(k)  # declared again in the runtime when a carried value uses it
+                defined.add(k)  # declared again in the runtime when a carried value uses it
         if kw in CARRIED:
-            carried, dropped = _carry(item, nl, esc, env, defined)
-            if dropped:
-                diagnostics.append(ctx.diagnostic(SECRETS, f"not carried into the runtime image: {', '.join(dropped)}", item))
+            carried = _carry(item, nl, esc, env, defined)
             if kw in MOVED:
                 keep = [k for k in keep if not any(k is c for c in pending_comments)]
                 runtime += pending_comments
-                if carried is not None:
-                    runtime.append(carried)
+                runtime.append(carried)
                 pending_comments = []
                 continue
-            if carried is not None:
-                runtime.append(carried)
+            runtime.append(carried)
         pending_comments = []
         keep.append(item)
 
     # A stage does not inherit ARGs: declare again those the carried values refer to, and
-    # only those (an ARG line may also declare a secret).
-    wanted = [k for k in _referenced_args(runtime, args) if not SECRET_NAME.search(k)]
+    # only those.
+    wanted = _referenced_args(runtime, args)
     arg_items: list[Item] = []
     for ins in {id(args[k]): args[k] for k in wanted}.values():
         pairs = ins.pairs()
@@ -154,39 +151,33 @@ def _starting_env(ctx: FixContext, final) -> dict[str, str]:
     """The environment the stage starts with: its parent stage's, or the golang image's."""
     if final.parent is not None:
         return dict(ctx.facts.stages[final.parent].env)
-    return {"GOPATH": "/go"} if GO_IMAGE.match(final.base) else {}
+    return dict(GOLANG_ENV) if GO_IMAGE.match(final.base) else {}
 
 
-def _carry(ins: Instruction, nl: str, esc: str, env: dict[str, str], defined: set[str]):
-    """The instruction as the runtime stage gets it, and the names left behind.
+def _carry(ins: Instruction, nl: str, esc: str, env: dict[str, str], defined: set[str]) -> Instruction:
+    """The instruction as the runtime stage gets it.
 
     ``env`` is the builder's environment before ``ins`` and is updated with it; ``defined``
     holds the names the runtime sets (ENV carried so far, ARGs) and gets this ENV's. A
-    value that refers to a name only the builder has ($GOPATH, a dropped secret) is
-    written out as the builder saw it, since scratch would expand it to nothing."""
+    value that refers to a name only the builder has ($GOPATH) is written out as the
+    builder saw it, since scratch would expand it to nothing."""
     if ins.name != "ENV":
-        return ins, []
+        return ins
     pairs = ins.pairs()
-    kept, dropped, rewritten = [], [], False
+    kept, rewritten = [], False
     for k, v in pairs:
         raw = shell.unquote(v)
         value = expand(raw, env)
-        if k not in BUILD_ONLY_ENV and not SECRET_NAME.search(k):
-            missing = {a or b for a, b in _REFERENCE.findall(raw)} - defined
-            secret = any(SECRET_NAME.search(name) for name in missing)  # never written into the image
-            if missing and not secret and value is not None and _SAFE_VALUE.fullmatch(value):
-                v, rewritten = value, True
-            kept.append((k, v))
-            defined.add(k)
-        elif SECRET_NAME.search(k):
-            dropped.append(k)
+        missing = {a or b for a, b in _REFERENCE.findall(raw)} - defined
+        if missing and value is not None and _SAFE_VALUE.fullmatch(value):
+            v, rewritten = value, True
+        kept.append((k, v))
+        defined.add(k)
         env[k] = value if value is not None else raw
-    if len(kept) == len(pairs) and not rewritten:
-        return ins, dropped
-    if not kept:
-        return None, dropped
+    if not rewritten:
+        return ins
     text = "ENV " + " ".join(f"{k}={v}" for k, v in kept)
-    return make_items([text], nl, esc)[0], dropped
+    return make_items([text], nl, esc)[0]
 
 
 _REFERENCE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*))")
