@@ -21,8 +21,8 @@ from rewriter.passes import CHECKS, FIXES, REPORTS, RULES
 from rewriter.passes.base import CheckContext, FixContext
 from rewriter.plan import Plan, select
 from rewriter.rules import Anchor, Kind
-from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.errors import ParseError
+from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.parser import parse, parse_outline
 from rewriter.verdicts import IGNORED, INCOMPLETE, NOT_GO
 
