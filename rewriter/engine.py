@@ -119,7 +119,8 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
         return _result(source, source, Status.UNCHANGED, diagnostics)
 
     anchors = _input_lines(check_ctx, plan)
-    ctx = FixContext(tree, facts, plan, config, go, anchors)
+    original = tree
+    ctx = FixContext(tree, facts, plan, config, go, anchors, original)
     applied: list[str] = []
     for fix in FIXES:
         result = fix.apply(ctx)
@@ -138,7 +139,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
             # rewrite is abandoned rather than finished on a guess.
             diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({next_plan.reason})"))
             return _result(source, source, Status.REFUSED, diagnostics)
-        ctx = FixContext(tree, facts, next_plan, config, go, anchors)
+        ctx = FixContext(tree, facts, next_plan, config, go, anchors, original)
 
     for report in REPORTS:
         diagnostics += [d for d in report.report(ctx, tuple(applied)) if config.enabled(d.code)]

@@ -24,6 +24,7 @@ from rewriter.passes import (
     harden_final,
     healthcheck,
     identity,
+    low_port,
     no_context,
     onbuild,
     output_path,
@@ -69,6 +70,7 @@ FIXES: tuple[Fix, ...] = (
 REPORTS: tuple[Report, ...] = (
     no_context,
     exec_use,
+    low_port,
 )
 
 

@@ -83,15 +83,27 @@ class FixContext(_Context):
     plan: Final[Plan]
     # The input line of each anchored rule (see Rule.anchor), worked out on the original file.
     anchors: Final[dict[str, int]]
+    original: Final[Dockerfile]  # the file as it is on disk
 
     def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan, config: Config, go: Any,
-                 anchors: dict[str, int]) -> None:
+                 anchors: dict[str, int], original: Dockerfile) -> None:
         super().__init__(tree, facts, config, go)
         self.plan = plan
         self.anchors = anchors
+        self.original = original
 
     def anchor(self, rule: Rule) -> int | None:
         return self.anchors.get(rule.code)
+
+    def line(self, ins: Instruction | None) -> int:
+        """The line of ``ins`` in the file on disk when it comes from there (passes move
+        instructions unchanged), else in the tree the pass sees."""
+        if ins is not None:
+            try:
+                return self.original.line_of(ins)
+            except ValueError:
+                pass
+        return super().line(ins)
 
 
 @dataclass(init=False, slots=True)
