@@ -19,11 +19,29 @@ from rewriter.syntax.nodes import Instruction
 # --- time zones ---------------------------------------------------------------------------
 
 
+# Values of TZ that need no zone database.
+_UTC = frozenset({"", "UTC", "UTC0", "Etc/UTC", "GMT", "Etc/GMT", ":UTC"})
+
+
+def zone_setting(plan: Plan) -> str | None:
+    """The zone the original image set for the process (``ENV TZ``), when it is not UTC."""
+    stage = plan.runtime if plan.runtime is not None else plan.builder
+    tz = stage.env.get("TZ")
+    if tz is None or tz.strip() in _UTC:
+        return None
+    return tz.strip()
+
+
 def tzdata_reason(go: Any, plan: Plan) -> str | None:
     """Why the runtime needs the time zone database, or None when it does not. ``go`` is
     the read build context (a GoContext) or None."""
+    if go is not None and go.embeds_tzdata:
+        return None
+    zone = zone_setting(plan)
+    if zone is not None:
+        return f"the image sets TZ={zone}"
     if go is not None:
-        if go.embeds_tzdata or not go.uses_timezones:
+        if not go.uses_timezones:
             return None
         f = go.uses_timezones[0]
         return f"{f.path}:{f.line} loads time zones"
