@@ -7,6 +7,7 @@ import re
 
 from rewriter import shell
 from rewriter.analysis import GO_IMAGE, expand
+from rewriter.diagnostics import Diagnostic
 from rewriter.edit import append_stage, keyword_case, make_items, replace_stage
 from rewriter.needs import context_assets, dockerfile_assets, env_assets
 from rewriter.passes.base import FixContext, Result, unchanged
@@ -73,7 +74,7 @@ def apply(ctx: FixContext) -> Result:
     stage = final.stage
     name = builder_name(ctx, final)
     nl, esc = ctx.newline, ctx.escape
-    diagnostics = []
+    diagnostics: list[Diagnostic] = []
 
     # 1. Name the stage so the runtime can copy from it.
     items = list(stage.items)
@@ -177,7 +178,9 @@ def _carry(ins: Instruction, nl: str, esc: str, env: dict[str, str], defined: se
     if not rewritten:
         return ins
     text = "ENV " + " ".join(f"{k}={v}" for k, v in kept)
-    return make_items([text], nl, esc)[0]
+    carried = make_items([text], nl, esc)[0]
+    assert isinstance(carried, Instruction)
+    return carried
 
 
 _REFERENCE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*))")
