@@ -117,13 +117,12 @@ def buildkit_parse(texts: list[str]) -> int:
 
 
 def forget() -> None:
-    """Empty goslim's memos, so that no repetition profits from an earlier one (the
-    built parser is kept: building it is part of the cold start, measured in (b))."""
+    """Empty goslim's memos, so that no repetition profits from an earlier one."""
     nodes._COMMAND_CACHE.clear()
     for name, module in list(sys.modules.items()):
         if name.startswith("rewriter"):
             for value in vars(module).values():
-                if callable(getattr(value, "cache_clear", None)) and getattr(value, "__name__", "") != "_lark":
+                if callable(getattr(value, "cache_clear", None)):
                     value.cache_clear()
 
 

@@ -1,5 +1,9 @@
 """The parser against every corpus file: lossless round trip, BuildKit's own parse, and
-dockerfile-parse's instruction boundaries as a second, independent reference."""
+dockerfile-parse's instruction boundaries as a second, independent reference.
+
+Every test runs twice: through the parser goslim runs (the LALR table generated from the
+grammar) and through Lark's parser of the grammar itself, so that both are held to the
+same references."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from dockerfile_parse import DockerfileParser
 
 import rewriter
 from rewriter.files import SourceFile, decode_source, encode_source
+from rewriter.syntax.generate import lark_parser
 from rewriter.syntax.nodes import BlankLine, Continuation, Dockerfile, Instruction
 
 pytestmark = [pytest.mark.corpus, requires_corpus]
@@ -33,20 +38,21 @@ class Entry:
         return self.source.text if self.source is not None else ""
 
 
-def _load(path: Path) -> Entry:
+def _load(path: Path, parse) -> Entry:
     data = path.read_bytes()
     # decode_source refuses an empty file before any parsing; the parser must still say why.
     source = decode_source(data, path) if data else None
     text = source.text if source is not None else ""
     try:
-        return Entry(str(path.relative_to(CORPUS)), data, source, rewriter.parse(text), None)
+        return Entry(str(path.relative_to(CORPUS)), data, source, parse(text), None)
     except Exception as exc:  # recorded, and test_only_parse_error_escapes says which
         return Entry(str(path.relative_to(CORPUS)), data, source, None, exc)
 
 
-@pytest.fixture(scope="module")
-def corpus() -> list[Entry]:
-    return [_load(path) for path in corpus_files()]
+@pytest.fixture(scope="module", params=["table", "lark"])
+def corpus(request) -> list[Entry]:
+    parse = rewriter.parse if request.param == "table" else lark_parser().parse
+    return [_load(path, parse) for path in corpus_files()]
 
 
 def test_corpus_is_complete(corpus):

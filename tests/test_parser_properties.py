@@ -1,8 +1,10 @@
 """Generated Dockerfiles against the parser's promises: it raises nothing but ParseError,
-prints every tree back exactly, and agrees with BuildKit on what it accepts and rejects."""
+prints every tree back exactly, agrees with BuildKit on what it accepts and rejects, and
+builds what Lark's parser of the grammar builds."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import dockerfile
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rewriter
+from rewriter.syntax.generate import lark_parser
 
 # Bounded and derandomized, so CI runs the same examples every time in a few seconds.
 BOUNDED = settings(
@@ -95,6 +98,28 @@ def test_print_gives_the_input_back(text):
     result = _parse_or_error(text)
     if not isinstance(result, rewriter.ParseError):
         assert rewriter.print(result) == text
+
+
+@functools.cache
+def _lark():
+    return lark_parser()
+
+
+@BOUNDED
+@given(anything)
+def test_lark_parser_of_the_grammar_builds_the_same(text):
+    """The table generated from the grammar and Lark's parser of it: the same tree, or the
+    same ParseError at the same place."""
+    ours = _parse_or_error(text)
+    try:
+        theirs = _lark().parse(text)
+    except rewriter.ParseError as exc:
+        theirs = exc
+    if isinstance(ours, rewriter.ParseError):
+        assert isinstance(theirs, rewriter.ParseError)
+        assert (theirs.message, theirs.line, theirs.column) == (ours.message, ours.line, ours.column)
+    else:
+        assert theirs == ours
 
 
 def _as_python_prints(message: str) -> str:

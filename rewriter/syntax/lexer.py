@@ -4,24 +4,21 @@ BuildKit reads a Dockerfile line by line: parser directives first, then comments
 lines and instructions; a line that ends with the escape character continues on the next
 one (comment and blank lines in between are skipped); a RUN/COPY/ADD line that names
 heredocs is followed by their bodies. Each decision depends on earlier lines, so it is
-made here, in one pass, and the grammar only assembles the resulting tokens. Lark's cost
-is per token, so the tokens are coarse: a run of ordinary instructions with the comment
-and blank lines among them is one ITEMS token.
+made here, in one pass, and the grammar only assembles the resulting tokens. The parser's
+cost is per token, so the tokens are coarse: a run of ordinary instructions with the
+comment and blank lines among them is one ITEMS token.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, ClassVar, Final
-
-from lark.lexer import Lexer
+from typing import Any, Final
 
 from rewriter.syntax import buildkit
 from rewriter.syntax.errors import ParseError
 from rewriter.syntax.nodes import BlankLine, Comment, Directive
 from rewriter.syntax.shell_lex import HeredocSpec, ShellLexError, heredocs_from_line
-from rewriter.syntax.tokens import line_token
 
 _GO_SPACES: Final = buildkit.GO_SPACES
 # Go's \s is [\t\n\f\r ]; the name starts with a letter; the value is trimmed.
@@ -47,26 +44,13 @@ def split_continuation(text: str, escape: str) -> tuple[str, str]:
     return text, ""
 
 
-class DockerfileLexer(Lexer):
-    """Lark lexer over whole lines; see the module docstring."""
-
-    __future_interface__: ClassVar[int] = 0  # a class attribute Lark reads
-
-    def __init__(self, lexer_conf=None):
-        pass
-
-    def lex(self, text: str):  # type: ignore[override]  # the interface Lark calls with __future_interface__ = 0
-        for kind, value, info, line in lex(text):
-            yield line_token(kind, value, info, line)
-
-
 # A token: (kind, value, what the lexer worked out about its lines, line number).
 RawToken = tuple[str, str, Any, int]
 
 
 def lex(text: str) -> Iterator[RawToken]:
-    """The tokens of ``text``, as tuples (Lark gets them as LineTokens; the outline reads
-    them directly)."""
+    """The tokens of ``text``: the parser assembles them into the tree, the outline reads
+    them directly."""
     physical = text.split("\n")
     too_long = _first_overlong(physical)
     if too_long is not None:

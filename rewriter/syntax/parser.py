@@ -1,20 +1,20 @@
-"""Text to lossless syntax tree: the Lark LALR parser over the line lexer."""
+"""Text to lossless syntax tree: the line lexer's tokens, assembled by the LALR(1) table
+generated from the grammar (grammar/dockerfile.lark, see rewriter.syntax.generate).
+
+The table is a few dozen states over six coarse tokens, so running it takes a short loop
+and no parser library: a run does not import Lark, nor build a parser from the grammar.
+"""
 
 from __future__ import annotations
 
 import functools
 import gc
-import importlib
-import os
-from functools import lru_cache
-from typing import cast
+from collections.abc import Callable, Iterator
+from typing import Final
 
-from lark import Lark, Transformer
-from lark.exceptions import LarkError
-
-from rewriter.syntax import buildkit
+from rewriter.syntax import buildkit, parse_table
 from rewriter.syntax.errors import ParseError
-from rewriter.syntax.lexer import DockerfileLexer, lex
+from rewriter.syntax.lexer import RawToken, lex
 from rewriter.syntax.nodes import (
     Comment,
     Continuation,
@@ -24,51 +24,59 @@ from rewriter.syntax.nodes import (
     Segment,
     Stage,
 )
-from rewriter.syntax.tokens import LineToken
+
+# The nodes the grammar's named rules build from their children. A child is a token (the
+# lexer's tuple), a list of items (a heredoc instruction after its leading lines) or a Stage.
 
 
-class _Build(Transformer):
-    """Builds the tree while Lark parses (no intermediate Lark tree)."""
-
-    def heredoc_instruction(self, children):
-        return _with_leading(children[0].info, tuple([_heredoc(t.info) for t in children[1:]]))
-
-    def stage(self, children):
-        return Stage(tuple(_items(children)))
-
-    def start(self, children):
-        bom = ""
-        directives = []
-        rest = []
-        for child in children:
-            if type(child) is LineToken and child.type == "BOM":
-                bom = "\ufeff"
-            elif type(child) is LineToken and child.type == "DIRECTIVE":
-                directives.append(child.info)
-            else:
-                rest.append(child)
-        stages = tuple(c for c in rest if type(c) is Stage)
-        preamble = tuple(_items(c for c in rest if type(c) is not Stage))
-        return Dockerfile(bom, tuple(directives), preamble, stages)
+def _heredoc_instruction(children: list) -> list:
+    return _with_leading(children[0][2], tuple([_heredoc(t[2]) for t in children[1:]]))
 
 
-def _with_leading(info, heredocs) -> tuple:
+def _stage(children: list) -> Stage:
+    return Stage(tuple(_items(children)))
+
+
+def _file(children: list) -> Dockerfile:
+    bom = ""
+    directives = []
+    rest = []
+    for child in children:
+        if type(child) is tuple and child[0] == "BOM":
+            bom = "\ufeff"
+        elif type(child) is tuple and child[0] == "DIRECTIVE":
+            directives.append(child[2])
+        else:
+            rest.append(child)
+    stages = tuple(c for c in rest if type(c) is Stage)
+    preamble = tuple(_items(c for c in rest if type(c) is not Stage))
+    return Dockerfile(bom, tuple(directives), preamble, stages)
+
+
+BUILDERS: Final[dict[str, Callable[[list], object]]] = {
+    "start": _file,
+    "stage": _stage,
+    "heredoc_instruction": _heredoc_instruction,
+}
+
+
+def _with_leading(info, heredocs) -> list:
     """The instruction's leading comment/blank lines followed by the instruction."""
-    return (*info[0], build_instruction(info[1:], heredocs))
+    return [*info[0], build_instruction(info[1:], heredocs)]
 
 
 def _items(children) -> list:
     """Unfold a rule's children into items: instructions are built here from the tokens'
-    infos (a custom lexer gets no token callbacks); comment and blank lines are nodes already."""
+    infos; comment and blank lines are nodes already."""
     items: list = []
     for child in children:
-        if type(child) is tuple:  # a heredoc instruction, after its leading lines
+        if type(child) is list:  # a heredoc instruction, after its leading lines
             items += child
-        elif child.type == "ITEMS":
-            for piece in child.info:
+        elif child[0] == "ITEMS":
+            for piece in child[2]:
                 items.append(build_instruction(piece, ()) if type(piece) is tuple else piece)
-        else:
-            items += _with_leading(child.info, ())
+        else:  # FROM
+            items += _with_leading(child[2], ())
     return items
 
 
@@ -150,35 +158,50 @@ def _cut(parts: list, ends: list[int]) -> list[list]:
     return regions
 
 
-def _grammar() -> str:
-    # Read next to the package's own file rather than through importlib.resources, whose
-    # import (zipfile, tempfile, shutil...) costs a cold start several milliseconds.
-    # (by name: in a source checkout the package is the top-level grammar/ folder)
-    folder = os.path.dirname(importlib.import_module("rewriter.grammar").__file__ or "")
-    with open(os.path.join(folder, "dockerfile.lark"), encoding="utf-8") as handle:
-        return handle.read()
+# What each rule does on a reduce: how many values it takes off the stack, which of them
+# are spliced (an inlined _rule's children) rather than kept, and the builder of its node
+# (None for an inlined rule: its value is the list of its children).
+_REDUCTIONS: Final = tuple(
+    (origin, len(ops), ops, None if origin.startswith("_") else BUILDERS[origin])
+    for origin, ops in parse_table.RULES
+)
 
 
-def _cache_file() -> str | None:
-    """Where the built parser is kept between runs, so that a run does not pay for the
-    grammar's analysis: the user's cache folder, never a shared temporary one (the file is
-    unpickled). Lark checks that it was built from this grammar with this Lark and Python,
-    and rebuilds it otherwise. None when there is no such folder."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):
-        return None
-    folder = os.path.join(base, "goslim")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return None
-    return os.path.join(folder, "dockerfile-parser.lark-cache")
+def _assemble(tokens: Iterator[RawToken]) -> Dockerfile:
+    """Run the LALR(1) table over the tokens, building nodes as rules are reduced."""
+    table = parse_table.STATES
+    states: list[int] = [parse_table.START]
+    values: list = []
+    for token in tokens:
+        _feed(table, states, values, token)
+    _feed(table, states, values, (parse_table.END, "", None, 0))
+    return values[-1]
 
 
-@lru_cache(maxsize=1)
-def _lark() -> Lark:
-    return Lark(_grammar(), parser="lalr", lexer=DockerfileLexer, transformer=_Build(), maybe_placeholders=False,
-                cache=_cache_file() or False)
+def _feed(table: tuple[dict[str, int], ...], states: list[int], values: list, token: RawToken) -> None:
+    kind = token[0]
+    while True:
+        action = table[states[-1]].get(kind)
+        if action is None:  # the lexer guarantees the token order; this is a defect guard
+            raise ParseError(f"cannot parse: unexpected {kind}", max(token[3], 1), 1)
+        if action >= 0:
+            states.append(action)
+            values.append(token)
+            return
+        origin, size, ops, build = _REDUCTIONS[~action]
+        taken = values[len(values) - size :]
+        del values[len(values) - size :]
+        del states[len(states) - size :]
+        children: list = []
+        for op, value in zip(ops, taken, strict=True):
+            if op == "k":
+                children.append(value)
+            elif op == "s":
+                children += value
+        values.append(children if build is None else build(children))
+        states.append(table[states[-1]][origin])
+        if kind == parse_table.END and states[-1] == parse_table.ACCEPT:
+            return
 
 
 def _without_gc(fn):
@@ -237,9 +260,4 @@ def parse(source: str) -> Dockerfile:
     """Parse Dockerfile text into a lossless tree; raises ParseError where BuildKit would."""
     if not isinstance(source, str):
         raise TypeError("parse() takes the Dockerfile as str; decode bytes with rewriter.parse_file")
-    try:
-        return cast(Dockerfile, _lark().parse(source))
-    except ParseError:
-        raise
-    except LarkError as exc:  # the lexer guarantees the token order; this is a defect guard
-        raise ParseError(f"cannot parse: {exc.__class__.__name__}", 1, 1) from None
+    return _assemble(lex(source))
