@@ -1,18 +1,15 @@
-"""The whole rewrite against BuildKit's parser, cold start, and a 10,000-service monorepo.
+"""The whole rewrite against BuildKit's parser, and a 10,000-service monorepo.
 
 (a) Every corpus file BuildKit accepts, in memory: goslim's full rewrite (parse, analysis,
     passes, print and, when the file changes, the unified diff the CLI shows) next to
     BuildKit's parser alone (``dockerfile.parse_string``) on the same texts. Each figure is
     the best of ``--runs``; goal: ratio <= 1.0. Then goslim's time split between the files
     that mention Go and the others, which are judged by their outline alone.
-(b) Cold start: wall time of ``goslim --version`` and ``goslim rewrite FILE`` as processes
-    (median of ``--starts``; goal <= 100 ms for the rewrite), and the slowest imports of the
-    rewrite command from ``python -X importtime``.
-(c) A generated monorepo of ``--services`` folders (fat Go, already slim, Node) and
+(b) A generated monorepo of ``--services`` folders (fat Go, already slim, Node) and
     ``goslim rewrite --check DIR`` with ``--jobs 1`` and ``--jobs 2`` (goal <= 5 s on 2 cores).
 
 Prints figures and asserts nothing. Run:
-    /work/venv/bin/python bench/rewrite_bench.py [--runs N] [--starts N] [--services N] [--only a,b,c]
+    /work/venv/bin/python bench/rewrite_bench.py [--runs N] [--services N] [--only a,b]
 """
 
 from __future__ import annotations
@@ -21,7 +18,6 @@ import argparse
 import gc
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,54 +156,6 @@ def throughput(corpus: Path, runs: int) -> None:
 # ------------------------------------------------------------------------------ (b)
 
 
-def wall(command: list[str], cwd: Path, times: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``command`` as a new process."""
-    samples, cpus = [], []
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-    for _ in range(times):
-        cpu = _children_cpu()
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-        samples.append(time.perf_counter() - start)
-        cpus.append(_children_cpu() - cpu)
-    return statistics.median(samples), statistics.median(cpus)
-
-
-def importtime(command: list[str], cwd: Path, top: int = 8) -> list[tuple[int, int, str]]:
-    """(self µs, cumulative µs, module) of the slowest imports, by cumulative time."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "rewriter.cli", *command[1:]], cwd=cwd,
-                          capture_output=True, text=True, env=ENV)
-    rows = []
-    for line in proc.stderr.splitlines():
-        if not line.startswith("import time:") or "self [us]" in line:
-            continue
-        self_us, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
-        rows.append((int(self_us), int(cumulative), name))
-    total = sum(r[0] for r in rows)
-    rows.sort(key=lambda r: -r[1])
-    return [(total, total, "(all imports, self time summed)"), *rows[:top]]
-
-
-def cold_start(starts: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "Dockerfile").write_text(FAT_GO.format(minor=22, name="api", port=8080, n=1))
-        version = wall([*GOSLIM, "--version"], tmp, starts)
-        rewrite = wall([*GOSLIM, "rewrite", "Dockerfile"], tmp, starts)
-        bare = wall([sys.executable, "-c", "pass"], tmp, starts)
-        print(f"(b) cold start with bytecode, median of {starts}: wall ms, CPU ms")
-        for label, (seconds, cpu) in (("python -c pass", bare), ("goslim --version", version),
-                                      ("goslim rewrite Dockerfile", rewrite)):
-            print(f"    {label:<28} {seconds * 1000:>6.0f} {cpu * 1000:>6.0f}")
-        print("    (goal for the rewrite: <= 100 ms)")
-        print("    slowest imports of `goslim rewrite` (python -X importtime), cumulative ms:")
-        for _self_us, cumulative, name in importtime(["goslim", "rewrite", "Dockerfile"], tmp):
-            print(f"      {cumulative / 1000:>6.1f}  {name}")
-
-
-# ------------------------------------------------------------------------------ (c)
-
-
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -231,7 +179,7 @@ def monorepo(services: int) -> None:
         root = Path(tmp) / "repo"
         counts = make_monorepo(root, services)
         mix = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-        print(f"(c) monorepo of {services} services ({mix})")
+        print(f"(b) monorepo of {services} services ({mix})")
         for jobs in (1, 2):
             cpu = _children_cpu()
             start = time.perf_counter()
@@ -247,10 +195,9 @@ def monorepo(services: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--starts", type=int, default=10)
     ap.add_argument("--services", type=int, default=10_000)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--only", default="a,b,c", help="which parts to run, e.g. a,b")
+    ap.add_argument("--only", default="a,b", help="which parts to run, e.g. a")
     args = ap.parse_args(argv)
     parts = set(args.only.split(","))
     kind = "compiled with mypyc" if rewriter.compiled() else "plain Python (GOSLIM_PURE_PYTHON=1 or no compiler)"
@@ -261,8 +208,6 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"(a) skipped: no corpus at {args.corpus}")
     if "b" in parts:
-        cold_start(args.starts)
-    if "c" in parts:
         monorepo(args.services)
     return 0
 
