@@ -1,0 +1,246 @@
+"""A build context: the folder a build sends to the builder, less what .dockerignore drops.
+
+Everything that asks "is this file in the image's build context?" asks a ``BuildContext``:
+the Go reader before it opens a source file, the image model before it says a COPY finds
+its source. It answers for paths relative to the context root, never reads outside it
+(``..`` and symlinks that leave the root are refused) and never walks without a bound.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rewriter.context.dockerignore import DockerIgnore, Pattern, PatternError, _translate
+
+WALK_LIMIT = 200_000     # entries a walk looks at before it stops and says so
+READ_LIMIT = 4 << 20     # bytes read of one file
+_GLOB = re.compile(r"[*?\[\\]")
+
+
+@dataclass(frozen=True)
+class ContextSource:
+    """Where the answer "this folder is the build context" came from."""
+
+    kind: str               # see KINDS
+    file: str | None = None  # the file that named the context, when one did
+    detail: str = ""         # e.g. "service api", "target web", "line 12"
+
+    def describe(self) -> str:
+        what = KINDS.get(self.kind, self.kind)
+        where = self.file or ""
+        if self.detail:
+            where = f"{where} ({self.detail})" if where else self.detail
+        return f"{what}: {where}" if where else what
+
+
+KINDS = {
+    "flag": "--context",
+    "argument": "given by the caller",
+    "config": "goslim config",
+    "compose": "compose file",
+    "bake": "bake file",
+    "skaffold": "skaffold config",
+    "workflow": "GitHub Actions workflow",
+    "script": "build script",
+    "ancestor": "nearest folder holding every COPY source",
+    "stdin": "current folder (standard input)",
+    "none": "not found",
+}
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What ``BuildContext.walk`` found: included files (context-relative), and whether it
+    stopped at its limit."""
+
+    files: tuple[str, ...]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """The build context of one Dockerfile.
+
+    ``root`` is None when no folder holding the build's COPY sources was found: the
+    rewrite then relies on the Dockerfile alone. ``warnings`` name files that could not
+    be used on the way (an unparseable compose file, an unreadable folder...).
+    """
+
+    root: Path | None
+    source: ContextSource
+    dockerfile: Path | None = None
+    ignore: DockerIgnore = field(default_factory=DockerIgnore)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return self.root is not None
+
+    def describe(self) -> str:
+        """One line for reports: the folder and why."""
+        if self.root is None:
+            return f"no build context ({self.source.describe()})"
+        return f"{self.root} ({self.source.describe()})"
+
+    # --- questions about paths, all relative to the root, "/"-separated --------------------
+
+    def included(self, rel: str) -> bool:
+        """Whether .dockerignore keeps ``rel`` in the context (true for paths that do not
+        exist: this is the filter alone)."""
+        rel = _normal(rel)
+        return rel is not None and not self.ignore.excluded(rel)
+
+    def path(self, rel: str) -> Path | None:
+        """The absolute path of ``rel`` when it is inside the root and included; symlinks
+        are resolved and must stay inside the root."""
+        if self.root is None:
+            return None
+        norm = _normal(rel)
+        if norm is None or self.ignore.excluded(norm):
+            return None
+        full = self.root if norm == "." else self.root / norm
+        try:
+            real = Path(os.path.realpath(full))
+            root = Path(os.path.realpath(self.root))
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if real != root and not real.is_relative_to(root):
+            return None
+        return full
+
+    def exists(self, rel: str) -> bool:
+        """Whether ``rel`` is in the context: present, included, inside the root. A source
+        with glob characters (``*.go``, ``cmd/*``) exists when it matches something, as a
+        COPY source does."""
+        if _GLOB.search(rel):
+            return bool(self.glob(rel, limit=1))
+        full = self.path(rel)
+        return full is not None and os.path.lexists(full)
+
+    def is_dir(self, rel: str) -> bool:
+        full = self.path(rel)
+        return full is not None and full.is_dir()
+
+    def is_file(self, rel: str) -> bool:
+        full = self.path(rel)
+        return full is not None and full.is_file()
+
+    def listdir(self, rel: str = ".") -> list[tuple[str, bool]]:
+        """(name, is a folder) of the included entries of a folder, sorted; [] when it
+        cannot be read. Symlinked folders count as files (COPY copies the link)."""
+        full = self.path(rel)
+        if full is None:
+            return []
+        base = _normal(rel) or "."
+        out = []
+        try:
+            with os.scandir(full) as it:
+                for entry in it:
+                    child = entry.name if base == "." else f"{base}/{entry.name}"
+                    if self.ignore and self.ignore.excluded(child):
+                        continue
+                    try:
+                        is_dir = entry.is_dir(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    out.append((entry.name, is_dir))
+        except OSError:
+            return []
+        return sorted(out)
+
+    def read_bytes(self, rel: str, limit: int = READ_LIMIT) -> bytes | None:
+        """The first ``limit`` bytes of an included file, or None."""
+        full = self.path(rel)
+        if full is None:
+            return None
+        try:
+            with open(full, "rb") as handle:
+                return handle.read(limit)
+        except OSError:
+            return None
+
+    def walk(self, under: str = ".", *, limit: int = WALK_LIMIT,
+             skip_dir: Callable[[str], bool] | None = None) -> Walk:
+        """Included files under a folder, breadth first, looking at no more than ``limit``
+        entries. Symlinked folders are not entered; ``skip_dir(rel)`` prunes folders."""
+        files: list[str] = []
+        seen = 0
+        for rel, entries in self._folders(under, skip_dir):
+            for name, is_dir in entries:
+                seen += 1
+                if seen > limit:
+                    return Walk(tuple(files), True)
+                if not is_dir:
+                    files.append(name if rel == "." else f"{rel}/{name}")
+        return Walk(tuple(files), False)
+
+    def glob(self, pattern: str, *, limit: int = 1000) -> list[str]:
+        """Context paths matching a COPY-style pattern (Go's filepath.Match per segment)."""
+        norm = _normal(pattern)
+        if norm is None:
+            return []
+        found = ["."]
+        for segment in norm.split("/"):
+            nxt: list[str] = []
+            for base in found:
+                if not _GLOB.search(segment):
+                    child = segment if base == "." else f"{base}/{segment}"
+                    full = self.path(child)
+                    if full is not None and os.path.lexists(full):
+                        nxt.append(child)
+                    continue
+                matcher = _segment_matcher(segment)
+                for name, _ in self.listdir(base):
+                    if matcher(name):
+                        nxt.append(name if base == "." else f"{base}/{name}")
+                if len(nxt) >= limit:
+                    break
+            found = nxt[:limit]
+            if not found:
+                return []
+        return found
+
+    def _folders(self, under: str, skip_dir) -> Iterator[tuple[str, list[tuple[str, bool]]]]:
+        start = _normal(under)
+        if start is None or self.path(start) is None:
+            return
+        queue = deque([start])
+        while queue:
+            rel = queue.popleft()
+            entries = self.listdir(rel) if not (self.ignore and self._pruned(rel)) else []
+            yield rel, entries
+            for name, is_dir in entries:
+                if is_dir:
+                    child = name if rel == "." else f"{rel}/{name}"
+                    if skip_dir is None or not skip_dir(child):
+                        queue.append(child)
+
+    def _pruned(self, rel: str) -> bool:
+        return rel != "." and self.ignore.excluded(rel) and not self.ignore.may_include_below(rel)
+
+
+def _segment_matcher(segment: str) -> Callable[[str], bool]:
+    try:
+        kind, regex = _translate(segment)
+    except PatternError:
+        return lambda name: False
+    return Pattern(segment, False, kind, regex).match
+
+
+def _normal(rel: str) -> str | None:
+    """A context-relative path in clean form, or None when it leaves the context."""
+    rel = rel.replace("\\", "/")
+    norm = posixpath.normpath(rel.lstrip("/") or ".")
+    if norm == ".." or norm.startswith("../"):
+        return None
+    return norm
+
+
+def no_context(source: ContextSource, warnings: tuple[str, ...] = (), dockerfile: Path | None = None) -> BuildContext:
+    return BuildContext(None, source, dockerfile, DockerIgnore(), warnings)
