@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriter.gosource import Finding, MainChoice, RuntimeFile, analyze_context, resolve_main
+from rewriter.goprogram import Finding, MainChoice, RuntimeFile, analyze_context, resolve_main
 
 GO_MOD = "module github.com/acme/widget\n\ngo 1.22\n"
 
@@ -381,7 +381,9 @@ def test_module_in_a_subdirectory_with_a_local_replace(tmp_path):
     assert resolve_main(ctx, ".", build_dir="svc").binary_name == "svc"
 
 
-def test_vendored_cgo_is_ignored(tmp_path):
+def test_vendored_packages_are_read_only_for_their_cgo_use(tmp_path):
+    """The build compiles vendor/: a cgo package there makes the binary need a C library;
+    what else vendored code does (exec, files) is the library's business."""
     write(tmp_path, {
         "go.mod": GO_MOD,
         "go.sum": "",
@@ -391,8 +393,9 @@ def test_vendored_cgo_is_ignored(tmp_path):
     })
     ctx = analyze_context(tmp_path)
     assert ctx.has_vendor is True
-    assert ctx.uses_cgo == ()
+    assert ctx.uses_cgo == (Finding("vendor/github.com/acme/clib/clib.go", 3, 'import "C"'),)
     assert ctx.uses_exec == ()
+    assert ctx.scope == (".",)
 
 
 def test_os_exec_is_reported(tmp_path):

@@ -1,0 +1,131 @@
+"""Ask the Go toolchain: ``go list -deps -json`` gives the exact package set of a build.
+
+Run offline and read-only: ``GOPROXY=off`` (never download), ``-mod=readonly`` (never edit
+go.mod or go.sum; ``-mod=vendor`` when the module vendors), ``GOTOOLCHAIN=local`` (never
+fetch another release), ``GOWORK=off`` and ``GOENV=off`` (the user's settings do not
+change the answer), ``GOOS=linux`` and ``CGO_ENABLED=1``, the default of the golang images
+the original build ran in, so that packages compiling C show as such. When it fails
+(typically: a module is not in the module cache) the caller falls back to the static
+reader and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+TIMEOUT = 60.0
+_FIELDS = ("ImportPath,Dir,Name,Standard,GoFiles,CgoFiles,IgnoredGoFiles,Imports,Module,Error,DepsErrors,"
+           "DepOnly,Match")
+_OFF = ("", "0", "off", "false", "no")
+
+
+def go_command() -> str | None:
+    """The ``go`` to run: ``$GOSLIM_GO`` when set (empty or "off" means none), else ``go``
+    on PATH."""
+    chosen = os.environ.get("GOSLIM_GO")
+    if chosen is not None:
+        return None if chosen.strip().lower() in _OFF else chosen
+    return shutil.which("go")
+
+
+@dataclass(frozen=True)
+class Package:
+    import_path: str
+    dir: str                     # absolute
+    name: str
+    standard: bool
+    files: tuple[str, ...]       # every .go file go list names (GoFiles, CgoFiles, IgnoredGoFiles)
+    cgo_files: tuple[str, ...]
+    imports: tuple[str, ...]
+    module: str | None
+    module_dir: str | None
+    main_module: bool
+    local_replace: bool          # the module is replaced by a folder
+    dep_only: bool
+
+
+@dataclass(frozen=True)
+class Listing:
+    packages: tuple[Package, ...]
+    error: str | None            # why the listing cannot be used; None when it can
+
+
+def go_list(go: str, workdir: Path, patterns: list[str], *, vendor: bool, tags: str | None = None,
+            timeout: float = TIMEOUT) -> Listing:
+    flags = ["-mod=vendor" if vendor else "-mod=readonly"]
+    if tags:
+        flags.append(f"-tags={tags}")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GO") or k in ("GOPATH", "GOMODCACHE",
+                                                                                  "GOCACHE", "GOROOT")}
+    env.update(GOPROXY="off", GOFLAGS=" ".join(flags), GOTOOLCHAIN="local", GOWORK="off", GOENV="off",
+               GOOS="linux", CGO_ENABLED="1")
+    if "GOCACHE" not in env and not (env.get("HOME") or env.get("XDG_CACHE_HOME")):
+        env["GOCACHE"] = os.path.join(tempfile.gettempdir(), "goslim-go-cache")
+    command = [go, "list", "-e", "-deps", f"-json={_FIELDS}", "--", *patterns]
+    try:
+        done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return Listing((), f"go list took longer than {timeout:.0f} s")
+    except OSError as exc:
+        return Listing((), f"cannot run {go}: {exc.strerror or exc}")
+    packages, error = _parse(done.stdout.decode("utf-8", errors="replace"))
+    if done.returncode != 0 and error is None:
+        error = _first_line(done.stderr.decode("utf-8", errors="replace")) or f"go list exited with {done.returncode}"
+    return Listing(tuple(packages), error)
+
+
+def _parse(text: str) -> tuple[list[Package], str | None]:
+    decoder = json.JSONDecoder()
+    packages: list[Package] = []
+    error: str | None = None
+    pos, end = 0, len(text)
+    while True:
+        while pos < end and text[pos].isspace():
+            pos += 1
+        if pos >= end:
+            break
+        try:
+            raw, pos = decoder.raw_decode(text, pos)
+        except ValueError as exc:
+            return packages, f"go list printed something that is not JSON: {exc}"
+        if not isinstance(raw, dict):
+            continue
+        standard = bool(raw.get("Standard"))
+        problem = raw.get("Error")
+        if error is None and problem and not standard:
+            error = _first_line(problem.get("Err", "") if isinstance(problem, dict) else str(problem))
+        for dep_error in raw.get("DepsErrors") or ():
+            if error is None and isinstance(dep_error, dict):
+                error = _first_line(dep_error.get("Err", ""))
+        module = raw.get("Module") or {}
+        replace = module.get("Replace") or {}
+        directory = raw.get("Dir") or ""
+        files = tuple(raw.get("GoFiles") or ()) + tuple(raw.get("CgoFiles") or ()) + tuple(raw.get("IgnoredGoFiles") or ())
+        packages.append(Package(
+            import_path=raw.get("ImportPath", ""),
+            dir=directory,
+            name=raw.get("Name", ""),
+            standard=standard,
+            files=files,
+            cgo_files=tuple(raw.get("CgoFiles") or ()),
+            imports=tuple(raw.get("Imports") or ()),
+            module=module.get("Path"),
+            module_dir=module.get("Dir"),
+            main_module=bool(module.get("Main")),
+            local_replace=bool(replace) and not replace.get("Version") and bool(replace.get("Dir")),
+            dep_only=bool(raw.get("DepOnly")),
+        ))
+    return packages, error
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return None
