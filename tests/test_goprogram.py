@@ -545,3 +545,114 @@ def test_without_the_tag_zones_fail_when_the_machine_has_none(tz_binaries):
     result = _run(tz_binaries["without"], zoneinfo="/nonexistent")
     assert result.returncode == 1
     assert "unknown time zone America/New_York" in result.stderr
+
+
+# --- what the build compiles, and nothing else -----------------------------------------------------
+
+
+def test_cgo_reached_through_another_module_is_over_approximated_from_go_mod(tmp_path):
+    """Without go list the static reader cannot see inside gorm.io/driver/sqlite; go.mod
+    marks go-sqlite3 `// indirect`, so a module the build uses needs it."""
+    write(tmp_path, {
+        "go.mod": "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgorm.io/driver/sqlite v1.5.0\n"
+                  "\tgithub.com/mattn/go-sqlite3 v1.14.17 // indirect\n)\n",
+        "main.go": 'package main\n\nimport _ "gorm.io/driver/sqlite"\n\nfunc main() {}\n',
+    })
+    (finding,) = analyze_context(tmp_path).uses_cgo
+    assert (finding.path, finding.line) == ("go.mod", 7)
+    assert finding.detail.startswith("go.mod lists github.com/mattn/go-sqlite3: needs cgo")
+    assert "goslim asks `go list` for the exact answer" in finding.detail
+
+
+def test_old_modules_take_go_sum(tmp_path):
+    write(tmp_path, {
+        "go.mod": "module example.com/app\n\ngo 1.16\n\nrequire gorm.io/driver/sqlite v1.5.0\n",
+        "go.sum": "github.com/mattn/go-sqlite3 v1.14.17 h1:abc=\ngithub.com/mattn/go-sqlite3 v1.14.17/go.mod h1:x=\n"
+                  "github.com/DataDog/zstd v1.0.0/go.mod h1:y=\n",
+        "main.go": 'package main\n\nimport _ "gorm.io/driver/sqlite"\n\nfunc main() {}\n',
+    })
+    (finding,) = analyze_context(tmp_path).uses_cgo
+    assert (finding.path, finding.line) == ("go.sum", 1)
+
+
+def test_a_nested_module_nothing_imports_is_not_read(tmp_path):
+    write(tmp_path, {
+        "go.mod": GO_MOD,
+        "main.go": 'package main\n\nimport "github.com/acme/widget/tools/gen"\n\nfunc main() { gen.Run() }\n',
+        "tools/go.mod": "module github.com/acme/widget/tools\n\ngo 1.22\n",
+        "tools/gen/gen.go": 'package gen\n\nimport "C"\n\nfunc Run() {}\n',
+        "other/go.mod": "module example.com/other\n",
+        "other/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
+    })
+    ctx = analyze_context(tmp_path)
+    assert ctx.scope == (".",)
+    assert ctx.uses_cgo == ()
+
+
+@pytest.mark.parametrize("constraint, built", [
+    ("//go:build linux && !cgo", True),
+    ("//go:build darwin || windows", False),
+    ("//go:build (linux && arm64) || freebsd", True),
+    ("//go:build !unix", False),
+    ("// +build linux,386 darwin", True),
+    ("// +build !linux", False),
+    ("//go:build go1.21 && !purego", True),
+    ("//go:build integration", False),
+])
+def test_build_constraints(tmp_path, constraint, built):
+    write(tmp_path, {
+        "go.mod": GO_MOD,
+        "main.go": "package main\n\nfunc main() {}\n",
+        "extra.go": f'{constraint}\n\npackage main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
+    })
+    assert bool(analyze_context(tmp_path).uses_exec) is built
+
+
+def test_build_tags_of_the_build_count(tmp_path):
+    write(tmp_path, {
+        "go.mod": GO_MOD,
+        "main.go": "package main\n\nfunc main() {}\n",
+        "extra.go": '//go:build integration\n\npackage main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
+    })
+    from rewriter.goprogram import read_program
+    from rewriter.context.build_context import BuildContext, ContextSource
+
+    context = BuildContext(tmp_path, ContextSource("argument"))
+    assert read_program(context, tags="integration").uses_exec
+    assert not read_program(context).uses_exec
+
+
+def test_dockerignored_sources_and_runtime_files_are_not_in_the_image(tmp_path):
+    write(tmp_path, {
+        ".dockerignore": "debug.go\nconfig/local.yaml\n",
+        "go.mod": GO_MOD,
+        "main.go": 'package main\n\nimport "os"\n\nfunc main() { os.ReadFile("config/local.yaml"); os.ReadFile("config/app.yaml") }\n',
+        "debug.go": 'package main\n\nimport "C"\n',
+        "config/local.yaml": "", "config/app.yaml": "",
+    })
+    ctx = analyze_context(tmp_path)
+    assert ctx.uses_cgo == ()
+    assert [(f.path, f.exists) for f in ctx.runtime_files] == [("config/app.yaml", True), ("config/local.yaml", False)]
+
+
+def test_nothing_outside_the_context_is_read(tmp_path):
+    outside = write(tmp_path / "outside", {"evil.go": 'package main\n\nimport "C"\n'})
+    ctx_root = write(tmp_path / "ctx", {"go.mod": GO_MOD, "main.go": "package main\n\nfunc main() {}\n"})
+    (ctx_root / "linked.go").symlink_to(outside / "evil.go")
+    (ctx_root / "lib").symlink_to(outside, target_is_directory=True)
+    write(ctx_root, {"uses.go": 'package main\n\nimport _ "github.com/acme/widget/lib"\n'})
+    ctx = analyze_context(ctx_root)
+    assert ctx.uses_cgo == ()
+
+
+def test_only_the_imported_packages_are_read(tmp_path, monkeypatch):
+    files = {"go.mod": GO_MOD, "cmd/api/main.go": "package main\n\nfunc main() {}\n"}
+    files.update({f"unrelated/p{i}/x.go": f"package p{i}\n" for i in range(50)})
+    write(tmp_path, files)
+    from rewriter.goprogram import static
+
+    read: list[str] = []
+    real = static.scan
+    monkeypatch.setattr(static, "scan", lambda data, d, name, tags=frozenset(): read.append(d) or real(data, d, name, tags))
+    assert analyze_context(tmp_path, package="./cmd/api").scope == ("cmd/api",)
+    assert read == ["cmd/api"]
