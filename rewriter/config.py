@@ -20,6 +20,7 @@ RUNTIME_IMAGES = {
     "alpine": "alpine:3.20",
 }
 HEALTHCHECK_MODES = ("refuse", "drop")
+GO_LIST_MODES = ("auto", "always", "never")  # auto: for a single Dockerfile, not for batches
 CONFIG_NAMES = (".goslim.toml", "pyproject.toml")  # in this order within one folder
 _RULE_CODE = re.compile(r"GS\d{3}")
 _MAX_ID = 2**31 - 1
@@ -36,6 +37,10 @@ class Config:
     cache_mounts: bool = False          # RUN --mount=type=cache for the module and build caches
     healthcheck: str = "refuse"         # "refuse" or "drop" a HEALTHCHECK that needs a shell/curl
     main_package: str | None = None     # which package to build when several mains exist
+    require_context: bool = False       # no build context found: refuse instead of warning
+    go_list: str = "auto"               # one of GO_LIST_MODES: when to ask `go list`
+    # (folder of the config file, Dockerfile path or pattern relative to it, context relative to it)
+    contexts: tuple[tuple[str, str, str], ...] = ()
 
     def enabled(self, code: str) -> bool:
         return code not in self.disable
@@ -51,6 +56,8 @@ class Config:
         values = {}
         for name, value in given.items():
             key = name.replace("_", "-")
+            if key == "contexts":
+                raise ConfigError("command line", name, "set in a config file")
             if key not in _CHECKS:
                 raise ConfigError("command line", name, "unknown setting")
             values[name] = _CHECKS[key](key, value, "command line")
@@ -163,7 +170,7 @@ def from_table(table: dict, path: str | os.PathLike) -> Config:
     path = Path(path)
     values = {}
     for key, value in table.items():
-        check = _CHECKS.get(key)
+        check = _CHECKS.get(key.replace("_", "-"))  # main_package and main-package alike
         if check is None:
             raise ConfigError(path, key, _unknown_key_message(key, path))
         values[key.replace("-", "_")] = check(key, value, path)
@@ -225,6 +232,23 @@ def _check_package(key, value, path):
     return value
 
 
+def _check_contexts(key, value, path):
+    """``[[contexts]]`` entries: which folder each Dockerfile (path or pattern, relative to
+    the config file's folder, .dockerignore's pattern rules) is built from."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(path, key, "must be a list of tables with dockerfile and context")
+    base = os.path.dirname(os.path.abspath(path)) if path != "command line" else os.getcwd()
+    out = []
+    for number, entry in enumerate(value, 1):
+        extra = set(entry) - {"dockerfile", "context"}
+        dockerfile, context = entry.get("dockerfile"), entry.get("context")
+        if extra or not isinstance(dockerfile, str) or not dockerfile or not isinstance(context, str) or not context:
+            raise ConfigError(path, f"{key}[{number}]", "needs dockerfile = \"PATH\" and context = \"DIR\" "
+                                                        f"(strings), nothing else; got {entry!r}")
+        out.append((base, dockerfile, context))
+    return tuple(out)
+
+
 _CHECKS = {
     "runtime": _check_choice(RUNTIMES),
     "uid": _check_id(1),      # 0 would run as root
@@ -235,4 +259,7 @@ _CHECKS = {
     "cache-mounts": _check_bool,
     "healthcheck": _check_choice(HEALTHCHECK_MODES),
     "main-package": _check_package,
+    "require-context": _check_bool,
+    "go-list": _check_choice(GO_LIST_MODES),
+    "contexts": _check_contexts,
 }

@@ -74,7 +74,6 @@ def test_cached_per_directory(tmp_path):
 
 @pytest.mark.parametrize("text, key, message", [
     ("colour = 1\n", "colour", "unknown key; known keys: runtime, uid"),
-    ("extra_copy = []\n", "extra_copy", "unknown key; did you mean 'extra-copy'?"),
     ("[tool.goslim]\nuid = 1\n", "tool", "unknown key (in .goslim.toml the settings go at the top level)"),
     ('runtime = "ubuntu"\n', "runtime", "must be one of scratch, distroless-static, alpine; got 'ubuntu'"),
     ("runtime = 1\n", "runtime", "must be one of"),
@@ -135,3 +134,32 @@ def test_merged_puts_the_command_line_on_top():
 def test_config_error_survives_pickling(tmp_path):
     error = pickle.loads(pickle.dumps(ConfigError(tmp_path / "x.toml", "uid", "bad")))
     assert str(error) == f"{tmp_path / 'x.toml'}: uid: bad"
+
+
+def test_underscore_spellings_are_the_same_keys(tmp_path):
+    """goslim's own messages say main_package = "..."; the file may say either."""
+    (tmp_path / ".goslim.toml").write_text('main_package = "cmd/a"\nrequire_context = true\nextra-copy = ["/x"]\n')
+    config = load_config(dockerfile(tmp_path / "svc"))
+    assert (config.main_package, config.require_context, config.extra_copy) == ("cmd/a", True, ("/x",))
+
+
+def test_context_mappings_are_relative_to_the_config_file(tmp_path):
+    (tmp_path / ".goslim.toml").write_text(
+        'go-list = "never"\n[[contexts]]\ndockerfile = "deploy/*.Dockerfile"\ncontext = "."\n')
+    config = load_config(dockerfile(tmp_path / "deploy"))
+    assert config.contexts == ((str(tmp_path), "deploy/*.Dockerfile", "."),)
+    assert config.go_list == "never"
+
+
+@pytest.mark.parametrize("text, key", [
+    ("contexts = 1\n", "contexts"),
+    ('[[contexts]]\ndockerfile = "a"\n', "contexts[1]"),
+    ('[[contexts]]\ndockerfile = "a"\ncontext = "."\nother = 1\n', "contexts[1]"),
+    ('go-list = "sometimes"\n', "go-list"),
+    ('require-context = "yes"\n', "require-context"),
+])
+def test_invalid_context_settings(tmp_path, text, key):
+    (tmp_path / ".goslim.toml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(dockerfile(tmp_path / "svc"))
+    assert caught.value.key == key
