@@ -45,6 +45,9 @@ class RewriteResult:
     status: Status
     diagnostics: tuple[Diagnostic, ...] = ()
     applied: tuple[str, ...] = field(default=())
+    context: str | None = None         # the build context folder the Go sources were read from
+    context_source: str | None = None  # what decided it ("compose file: compose.yaml (service api)")
+    go_reader: str | None = None       # who read the Go sources: "go list", or "static" and why
 
     @property
     def changed(self) -> bool:

@@ -8,7 +8,6 @@ passes and their order are the table in ``rewriter.passes``.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from rewriter.passes import CHECKS, FIXES, REPORTS, RULES
 from rewriter.passes.base import CheckContext, FixContext
 from rewriter.plan import Plan, select
 from rewriter.rules import Anchor, Kind
+from rewriter.sources import SourceRequest, read_sources
 from rewriter.syntax.errors import ParseError
 from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.parser import parse, parse_outline
@@ -49,39 +49,25 @@ def pragmas(tree: Dockerfile) -> tuple[bool, frozenset[str]]:
     return False, frozenset(off)
 
 
-def _go_context(context: Path | None, facts, plan):
-    """Read the Go sources the build compiles, mapping the build's folder in the image back
-    to the context through ``COPY . <dest>``."""
-    if context is None or not context.is_dir():
-        return None
-    from rewriter import gosource
-
-    build_dir, package = ".", None
-    if isinstance(plan, Plan):
-        build = plan.build
-        if build.packages:
-            package = " ".join(build.packages)
-        root = facts.stages[build.stage].context_root
-        if root and build.workdir and (build.workdir + "/").startswith(root.rstrip("/") + "/"):
-            build_dir = posixpath.relpath(build.workdir, root)
-    return gosource.analyze_context(context, build_dir=build_dir, package=package)
-
-
 def _main_packages(go, facts, config: Config):
     """(binary name of the package built, names of all mains, why it is ambiguous)."""
-    from rewriter import gosource
+    from rewriter.goprogram import resolve_main
 
     builds = facts.builds
     package = " ".join(builds[-1].packages) if builds and builds[-1].packages else None
     if config.main_package:
-        choice = gosource.resolve_main(go, config.main_package)
+        choice = resolve_main(go, config.main_package)
         return choice.binary_name, (choice.binary_name,) if choice.binary_name else (), None
-    choice = gosource.resolve_main(go, package)
-    names = tuple(n for n in (gosource.resolve_main(go, c).binary_name for c in choice.candidates) if n)
+    choice = resolve_main(go, package)
+    names = tuple(n for n in (resolve_main(go, c).binary_name for c in choice.candidates) if n)
     return choice.binary_name, names, choice.reason if choice.ambiguous else None
 
 
-def rewrite(source: str, config: Config, *, context: Path | None = None) -> RewriteResult:
+def rewrite(source: str, config: Config, *, context: Path | None = None,
+            sources: SourceRequest | None = None) -> RewriteResult:
+    """Rewrite one Dockerfile's text. ``sources`` says where the build's context is to be
+    found (a path on disk, --context, standard input); ``context`` alone is a folder the
+    caller names. With neither, the rewrite relies on the Dockerfile."""
     # Files of other languages are judged by their outline (lexed, checked the way BuildKit
     # checks them, but not built into a tree): most files in a repository are not Go.
     outline = not may_mention_go(source)
@@ -100,27 +86,30 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
     memo: dict = {"newline": newline_of(source)}
     facts = analyze(tree, memo)
     plan = select(facts)
-    go = _go_context(context, facts, plan)
+    if sources is None:
+        sources = SourceRequest(context=context, context_kind="argument") if context is not None else SourceRequest()
+    build_context, go = read_sources(facts, plan, config, sources)
     hint: str | None = None
     names: tuple[str, ...] = ()
     ambiguity: str | None = None
     if go is not None:
         hint, names, ambiguity = _main_packages(go, facts, config)
         plan = select(facts, hint, names, ambiguity)
-    check_ctx = CheckContext(tree, facts, plan, config, go)
+    check_ctx = CheckContext(tree, facts, plan, config, go, build_context)
+    sources_read = (build_context, go)
 
     diagnostics: list[Diagnostic] = []
     for check in CHECKS:
         found = [d for d in check.check(check_ctx) if config.enabled(d.code)]
         diagnostics += found
     if any(d.severity is Severity.ERROR for d in diagnostics):
-        return _result(source, source, Status.REFUSED, diagnostics)
+        return _result(source, source, Status.REFUSED, diagnostics, (), sources_read)
     if any(d.code in KEEPING for d in diagnostics) or not isinstance(plan, Plan):
-        return _result(source, source, Status.UNCHANGED, diagnostics)
+        return _result(source, source, Status.UNCHANGED, diagnostics, (), sources_read)
 
     anchors = _input_lines(check_ctx, plan)
     original = tree
-    ctx = FixContext(tree, facts, plan, config, go, anchors, original)
+    ctx = FixContext(tree, facts, plan, config, go, anchors, original, build_context)
     applied: list[str] = []
     for fix in FIXES:
         result = fix.apply(ctx)
@@ -138,19 +127,19 @@ def rewrite(source: str, config: Config, *, context: Path | None = None) -> Rewr
             # A pass must leave a file the next pass can follow; if one did not, the
             # rewrite is abandoned rather than finished on a guess.
             diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({next_plan.reason})"))
-            return _result(source, source, Status.REFUSED, diagnostics)
-        ctx = FixContext(tree, facts, next_plan, config, go, anchors, original)
+            return _result(source, source, Status.REFUSED, diagnostics, (), sources_read)
+        ctx = FixContext(tree, facts, next_plan, config, go, anchors, original, build_context)
 
     for report in REPORTS:
         diagnostics += [d for d in report.report(ctx, tuple(applied)) if config.enabled(d.code)]
     code = tree.code
     if code == source:
-        return _result(source, code, Status.UNCHANGED, diagnostics, applied)
+        return _result(source, code, Status.UNCHANGED, diagnostics, applied, sources_read)
     broken = _misread(tree, code)
     if broken is not None:
         diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({broken})"))
-        return _result(source, source, Status.REFUSED, diagnostics)
-    return _result(source, code, Status.REWRITTEN, diagnostics, applied)
+        return _result(source, source, Status.REFUSED, diagnostics, (), sources_read)
+    return _result(source, code, Status.REWRITTEN, diagnostics, applied, sources_read)
 
 
 def _misread(tree: Dockerfile, code: str) -> str | None:
@@ -187,6 +176,13 @@ def _input_lines(ctx: CheckContext, plan: Plan) -> dict[str, int]:
     return {code: lines[anchor] for code, anchor in ANCHORED}
 
 
-def _result(original, code, status, diagnostics, applied=()) -> RewriteResult:
-    return RewriteResult(original=original, code=code, status=status,
-                         diagnostics=tuple(diagnostics), applied=tuple(applied))
+def _result(original, code, status, diagnostics, applied=(), sources_read=(None, None)) -> RewriteResult:
+    build_context, go = sources_read
+    context = context_source = reader = None
+    if build_context is not None:
+        context = str(build_context.root) if build_context.root is not None else None
+        context_source = build_context.source.describe()
+    if go is not None:
+        reader = go.reader if go.reader_note is None else f"{go.reader}: {go.reader_note}"
+    return RewriteResult(original=original, code=code, status=status, diagnostics=tuple(diagnostics),
+                         applied=tuple(applied), context=context, context_source=context_source, go_reader=reader)

@@ -136,6 +136,8 @@ class _Mains(MainsIndex):
         self._all: tuple[str, ...] | None = None
 
     def all(self) -> tuple[str, ...]:
+        if self._all is None and self.module_dir is None:
+            self._all = tuple(self.index.mains_matching(".", None))
         if self._all is None:
             start = self.module_dir or "."
             self._all = tuple(self.index.mains_matching("..." if start == "." else start + "/...", self.module_dir))
@@ -160,7 +162,8 @@ def _targets(program: GoProgram, index: SourceIndex, package: str | None, base: 
         target = clean_dir(posixpath.join(base, arg))
         if "..." in target:
             literal = target.split("...")[0].rstrip("/") or "."
-            named += index.package_dirs(literal, index.module_dir(literal))
+            module = index.module_dir(literal)
+            named += index.package_dirs(literal, module) if module is not None else [literal]
         elif index.package(target):
             named.append(target)
     return named

@@ -112,8 +112,11 @@ class SourceIndex:
         return sorted(out)
 
     def mains_matching(self, pattern: str, module_dir: str | None) -> list[str]:
-        """Main packages a Go package pattern (a folder, or one with ``...``) names."""
-        if "..." not in pattern:
+        """Main packages a Go package pattern (a folder, or one with ``...``) names. Outside
+        a module a pattern names no folder below its own: there is no module tree to walk,
+        and the context may be a whole file system (standard input read in ``/``)."""
+        if "..." not in pattern or module_dir is None:
+            pattern = pattern.split("...")[0].rstrip("/") or "."
             return [pattern] if self.is_main(pattern) else []
         literal = pattern.split("...")[0].rstrip("/")
         start = posixpath.dirname(literal) if literal and not pattern.startswith(literal + "/") else literal

@@ -15,6 +15,7 @@ from rewriter.passes import (
     build_selection,
     certs,
     cgo,
+    context_found,
     cross_compile,
     entry_shell,
     entrypoint,
@@ -41,6 +42,7 @@ from rewriter.passes.base import Check, Fix, Report
 from rewriter.rules import Rule
 
 CHECKS: tuple[Check, ...] = (
+    context_found,
     onbuild,
     go_run,
     entry_shell,

@@ -28,13 +28,16 @@ class _Context:
     tree: Final[Dockerfile]
     facts: Final[Facts]
     config: Final[Config]
-    go: Final[Any]  # rewriter.gosource.GoContext when the build context was read, else None
+    go: Final[Any]  # rewriter.goprogram.GoProgram when the build reads Go from its context, else None
+    # rewriter.context.BuildContext: the folder the build is sent (None: none was looked for)
+    build_context: Final[Any]
 
-    def __init__(self, tree: Dockerfile, facts: Facts, config: Config, go: Any) -> None:
+    def __init__(self, tree: Dockerfile, facts: Facts, config: Config, go: Any, build_context: Any = None) -> None:
         self.tree = tree
         self.facts = facts
         self.config = config
         self.go = go
+        self.build_context = build_context
 
     @property
     def newline(self) -> str:
@@ -72,8 +75,9 @@ class CheckContext(_Context):
 
     plan: Final[Plan | NoPlan]
 
-    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan | NoPlan, config: Config, go: Any) -> None:
-        super().__init__(tree, facts, config, go)
+    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan | NoPlan, config: Config, go: Any,
+                 build_context: Any = None) -> None:
+        super().__init__(tree, facts, config, go, build_context)
         self.plan = plan
 
 
@@ -86,8 +90,8 @@ class FixContext(_Context):
     original: Final[Dockerfile]  # the file as it is on disk
 
     def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan, config: Config, go: Any,
-                 anchors: dict[str, int], original: Dockerfile) -> None:
-        super().__init__(tree, facts, config, go)
+                 anchors: dict[str, int], original: Dockerfile, build_context: Any = None) -> None:
+        super().__init__(tree, facts, config, go, build_context)
         self.plan = plan
         self.anchors = anchors
         self.original = original

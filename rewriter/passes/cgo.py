@@ -21,7 +21,19 @@ RULE = Rule(
     "Refused: the build uses cgo, so the binary needs a C library that scratch does not have.",
     EXPLANATION,
 )
-RULES = (RULE,)
+UNUSED_TOOLCHAIN = Rule(
+    "GS307", "c-toolchain-without-cgo", Kind.WARNING,
+    "The builder installs a C toolchain or headers, but the Go sources the build compiles show no cgo.",
+    """GS307: the builder installs a C toolchain, and the sources show no cgo.
+
+gcc, musl-dev, build-base or -dev packages in the builder usually mean cgo. When the Go
+sources the build compiles (read by ``go list``, or statically, see the -v line) show none,
+the rewrite builds with CGO_ENABLED=0 and the packages only cost build time. Check that
+nothing goslim cannot see needs them (a C object linked by flags, a generate step), and
+drop them from the builder.
+""",
+)
+RULES = (RULE, UNUSED_TOOLCHAIN)
 
 C_TOOLCHAIN = re.compile(
     r"^(gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|musl-gcc|"
@@ -48,9 +60,19 @@ def check(ctx: CheckContext) -> list:
         finding = go.uses_cgo[0]
         more = f" (and {len(go.uses_cgo) - 1} more)" if len(go.uses_cgo) > 1 else ""
         out.append(ctx.diagnostic(RULE, f"{finding.path}:{finding.line}: {finding.detail}{more}", build.instruction))
+    stages = ctx.facts.chain(plan.builder)
+    compilers = [(ins, pkg) for s in stages for ins, pkg in s.packages if C_TOOLCHAIN.match(pkg)]
+    if compilers and go is not None and not out:
+        ins, _ = compilers[0]
+        names = ", ".join(sorted({p for _, p in compilers}))
+        reader = "go list" if go.reader == "go list" else "the static reader"
+        out.append(ctx.diagnostic(
+            UNUSED_TOOLCHAIN,
+            f"C toolchain or headers installed for the build ({names}), but the Go sources the build "
+            f"compiles show no cgo ({reader}): the rewrite builds with CGO_ENABLED=0",
+            ins,
+        ))
     if cgo != "0" and go is None:
-        stages = ctx.facts.chain(plan.builder)
-        compilers = [(ins, pkg) for s in stages for ins, pkg in s.packages if C_TOOLCHAIN.match(pkg)]
         if compilers:
             ins, _ = compilers[0]
             names = ", ".join(sorted({p for _, p in compilers}))

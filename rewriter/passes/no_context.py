@@ -17,6 +17,7 @@ RULES = (RULE,)
 
 
 def report(ctx: FixContext, applied: tuple[str, ...]) -> list[Diagnostic]:
-    if ctx.go is not None or not applied:
-        return []
+    found = ctx.build_context
+    if ctx.go is not None or not applied or (found is not None and found.root is None):
+        return []  # GS306 already said that no context was found
     return [ctx.diagnostic(RULE, RULE.summary)]
