@@ -360,11 +360,11 @@ def test_a_worker_crash_does_not_lose_files(fake, tmp_path, monkeypatch):
     calls = []
     real = rewriter.rewrite
 
-    def dies_in_a_worker(source, config=None, *, context=None):
+    def dies_in_a_worker(source, config=None, **where):
         if os.getpid() != parent and not calls:
             calls.append(1)
             os._exit(9)
-        return real(source, config, context=context)
+        return real(source, config, **where)
 
     parent = os.getpid()
     monkeypatch.setattr(rewriter, "rewrite", dies_in_a_worker)
@@ -541,9 +541,9 @@ def test_file_changed_on_disk_during_the_rewrite(fake, tmp_path, monkeypatch):
     monkeypatch.chdir(make(tmp_path, {"Dockerfile": GO}))
     real = rewriter.rewrite
 
-    def slow_rewrite(source, config=None, *, context=None):
+    def slow_rewrite(source, config=None, **where):
         (tmp_path / "Dockerfile").write_text(GO + "# saved in an editor meanwhile\n")
-        return real(source, config, context=context)
+        return real(source, config, **where)
 
     monkeypatch.setattr(rewriter, "rewrite", slow_rewrite)
     result = invoke("rewrite", "-i", "Dockerfile")
@@ -607,16 +607,16 @@ def test_config_and_runtime_reach_the_engine(fake, tmp_path, monkeypatch):
     seen = []
     real = rewriter.rewrite
 
-    def spy(source, config=None, *, context=None):
-        seen.append((config, context))
-        return real(source, config, context=context)
+    def spy(source, config=None, **where):
+        seen.append((config, where))
+        return real(source, config, **where)
 
     monkeypatch.setattr(rewriter, "rewrite", spy)
     result = invoke("rewrite", "--runtime", "alpine", "svc/Dockerfile")
     assert "+FROM alpine" in result.stdout and "+USER 4242:10001" in result.stdout
-    assert seen[0][1] == Path("svc")
+    assert seen[0][1] == {"context": None, "dockerfile": Path("svc/Dockerfile"), "cwd": None}
     invoke("rewrite", "--context", tmp_path, "svc/Dockerfile")
-    assert seen[1][1] == tmp_path
+    assert seen[1][1]["context"] == tmp_path
 
 
 def test_parse_error_from_the_engine(fake, tmp_path, monkeypatch):
@@ -630,10 +630,10 @@ def test_an_engine_crash_is_one_line_per_file(fake, tmp_path, monkeypatch):
     monkeypatch.chdir(make(tmp_path, {"a/Dockerfile": GO, "b/Dockerfile": NODE}))
     real = rewriter.rewrite
 
-    def crashes_on_go(source, config=None, *, context=None):
+    def crashes_on_go(source, config=None, **where):
         if "golang" in source:
             raise KeyError("stage")
-        return real(source, config, context=context)
+        return real(source, config, **where)
 
     monkeypatch.setattr(rewriter, "rewrite", crashes_on_go)
     result = invoke("rewrite", ".")

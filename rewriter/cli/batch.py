@@ -133,9 +133,11 @@ def process(task: Task) -> Outcome:
     except SourceError as exc:
         return failed(exc.message, exc.line, exc.column)
 
-    context = task.context or (Path.cwd() if task.stdin is not None else source.path.parent)
+    stdin = task.stdin is not None
     try:
-        result = rewriter.rewrite(source.text, task.config, context=context)
+        result = rewriter.rewrite(source.text, task.config, context=task.context,
+                                  dockerfile=None if stdin else source.path,
+                                  cwd=Path.cwd() if stdin else None)
     except rewriter.ParseError as exc:
         return failed(exc.message, exc.line, exc.column)
     except Exception as exc:
@@ -156,6 +158,7 @@ def process(task: Task) -> Outcome:
     elif changed:
         diff = unified_diff(source.text, result.code, task.display)
     written = False
+    context = Path(result.context) if result.context else (task.context or source.path.parent)
     pending = Pending(source, result.code, context) if task.verify and changed else None
     if task.in_place and changed and pending is None:
         try:
@@ -175,6 +178,9 @@ def process(task: Task) -> Outcome:
         encoding=source.encoding,
         output=result.code if task.stdin is not None else None,
         pending=pending,
+        context=result.context,
+        context_source=result.context_source,
+        go_reader=result.go_reader,
     )
 
 

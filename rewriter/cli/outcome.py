@@ -57,6 +57,9 @@ class Outcome:
     output: str | None = None      # the rewritten text, kept only for stdin
     pending: Pending | None = None     # --verify: the rewrite still to be verified
     verify: Verification | None = None  # --verify: once verified
+    context: str | None = None          # the build context the Go sources were read from
+    context_source: str | None = None   # what decided it, or why none was found
+    go_reader: str | None = None        # who read the Go sources ("go list", "static", and why)
 
     @property
     def not_verified(self) -> bool:

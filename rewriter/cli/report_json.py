@@ -34,6 +34,9 @@ def summary_counts(outcomes: list[Outcome], *, verify: bool = False) -> dict:
 def json_report(outcomes: list[Outcome], *, verify: bool = False) -> dict:
     """The --format json document.
 
+    Each file says which build context its Go sources were read from ("context", null
+    when none was found or looked for), what decided it ("context_source") and who read
+    the sources ("go_reader": "go list", or "static" with why when go list failed).
     With --verify each file also has "verify": {"ok", "reason", "report"} (null when
     there was no rewrite to verify) and the summary counts verified and not_verified.
     """
@@ -46,6 +49,9 @@ def json_report(outcomes: list[Outcome], *, verify: bool = False) -> dict:
             "diagnostics": [d.as_dict() for d in outcome.diagnostics],
             "diff": outcome.diff,
             "written": outcome.written,
+            "context": outcome.context,
+            "context_source": outcome.context_source,
+            "go_reader": outcome.go_reader,
         }
         if outcome.error is not None:
             error = outcome.error

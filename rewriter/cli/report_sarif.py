@@ -13,7 +13,9 @@ _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def sarif_report(outcomes: list[Outcome]) -> dict:
-    """A SARIF 2.1.0 log: one result per diagnostic, file errors as tool notifications."""
+    """A SARIF 2.1.0 log: one result per diagnostic, file errors as tool notifications, and
+    one artifact per file whose properties say which build context was read (context,
+    context_source, go_reader; each result carries them too)."""
     from importlib.metadata import version
 
     from rewriter.passes import RULES
@@ -25,8 +27,12 @@ def sarif_report(outcomes: list[Outcome]) -> dict:
     descriptors += [{"id": code, "shortDescription": {"text": code}} for code in extra]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
 
-    results, notifications = [], []
+    results, notifications, artifacts = [], [], []
     for outcome in outcomes:
+        context = {"context": outcome.context, "context_source": outcome.context_source,
+                   "go_reader": outcome.go_reader}
+        artifacts.append({"location": _location(outcome.path, None, None)["physicalLocation"]["artifactLocation"],
+                          "properties": context})
         for diag in outcome.diagnostics:
             results.append({
                 "ruleId": diag.code,
@@ -34,6 +40,7 @@ def sarif_report(outcomes: list[Outcome]) -> dict:
                 "level": _LEVELS[diag.severity.value],
                 "message": {"text": diag.message},
                 "locations": [_location(outcome.path, diag.line, diag.column)],
+                "properties": context,
             })
         if outcome.error is not None:
             error = outcome.error
@@ -48,6 +55,7 @@ def sarif_report(outcomes: list[Outcome]) -> dict:
         "invocations": [{"executionSuccessful": not notifications,
                          "toolExecutionNotifications": notifications}],
         "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().as_uri() + "/"}},
+        "artifacts": artifacts,
         "results": results,
     }
     return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",

@@ -47,11 +47,26 @@ def print_outcome(outcome: Outcome, opts: Options) -> None:
         if opts.verbose or not explained:
             label = "already slim" if outcome.status is Status.UNCHANGED else "skipped (not a Go build)"
             click.echo(f"{outcome.path}: {err.dim(label)}", err=True)
+    if opts.verbose and outcome.context_source is not None:
+        click.echo(f"{outcome.path}: {err.dim(_context_line(outcome))}", err=True)
     for diag in outcome.diagnostics:
         if diag.severity is Severity.INFO and not _show_info(diag, outcome, opts):
             continue
         click.echo(f"{err.where(outcome.path, diag.line, diag.column)}: "
                    f"{err.severity(diag.code, diag.severity)}: {diag.message}", err=True)
+
+
+def _context_line(outcome: Outcome) -> str:
+    """-v: the build context, what decided it, and who read the Go sources."""
+    if outcome.context is None:
+        line = f"no build context ({outcome.context_source})"
+    else:
+        line = f"build context {outcome.context} ({outcome.context_source})"
+    if outcome.go_reader is not None:
+        line += f"; Go sources read by {outcome.go_reader}"
+    elif outcome.context is not None:
+        line += "; the build compiles no Go from it"
+    return line
 
 
 def _verify_line(outcome: Outcome, in_place: bool, err: Styler) -> str:

@@ -38,7 +38,14 @@ from rewriter.diagnostics import Status
               metavar="FILE", help="Write every change as one patch for `git apply`.")
 @click.option("--context", "context_dir", metavar="DIR",
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Build context (default: the folder of each Dockerfile).")
+              help="Build context of every file (default: found for each Dockerfile from the config, "
+                   "compose/bake/skaffold files, CI workflows, Makefiles and scripts, else the nearest "
+                   "folder holding its COPY sources).")
+@click.option("--require-context", is_flag=True, default=None,
+              help="Refuse a file whose build context cannot be found (default: warn, GS306).")
+@click.option("--go-list/--no-go-list", "go_list", default=None,
+              help="Ask `go list` (when go is on PATH) for the packages the build compiles "
+                   "(default: for a single Dockerfile, not for a folder).")
 @click.option("--runtime", type=click.Choice(RUNTIMES), default=None,
               help="Base image of the runtime stage (overrides the config file).")
 @click.option("--config", "config_file", metavar="FILE",
@@ -51,6 +58,7 @@ from rewriter.diagnostics import Status
 def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: bool,
             show_diff: bool | None, output_format: str, jobs: int | None, quiet: bool,
             verbose: bool, patch_file: Path | None, context_dir: Path | None,
+            require_context: bool | None, go_list: bool | None,
             runtime: str | None, config_file: Path | None, verify: bool) -> None:
     """Rewrite Dockerfiles: show a diff, check, or change them in place.
 
@@ -97,7 +105,9 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
     # A batch's text report without -v and without diffs shows neither diffs nor info
     # notes: the workers leave them out rather than make and ship them for every file.
     lean = output_format == "text" and searched and not (verbose or opts.show_diff or patch_file)
-    tasks = _make_tasks(files, config_file, runtime, context_dir, in_place, verify, lean)
+    overrides = {"runtime": runtime, "require_context": require_context,
+                 "go_list": None if go_list is None else ("always" if go_list else "never")}
+    tasks = _make_tasks(files, config_file, overrides, context_dir, in_place, verify, lean, batch_run=searched)
     outcomes = batch.run(tasks, jobs or batch.cpu_count(), opts, engine)
     _emit_report(outcomes, opts)
     if patch_file is not None:
@@ -105,9 +115,12 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
     ctx.exit(_exit_status(outcomes, check))
 
 
-def _make_tasks(files, config_file, runtime, context_dir, in_place, verify=False,
-                lean=False) -> list[batch.Task]:
-    """Resolve each file's config up front so a bad config stops the run before any write."""
+def _make_tasks(files, config_file, overrides, context_dir, in_place, verify=False,
+                lean=False, batch_run=False) -> list[batch.Task]:
+    """Resolve each file's config up front so a bad config stops the run before any write.
+
+    go-list "auto" means a single Dockerfile asks go list and a batch does not (a process
+    per module would cost more than the rest of the batch): a batch's tasks say "never"."""
     tasks = []
     merged: dict[Config, Config] = {}  # one object per config, which a chunk pickles once
     try:
@@ -121,7 +134,10 @@ def _make_tasks(files, config_file, runtime, context_dir, in_place, verify=False
                 base = explicit or load_config(path)
             config = merged.get(base)
             if config is None:
-                config = merged[base] = base.merged(runtime=runtime)
+                config = base.merged(**overrides)
+                if batch_run and config.go_list == "auto":
+                    config = config.merged(go_list="never")
+                merged[base] = config
             tasks.append(batch.Task(path=os.fspath(path), display=batch.display(path), config=config,
                                     context=context_dir, in_place=in_place, stdin=stdin,
                                     verify=verify, lean=lean))

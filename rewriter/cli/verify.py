@@ -27,7 +27,8 @@ ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_eng
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--context", "context_dir", metavar="DIR",
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Build context for both images (default: the folder of PATH).")
+              help="Build context for both images (default: found as `goslim rewrite` finds it, "
+                   "else the folder of PATH).")
 @click.option("--original", "original_file", metavar="FILE",
               type=click.Path(dir_okay=False, path_type=Path),
               help="Take PATH as the rewrite and compare it with FILE, instead of rewriting PATH.")
@@ -68,7 +69,8 @@ def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
     if original_file is not None:
         original, rewritten, rewrite_info = _read_or_fail(original_file).text, source.text, None
     else:
-        rewrite_info, code = _rewrite_in_memory(path, source.text, context)
+        rewrite_info, code, found = _rewrite_in_memory(path, source.text, context_dir)
+        context = found or context
         if rewrite_info["status"] != "rewritten":
             _nothing_to_verify(path, rewrite_info, output_format)
             ctx.exit(EXIT_NOT_VERIFIED)
@@ -98,14 +100,15 @@ def _read_or_fail(path: Path) -> SourceFile:
         raise Fail(f"goslim: {exc}") from None
 
 
-def _rewrite_in_memory(path: Path, text: str, context: Path) -> tuple[dict, str]:
-    """goslim's rewrite of PATH with its nearest config; parse errors end the command (exit 2)."""
+def _rewrite_in_memory(path: Path, text: str, context: Path | None) -> tuple[dict, str, Path | None]:
+    """goslim's rewrite of PATH with its nearest config, and the build context it found
+    (the one both images are built with); parse errors end the command (exit 2)."""
     try:
         config = load_config(path)
     except ConfigError as exc:
         raise Fail(f"goslim: invalid config: {exc}") from None
     try:
-        result = rewriter.rewrite(text, config, context=context)
+        result = rewriter.rewrite(text, config, context=context, dockerfile=path)
     except rewriter.ParseError as exc:
         raise Fail(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
     status = result.status.value
@@ -116,8 +119,9 @@ def _rewrite_in_memory(path: Path, text: str, context: Path) -> tuple[dict, str]
         raise Fail(f"{path}: {first.message if first else 'could not be rewritten'}")
     info = {"status": status,
             "applied": list(result.applied),
-            "diagnostics": [d.as_dict() for d in result.diagnostics]}
-    return info, result.code
+            "diagnostics": [d.as_dict() for d in result.diagnostics],
+            "context_source": result.context_source}
+    return info, result.code, Path(result.context) if result.context else None
 
 
 _NOTHING = {

@@ -46,7 +46,7 @@ def install(monkeypatch=None) -> None:
         rewriter.rewrite = fake_rewrite
 
 
-def fake_rewrite(source, config=None, *, context=None) -> RewriteResult:
+def fake_rewrite(source, config=None, *, context=None, dockerfile=None, cwd=None) -> RewriteResult:
     config = config or rewriter.Config()
     newline = "\r\n" if "\r\n" in source else "\n"
     lines = source.split(newline)
