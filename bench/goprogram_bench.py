@@ -1,6 +1,6 @@
 """Time analyze_context on a synthetic 2,000-file Go module; prints figures, asserts nothing.
 
-Run: /work/venv/bin/python bench/gosource_bench.py [--files N] [--runs N]
+Run: .venv/bin/python bench/goprogram_bench.py [--files N] [--runs N]
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rewriter.gosource import analyze_context
+from rewriter.goprogram import analyze_context
 
 MODULE = "github.com/acme/bench"
 FILES_PER_PACKAGE = 20
