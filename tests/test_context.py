@@ -93,7 +93,8 @@ def test_config_mapping(mono):
 
 
 def test_config_mapping_to_a_missing_folder_warns_and_falls_back(mono):
-    ctx = find_context(mono / "deploy/api.Dockerfile", MONO_COPY, mappings=[(str(mono), "deploy/api.Dockerfile", "gone")])
+    mappings = [(str(mono), "deploy/api.Dockerfile", "gone")]
+    ctx = find_context(mono / "deploy/api.Dockerfile", MONO_COPY, mappings=mappings)
     assert ctx.source.kind == "ancestor"
     assert ctx.warnings == (f"goslim config in {mono}: context 'gone' for 'deploy/api.Dockerfile' is not a folder",)
 
@@ -119,7 +120,8 @@ def test_compose_file(mono):
     assert ctx.describe() == f"{mono} (compose file: deploy/compose.yaml (service api))"
 
 
-@pytest.mark.parametrize("name", ["docker-compose.yml", "compose.yml", "docker-compose.prod.yaml", "compose.override.yaml"])
+@pytest.mark.parametrize("name", ["docker-compose.yml", "compose.yml", "docker-compose.prod.yaml",
+                                  "compose.override.yaml"])
 def test_compose_names(mono, name):
     write(mono, {name: "services:\n  api:\n    build:\n      context: .\n      dockerfile: deploy/api.Dockerfile\n"})
     assert find_context(mono / "deploy/api.Dockerfile", ["x"]).source.kind == "compose"
@@ -258,7 +260,8 @@ def test_shell_script_with_cd_and_buildx(mono):
 
 
 def test_podman_and_buildah(mono):
-    write(mono, {"build.sh": "podman build -f=deploy/api.Dockerfile -t api .\nbuildah bud -f deploy/api.Dockerfile services\n"})
+    write(mono, {"build.sh": "podman build -f=deploy/api.Dockerfile -t api .\n"
+                             "buildah bud -f deploy/api.Dockerfile services\n"})
     assert find_context(mono / "deploy/api.Dockerfile", ["x"]).root == mono
 
 

