@@ -93,8 +93,8 @@ class BuildContext:
     def included(self, rel: str) -> bool:
         """Whether .dockerignore keeps ``rel`` in the context (true for paths that do not
         exist: this is the filter alone)."""
-        rel = _normal(rel)
-        return rel is not None and not self.ignore.excluded(rel)
+        norm = _normal(rel)
+        return norm is not None and not self.ignore.excluded(norm)
 
     def path(self, rel: str) -> Path | None:
         """The absolute path of ``rel`` when it is inside the root and included; symlinks

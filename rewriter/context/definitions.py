@@ -91,7 +91,7 @@ def parse(kind: str, path: str, top: str) -> list[Reference]:
 
 
 def _yaml_documents(text: str, path: str, *, single: bool) -> list[object]:
-    import yaml
+    import yaml  # type: ignore[import-untyped, unused-ignore]  # PyYAML ships no annotations
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
@@ -151,9 +151,9 @@ def _skaffold(docs: list[object], base: str, shown: str) -> Iterator[Reference]:
 
 def _workflow(docs: list[object], top: str, shown: str) -> Iterator[Reference]:
     data = docs[0] if docs else None
-    jobs = data.get("jobs") if isinstance(data, dict) else None
-    if not isinstance(jobs, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("jobs"), dict):
         return
+    jobs: dict = data["jobs"]
     default_dir = _working_directory(data)
     for job_name, job in jobs.items():
         if not isinstance(job, dict) or not isinstance(job.get("steps"), list):
@@ -165,7 +165,7 @@ def _workflow(docs: list[object], top: str, shown: str) -> Iterator[Reference]:
             detail = f"job {job_name}, step {step.get('name') or number}"
             uses = step.get("uses")
             if isinstance(uses, str) and uses.split("@")[0] == "docker/build-push-action":
-                given = step.get("with") if isinstance(step.get("with"), dict) else {}
+                given: dict = step["with"] if isinstance(step.get("with"), dict) else {}
                 context = given.get("context", ".")
                 file = given.get("file")
                 if not isinstance(context, str) or (file is not None and not isinstance(file, str)):
@@ -210,11 +210,11 @@ def _bake(text: str, path: str, base: str, shown: str) -> Iterator[Reference]:
             if isinstance(variables, dict) else {}
     else:
         targets, values = _hcl_targets(text, path)
-    values = {k: v for k, v in values.items() if isinstance(v, str)}
+    strings: dict[str, str] = {k: v for k, v in values.items() if isinstance(k, str) and isinstance(v, str)}
     for name in targets:
         merged = _inherit(targets, name, set())
-        context = _substitute(merged.get("context", "."), values)
-        dockerfile = _substitute(merged.get("dockerfile", "Dockerfile"), values)
+        context = _substitute(merged.get("context", "."), strings)
+        dockerfile = _substitute(merged.get("dockerfile", "Dockerfile"), strings)
         if isinstance(dockerfile, str) and dockerfile.startswith("cwd://"):
             context_abs = _join(base, context) if isinstance(context, str) else None
             if context_abs:
@@ -227,7 +227,7 @@ def _bake(text: str, path: str, base: str, shown: str) -> Iterator[Reference]:
 
 
 def _hcl_targets(text: str, path: str) -> tuple[dict, dict]:
-    import hcl2
+    import hcl2  # type: ignore[import-not-found, unused-ignore]  # typed, but absent while building
 
     try:
         data = hcl2.loads(text)
@@ -256,7 +256,9 @@ def _inherit(targets: dict, name: str, seen: set[str]) -> dict:
     merged: dict = {}
     parents = target.get("inherits")
     for parent in parents if isinstance(parents, list) else ():
-        merged.update(_inherit(targets, _unquote(parent), seen))
+        parent = _unquote(parent)
+        if isinstance(parent, str):
+            merged.update(_inherit(targets, parent, seen))
     merged.update({k: v for k, v in target.items() if k != "inherits"})
     return merged
 

@@ -79,11 +79,11 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
         scope, cgo = listed
         reader = GO_LIST
     else:
-        local = local_modules(index, module_dir, mod) if mod is not None else []
+        local = local_modules(index, module_dir, mod) if mod is not None and module_dir is not None else []
         vendor = _join(module_dir, "vendor") if program.has_vendor and module_dir is not None else None
         scope, vendored = closure(index, targets, local, vendor)
         cgo = [f for d in sorted(vendored) for s in index.package(d) for f in s.cgo]
-        if mod is not None and vendor is None:
+        if mod is not None and module_dir is not None and vendor is None:
             cgo += _over_approximated_cgo(index, module_dir, mod)
         reader = STATIC
     if index.truncated:
