@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import stat
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -77,6 +78,8 @@ class BuildContext:
     dockerfile: Path | None = None
     ignore: DockerIgnore = field(default_factory=DockerIgnore)
     warnings: tuple[str, ...] = ()
+    # folder -> whether it resolves inside the root; "" holds the root's real path
+    _folders_inside: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def found(self) -> bool:
@@ -99,20 +102,49 @@ class BuildContext:
     def path(self, rel: str) -> Path | None:
         """The absolute path of ``rel`` when it is inside the root and included; symlinks
         are resolved and must stay inside the root."""
+        full = self._abs(rel)
+        return Path(full) if full is not None else None
+
+    def _abs(self, rel: str) -> str | None:
+        """``path`` as a string. A folder's real path is worked out once; a file is
+        resolved only when it is a symlink itself."""
         if self.root is None:
             return None
         norm = _normal(rel)
-        if norm is None or self.ignore.excluded(norm):
+        if norm is None or (self.ignore and self.ignore.excluded(norm)):
             return None
-        full = self.root if norm == "." else self.root / norm
+        root = str(self.root)
+        if norm == ".":
+            return root if self._folder_inside(".") else None
+        folder = posixpath.dirname(norm) or "."
+        if not self._folder_inside(folder):
+            return None
+        full = os.path.join(root, norm)
         try:
-            real = Path(os.path.realpath(full))
-            root = Path(os.path.realpath(self.root))
+            if not stat.S_ISLNK(os.lstat(full).st_mode):
+                return full
+        except (OSError, ValueError):
+            return full  # not there: inside, and nothing to read
+        return full if self._resolves_inside(full) else None
+
+    def _folder_inside(self, folder: str) -> bool:
+        known = self._folders_inside.get(folder)
+        if known is None:
+            assert self.root is not None
+            full = str(self.root) if folder == "." else os.path.join(str(self.root), folder)
+            known = self._folders_inside[folder] = self._resolves_inside(full)
+        return bool(known)
+
+    def _resolves_inside(self, full: str) -> bool:
+        real_root = self._folders_inside.get("")
+        try:
+            if real_root is None:
+                real_root = self._folders_inside[""] = os.path.realpath(str(self.root))
+            real = os.path.realpath(full)
         except (OSError, RuntimeError, ValueError):
-            return None
-        if real != root and not real.is_relative_to(root):
-            return None
-        return full
+            return False
+        assert isinstance(real_root, str)
+        return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
     def exists(self, rel: str) -> bool:
         """Whether ``rel`` is in the context: present, included, inside the root. A source
@@ -120,21 +152,21 @@ class BuildContext:
         COPY source does."""
         if _GLOB.search(rel):
             return bool(self.glob(rel, limit=1))
-        full = self.path(rel)
+        full = self._abs(rel)
         return full is not None and os.path.lexists(full)
 
     def is_dir(self, rel: str) -> bool:
-        full = self.path(rel)
-        return full is not None and full.is_dir()
+        full = self._abs(rel)
+        return full is not None and os.path.isdir(full)
 
     def is_file(self, rel: str) -> bool:
-        full = self.path(rel)
-        return full is not None and full.is_file()
+        full = self._abs(rel)
+        return full is not None and os.path.isfile(full)
 
     def listdir(self, rel: str = ".") -> list[tuple[str, bool]]:
         """(name, is a folder) of the included entries of a folder, sorted; [] when it
         cannot be read. Symlinked folders count as files (COPY copies the link)."""
-        full = self.path(rel)
+        full = self._abs(rel)
         if full is None:
             return []
         base = _normal(rel) or "."
@@ -156,7 +188,7 @@ class BuildContext:
 
     def read_bytes(self, rel: str, limit: int = READ_LIMIT) -> bytes | None:
         """The first ``limit`` bytes of an included file, or None."""
-        full = self.path(rel)
+        full = self._abs(rel)
         if full is None:
             return None
         try:
@@ -191,7 +223,7 @@ class BuildContext:
             for base in found:
                 if not _GLOB.search(segment):
                     child = segment if base == "." else f"{base}/{segment}"
-                    full = self.path(child)
+                    full = self._abs(child)
                     if full is not None and os.path.lexists(full):
                         nxt.append(child)
                     continue
@@ -208,7 +240,7 @@ class BuildContext:
 
     def _folders(self, under: str, skip_dir) -> Iterator[tuple[str, list[tuple[str, bool]]]]:
         start = _normal(under)
-        if start is None or self.path(start) is None:
+        if start is None or self._abs(start) is None:
             return
         queue = deque([start])
         while queue:
