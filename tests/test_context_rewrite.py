@@ -88,7 +88,7 @@ def test_no_context_found_is_a_warning_and_the_rewrite_goes_on(mono):
     (mono / "services").rename(mono / "svc")
     result = rewriter.rewrite(MONO_DOCKERFILE, dockerfile=mono / "deploy/api.Dockerfile")
     assert result.status is Status.REWRITTEN
-    [warning] = [d for d in result.diagnostics if d.code == "GS306"]
+    [warning] = [d for d in result.diagnostics if d.code == "GS307"]
     assert warning.severity is Severity.WARNING and warning.line == 3  # the first COPY from the context
     assert "cgo, time zones and runtime files were not checked" in warning.message
     assert "--context DIR" in warning.message
@@ -102,12 +102,12 @@ def test_require_context_turns_the_warning_into_a_refusal(mono):
                               dockerfile=mono / "deploy/api.Dockerfile")
     assert result.status is Status.REFUSED and result.code == MONO_DOCKERFILE
     [error] = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-    assert error.code == "GS306" and error.message.startswith("Refused (require-context): no build context")
+    assert error.code == "GS307" and error.message.startswith("Refused (require-context): no build context")
 
 
 def test_a_pasted_text_searches_nothing_and_says_so_as_before():
     result = rewriter.rewrite(MONO_DOCKERFILE)
-    assert "GS301" in codes(result) and "GS306" not in codes(result)
+    assert "GS301" in codes(result) and "GS307" not in codes(result)
     assert result.context_source is None
 
 
@@ -130,7 +130,7 @@ def test_stdin_from_a_folder_with_an_unrelated_cgo_file(tmp_path):
 
 def test_stdin_where_the_copy_sources_are_not_is_no_context(tmp_path):
     result = rewriter.rewrite(MONO_DOCKERFILE, cwd=tmp_path)
-    assert "GS306" in codes(result, Severity.WARNING)
+    assert "GS307" in codes(result, Severity.WARNING)
     assert result.context is None
 
 
@@ -159,7 +159,7 @@ def test_c_toolchain_without_cgo_is_reported(tmp_path):
             'RUN go build -o /app/server .\nCMD ["/app/server"]\n')
     result = rewriter.rewrite(text, context=tmp_path)
     assert result.status is Status.REWRITTEN
-    [d] = [d for d in result.diagnostics if d.code == "GS307"]
+    [d] = [d for d in result.diagnostics if d.code == "GS308"]
     assert (d.severity, d.line) == (Severity.WARNING, 2)
     assert d.message.startswith("C toolchain or headers installed for the build (gcc, musl-dev), but the Go sources")
 
@@ -167,7 +167,7 @@ def test_c_toolchain_without_cgo_is_reported(tmp_path):
 def test_an_unreadable_build_definition_is_named(mono):
     write(mono, {"compose.yaml": "services: [\n"})
     result = rewriter.rewrite(MONO_DOCKERFILE, dockerfile=mono / "deploy/api.Dockerfile")
-    [d] = [d for d in result.diagnostics if d.code == "GS308"]
+    [d] = [d for d in result.diagnostics if d.code == "GS309"]
     assert str(mono / "compose.yaml") in d.message and "not valid YAML" in d.message
     assert result.context_source == "nearest folder holding every COPY source"
 
@@ -198,22 +198,22 @@ def test_verbose_line_json_and_sarif_fields(mono):
     run0 = sarif["runs"][0]
     assert run0["artifacts"][0]["properties"]["context_source"] == "compose file: compose.yaml (service api)"
     assert run0["results"][0]["properties"]["context"] == str(mono)
-    assert "GS306" in {r["id"] for r in run0["tool"]["driver"]["rules"]}
+    assert "GS307" in {r["id"] for r in run0["tool"]["driver"]["rules"]}
 
 
 def test_no_context_warning_in_every_format_and_the_require_flag(mono):
     (mono / "services").rename(mono / "svc")
     text = run("rewrite", "deploy/api.Dockerfile", cwd=mono)
-    assert "deploy/api.Dockerfile:3:1: GS306 warning: No build context holds" in text.stderr
+    assert "deploy/api.Dockerfile:3:1: GS307 warning: No build context holds" in text.stderr
     data = json.loads(run("rewrite", "--format", "json", "deploy/api.Dockerfile", cwd=mono).stdout)
-    assert [d["severity"] for d in data["files"][0]["diagnostics"] if d["code"] == "GS306"] == ["warning"]
+    assert [d["severity"] for d in data["files"][0]["diagnostics"] if d["code"] == "GS307"] == ["warning"]
     assert data["files"][0]["context"] is None
     sarif = json.loads(run("rewrite", "--format", "sarif", "deploy/api.Dockerfile", cwd=mono).stdout)
-    assert [r["level"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "GS306"] == ["warning"]
+    assert [r["level"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "GS307"] == ["warning"]
     refused = run("rewrite", "--require-context", "--format", "json", "deploy/api.Dockerfile", cwd=mono)
     entry = json.loads(refused.stdout)["files"][0]
     assert entry["status"] == "refused"
-    assert [d["severity"] for d in entry["diagnostics"] if d["code"] == "GS306"] == ["error"]
+    assert [d["severity"] for d in entry["diagnostics"] if d["code"] == "GS307"] == ["error"]
 
 
 def test_stdin_on_the_command_line(tmp_path):

@@ -42,7 +42,7 @@ from rewriter.diagnostics import Status
                    "compose/bake/skaffold files, CI workflows, Makefiles and scripts, else the nearest "
                    "folder holding its COPY sources).")
 @click.option("--require-context", is_flag=True, default=None,
-              help="Refuse a file whose build context cannot be found (default: warn, GS306).")
+              help="Refuse a file whose build context cannot be found (default: warn, GS307).")
 @click.option("--go-list/--no-go-list", "go_list", default=None,
               help="Ask `go list` (when go is on PATH) for the packages the build compiles "
                    "(default: for a single Dockerfile, not for a folder).")

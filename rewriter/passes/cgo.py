@@ -22,9 +22,9 @@ RULE = Rule(
     EXPLANATION,
 )
 UNUSED_TOOLCHAIN = Rule(
-    "GS307", "c-toolchain-without-cgo", Kind.WARNING,
+    "GS308", "c-toolchain-without-cgo", Kind.WARNING,
     "The builder installs a C toolchain or headers, but the Go sources the build compiles show no cgo.",
-    """GS307: the builder installs a C toolchain, and the sources show no cgo.
+    """GS308: the builder installs a C toolchain, and the sources show no cgo.
 
 gcc, musl-dev, build-base or -dev packages in the builder usually mean cgo. When the Go
 sources the build compiles (read by ``go list``, or statically, see the -v line) show none,

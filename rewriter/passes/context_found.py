@@ -1,4 +1,4 @@
-"""GS306, GS308: say when no build context holds the build's COPY sources, and which build
+"""GS307, GS309: say when no build context holds the build's COPY sources, and which build
 definitions could not be read while looking for it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule
 
-EXPLANATION = """GS306: no build context holds the sources the build copies.
+EXPLANATION = """GS307: no build context holds the sources the build copies.
 
 goslim reads the Go sources the build compiles to decide cgo, time zones, runtime files
 and the binary's name. It finds the context the way the build is run: --context, a
@@ -23,12 +23,12 @@ refused instead, for batch migrations that must not guess.
 """
 
 NOT_FOUND = Rule(
-    "GS306", "context-not-found", Kind.WARNING,
+    "GS307", "context-not-found", Kind.WARNING,
     "No build context holds the build's COPY sources: cgo, time zones and runtime files were not checked.",
     EXPLANATION,
 )
 UNREADABLE = Rule(
-    "GS308", "build-definition-unreadable", Kind.WARNING,
+    "GS309", "build-definition-unreadable", Kind.WARNING,
     "A file read to find the build context (compose, bake, skaffold, workflow, .dockerignore) could not be used.",
     "goslim reads compose, bake and skaffold files, GitHub Actions workflows, Makefiles, scripts and "
     ".dockerignore to find the folder a Dockerfile is built from. A file that does not parse, "

@@ -19,5 +19,5 @@ RULES = (RULE,)
 def report(ctx: FixContext, applied: tuple[str, ...]) -> list[Diagnostic]:
     found = ctx.build_context
     if ctx.go is not None or not applied or (found is not None and found.root is None):
-        return []  # GS306 already said that no context was found
+        return []  # GS307 already said that no context was found
     return [ctx.diagnostic(RULE, RULE.summary)]
