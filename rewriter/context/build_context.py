@@ -21,6 +21,7 @@ from rewriter.context.dockerignore import DockerIgnore, Pattern, PatternError, _
 
 WALK_LIMIT = 200_000     # entries a walk looks at before it stops and says so
 READ_LIMIT = 4 << 20     # bytes read of one file
+_CHUNK = 64 << 10
 _GLOB = re.compile(r"[*?\[\\]")
 
 
@@ -80,6 +81,8 @@ class BuildContext:
     warnings: tuple[str, ...] = ()
     # folder -> whether it resolves inside the root; "" holds the root's real path
     _folders_inside: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # folder -> names of the symlinks listdir saw in it
+    _links: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def found(self) -> bool:
@@ -105,9 +108,10 @@ class BuildContext:
         full = self._abs(rel)
         return Path(full) if full is not None else None
 
-    def _abs(self, rel: str) -> str | None:
+    def _abs(self, rel: str, check_link: bool = True) -> str | None:
         """``path`` as a string. A folder's real path is worked out once; a file is
-        resolved only when it is a symlink itself."""
+        resolved only when it is a symlink itself (not looked at with ``check_link``
+        False: the caller opens it without following links)."""
         if self.root is None:
             return None
         norm = _normal(rel)
@@ -120,6 +124,8 @@ class BuildContext:
         if not self._folder_inside(folder):
             return None
         full = os.path.join(root, norm)
+        if not check_link:
+            return full
         try:
             if not stat.S_ISLNK(os.lstat(full).st_mode):
                 return full
@@ -128,11 +134,23 @@ class BuildContext:
         return full if self._resolves_inside(full) else None
 
     def _folder_inside(self, folder: str) -> bool:
+        """Whether a folder resolves inside the root: its parent does, and it is no symlink
+        leading out (one lstat per folder; only the root and symlinks are resolved)."""
         known = self._folders_inside.get(folder)
         if known is None:
             assert self.root is not None
-            full = str(self.root) if folder == "." else os.path.join(str(self.root), folder)
-            known = self._folders_inside[folder] = self._resolves_inside(full)
+            if folder == ".":
+                known = self._resolves_inside(str(self.root))
+            elif not self._folder_inside(posixpath.dirname(folder) or "."):
+                known = False
+            else:
+                full = os.path.join(str(self.root), folder)
+                try:
+                    link = stat.S_ISLNK(os.lstat(full).st_mode)
+                except (OSError, ValueError):
+                    link = False
+                known = self._resolves_inside(full) if link else True
+            self._folders_inside[folder] = known
         return bool(known)
 
     def _resolves_inside(self, full: str) -> bool:
@@ -171,6 +189,7 @@ class BuildContext:
             return []
         base = _normal(rel) or "."
         out = []
+        links = []
         try:
             with os.scandir(full) as it:
                 for entry in it:
@@ -179,21 +198,48 @@ class BuildContext:
                         continue
                     try:
                         is_dir = entry.is_dir(follow_symlinks=False)
+                        if entry.is_symlink():
+                            links.append(entry.name)
                     except OSError:
                         continue
                     out.append((entry.name, is_dir))
         except OSError:
             return []
+        self._links[base] = frozenset(links)
         return sorted(out)
+
+    def read_listed(self, folder: str, name: str, limit: int = READ_LIMIT) -> bytes | None:
+        """``read_bytes`` of an entry a ``listdir(folder)`` returned: the listing already
+        said it is included and whether it is a symlink, so a plain file is opened as it is."""
+        links = self._links.get(folder)
+        if links is None or name in links or self.root is None or not self._folder_inside(folder):
+            return self.read_bytes(name if folder == "." else f"{folder}/{name}", limit)
+        full = os.path.join(str(self.root), name) if folder == "." else os.path.join(str(self.root), folder, name)
+        try:
+            with open(full, "rb") as handle:
+                return _read(handle, limit)
+        except OSError:
+            return None
 
     def read_bytes(self, rel: str, limit: int = READ_LIMIT) -> bytes | None:
         """The first ``limit`` bytes of an included file, or None."""
-        full = self._abs(rel)
+        full = self._abs(rel, check_link=False)
         if full is None:
             return None
         try:
-            with open(full, "rb") as handle:
-                return handle.read(limit)
+            # O_NOFOLLOW: a symlink fails to open here, and is then resolved and checked
+            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            full = self._abs(rel)
+            if full is None:
+                return None
+            try:
+                fd = os.open(full, os.O_RDONLY)
+            except OSError:
+                return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                return _read(handle, limit)
         except OSError:
             return None
 
@@ -255,6 +301,15 @@ class BuildContext:
 
     def _pruned(self, rel: str) -> bool:
         return rel != "." and self.ignore.excluded(rel) and not self.ignore.may_include_below(rel)
+
+
+def _read(handle, limit: int) -> bytes:
+    """Up to ``limit`` bytes. ``read(limit)`` would allocate ``limit`` bytes for every file
+    however small, which made reading source files several times slower."""
+    first = handle.read(min(limit, _CHUNK))
+    if len(first) < _CHUNK or limit <= _CHUNK:
+        return first
+    return first + handle.read(limit - len(first))
 
 
 def _segment_matcher(segment: str) -> Callable[[str], bool]:

@@ -52,8 +52,7 @@ class SourceIndex:
         for name, is_dir in self.entries(d):
             if is_dir or not _go_source(name):
                 continue
-            rel = name if d == "." else f"{d}/{name}"
-            data = self.context.read_bytes(rel)
+            data = self.context.read_listed(d, name)
             if data is None:
                 continue
             self.files_read += 1
