@@ -666,3 +666,16 @@ def test_only_the_imported_packages_are_read(tmp_path, monkeypatch):
     monkeypatch.setattr(static, "scan", spy)
     assert analyze_context(tmp_path, package="./cmd/api").scope == ("cmd/api",)
     assert read == ["cmd/api"]
+
+
+def test_a_package_pattern_over_a_huge_tree_stops_and_says_so(tmp_path, monkeypatch):
+    from rewriter.goprogram import static
+
+    files = {"go.mod": GO_MOD, "main.go": "package main\n\nfunc main() {}\n"}
+    files.update({f"deep/d{i}/x.go": "package x\n" for i in range(30)})
+    write(tmp_path, files)
+    monkeypatch.setattr(static, "PACKAGE_WALK_LIMIT", 10)
+    monkeypatch.setattr("rewriter.goprogram.PACKAGE_WALK_LIMIT", 10)
+    ctx = analyze_context(tmp_path, package="./...")
+    assert ctx.reader_note == "a package pattern stopped after 10 folders"
+    assert len(ctx.scope) < 10
