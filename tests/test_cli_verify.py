@@ -419,3 +419,23 @@ def test_rewrite_verify_usage_and_no_engine(tmp_path, monkeypatch):
     assert "no container engine to verify with: docker: not on PATH" in result.stderr
     assert path.read_text() == FAT
 
+
+
+def test_verify_builds_with_the_context_goslim_found(use_engine, tmp_path):
+    """deploy/api.Dockerfile built from the root by a compose file: both images get the root."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "go.mod").write_text("module example.com/mono\n\ngo 1.23\n")
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "main.go").write_text(GO_MAIN)
+    (tmp_path / "deploy").mkdir()
+    dockerfile = tmp_path / "deploy" / "api.Dockerfile"
+    dockerfile.write_text(FAT.replace("COPY . .", "COPY go.mod ./\nCOPY svc ./svc").replace("go build -o main .",
+                                                                                         "go build -o main ./svc"))
+    (tmp_path / "compose.yaml").write_text("services:\n  api:\n    build:\n      context: .\n"
+                                           "      dockerfile: deploy/api.Dockerfile\n")
+    engine = use_engine(FakeEngine())
+    result = invoke("verify", dockerfile, "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["context"] == str(tmp_path)
+    assert document["rewrite"]["context_source"] == "compose file: compose.yaml (service api)"
+    assert {ctx for _, ctx in engine.builds} == {tmp_path}
