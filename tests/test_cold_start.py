@@ -70,7 +70,7 @@ def test_rewrite_of_one_file_imports_no_heavy_module(tmp_path):
 
     assert status == 0
     assert "+FROM scratch\n" in diff  # it did rewrite, so everything a rewrite needs was loaded
-    assert {"rewriter.engine", "rewriter.gosource", "rewriter.syntax.parser"} <= modules
+    assert {"rewriter.engine", "rewriter.goprogram", "rewriter.context", "rewriter.syntax.parser"} <= modules
     heavy = HEAVY.copy()
     if any((folder / name).exists() for folder in tmp_path.parents for name in CONFIG_NAMES):
         del heavy["tomllib"]  # a config file above the temporary folder is read, rightly

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +28,17 @@ def go_command() -> str | None:
     chosen = os.environ.get("GOSLIM_GO")
     if chosen is not None:
         return None if chosen.strip().lower() in _OFF else chosen
-    return shutil.which("go")
+    return _on_path("go")
+
+
+def _on_path(name: str) -> str | None:
+    """shutil.which without importing shutil: a single-file run starts in a few tens of
+    milliseconds, and this is all of shutil it would use."""
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(folder or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,9 @@ class Listing:
 
 def go_list(go: str, workdir: Path, patterns: list[str], *, vendor: bool, tags: str | None = None,
             timeout: float = TIMEOUT) -> Listing:
+    import subprocess
+    import tempfile
+
     flags = ["-mod=vendor" if vendor else "-mod=readonly"]
     if tags:
         flags.append(f"-tags={tags}")
