@@ -1,0 +1,3 @@
+module example.com/addglob
+
+go 1.22

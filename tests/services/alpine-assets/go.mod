@@ -1,0 +1,3 @@
+module example.com/alpineassets
+
+go 1.22

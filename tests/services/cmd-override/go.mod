@@ -1,0 +1,3 @@
+module example.com/cmdoverride
+
+go 1.22

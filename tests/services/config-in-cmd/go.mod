@@ -1,0 +1,3 @@
+module example.com/configincmd
+
+go 1.22

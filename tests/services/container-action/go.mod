@@ -1,0 +1,3 @@
+module example.com/containeraction
+
+go 1.22

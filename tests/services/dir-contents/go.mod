@@ -1,0 +1,3 @@
+module example.com/dircontents
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/envpath
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/envsecret
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/seededdb
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/staticdir
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/templatesfield
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/tzenv
+
+go 1.22

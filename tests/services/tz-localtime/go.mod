@@ -1,0 +1,3 @@
+module example.com/tzlocaltime
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/writesdatadir
+
+go 1.22

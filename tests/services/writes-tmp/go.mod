@@ -1,0 +1,3 @@
+module example.com/writestmp
+
+go 1.22

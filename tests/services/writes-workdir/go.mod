@@ -1,0 +1,3 @@
+module example.com/writesworkdir
+
+go 1.22
