@@ -17,7 +17,8 @@ from rewriter.analysis import analyze, may_mention_go, mentions_go, newline_of
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, REPORTS, RULES
-from rewriter.passes.base import CheckContext, FixContext
+from rewriter import imagefs
+from rewriter.passes.base import CheckContext, FixContext, Original
 from rewriter.plan import Plan, select
 from rewriter.rules import Anchor, Kind
 from rewriter.sources import SourceRequest, read_sources
@@ -108,7 +109,8 @@ def rewrite(source: str, config: Config, *, context: Path | None = None,
         return _result(source, source, Status.UNCHANGED, diagnostics, (), sources_read)
 
     anchors = _input_lines(check_ctx, plan)
-    original = tree
+    known = build_context if build_context is not None and build_context.root is not None else None
+    original = Original(tree, facts, plan, imagefs.model(tree, facts, known))
     ctx = FixContext(tree, facts, plan, config, go, anchors, original, build_context)
     applied: list[str] = []
     for fix in FIXES:

@@ -17,6 +17,7 @@ context (what the runtime stage must receive).
 from __future__ import annotations
 
 import enum
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
@@ -255,8 +256,9 @@ class Copy(Layer):
             found = self._from(source, path, into)
             if found is not None:
                 return found
-        if rel == "." and into:
-            return Found(Presence.YES, "dir", Origin.UNKNOWN, None, self.instruction)
+        if rel == "." and into:  # the folder the copy fills
+            origin = Origin.CONTEXT if self.stage is None and not self.image else Origin.UNKNOWN
+            return Found(Presence.YES, "dir", origin, None, self.instruction)
         return None
 
     def _from(self, source: str, path: str, into: bool) -> Found | None:
@@ -339,7 +341,7 @@ class StageFS:
         """``path`` as the layers below ``index`` left it."""
         for i in range(index - 1, -1, -1):
             layer = self.layers[i]
-            found = layer.find(path, lambda p, i=i: self.lookup_below(p, i))
+            found = layer.find(path, functools.partial(self.lookup_below, index=i))
             if found is not None:
                 return found
         below = self.base.lookup(path) if isinstance(self.base, StageFS) else self.base.find(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from typing import Any, Final
 
 from rewriter import shell
@@ -87,6 +88,16 @@ def final_run_problem(ins: Instruction) -> str | None:
 
 # --- files read at run time ---------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Carried:
+    """A path of the original image the runtime must hold (the same path in the builder),
+    and why: what names it."""
+
+    path: str
+    why: str
+
+
 DATA_SUFFIXES: Final = (
     ".json", ".yaml", ".yml", ".toml", ".ini", ".conf", ".cfg", ".env", ".properties", ".xml",
     ".html", ".htm", ".tmpl", ".tpl", ".gohtml", ".css", ".js", ".txt", ".md", ".sql", ".csv",
@@ -96,6 +107,17 @@ DATA_DIRS: Final = re.compile(
     r"^(templates?|static|public|assets|web|www|ui|views|migrations|config|configs|conf|locales?|i18n|"
     r"resources|data|schema|schemas|sql|docs|html|dist|frontend/dist)/?$"
 )
+# Files a service does not read at run time, and folders it does not serve.
+_NOT_RUNTIME: Final = frozenset({"go.mod", "go.sum", "go.work", "go.work.sum", "vendor", "Makefile", ".git",
+                                 "Dockerfile", ".dockerignore", "node_modules"})
+_GO_FILES: Final = (".go", "/go.mod", "/go.sum")
+_DOTENV_READERS: Final = ("github.com/joho/godotenv", "github.com/subosito/gotenv")
+_CONFIG_READERS: Final = ("github.com/spf13/viper", "github.com/knadh/koanf")
+_CONFIG_EXTENSIONS: Final = ("yaml", "yml", "json", "toml", "env", "ini", "hcl", "properties")
+_CONFIG_NAME: Final = re.compile(r"[A-Za-z][\w.-]{0,39}")
+_NOT_A_PATH: Final = re.compile(r"://|[\s%$<>|\\\x00]|\{\{|^-")
+_GLOB: Final = re.compile(r"[*?\[]")
+_WALK_LIMIT: Final = 2000
 
 
 def is_data_source(src: str) -> bool:
@@ -107,52 +129,109 @@ def is_data_source(src: str) -> bool:
     return name.endswith(DATA_SUFFIXES) or bool(DATA_DIRS.match(name))
 
 
-def dockerfile_assets(stage_facts: StageFacts) -> list[str]:
-    """Absolute paths in the builder of data the Dockerfile copies in by name."""
-    paths: list[str] = []
+def copied_by_name(stage_facts: StageFacts) -> list[Carried]:
+    """Without the build context: data the Dockerfile copies in by a name that says so
+    (config.yaml, templates/). A folder destination is carried whole, whatever its
+    sources turn out to be: ``COPY data /app/data/`` may hold a file or a folder's contents."""
+    out: list[Carried] = []
     for workdir, sources, dest in stage_facts.local_copies:
-        data = [s for s in sources if is_data_source(s)]
+        data = [s for s in sources if is_data_source(s) or (_GLOB.search(s) and is_data_source(s.split("*")[0]))]
         if not data or len(data) != len(sources):
             continue
         dest_x = expand(dest, stage_facts.env)
         if dest_x is None or (not dest_x.startswith("/") and workdir is None):
             continue
-        dest_abs = posixpath.normpath(dest_x if dest_x.startswith("/") else posixpath.join(workdir or "/", dest_x))
-        as_dir = dest.endswith("/") or len(sources) > 1 or dest in (".", "./")
+        dest_abs = posixpath.normpath(posixpath.join(workdir or "/", dest_x))
+        into = dest.endswith("/") or len(sources) > 1 or dest in (".", "./")
+        why = f"copied in by COPY {' '.join(sources)} {dest}"
         for src in data:
-            if any(c in src for c in "*?["):
-                paths.append(posixpath.join(dest_abs, posixpath.basename(src.rstrip("/"))) if as_dir else dest_abs)
-            elif as_dir and not src.endswith("/"):
-                paths.append(posixpath.join(dest_abs, posixpath.basename(src.rstrip("/"))))
+            name = src.rstrip("/")
+            if into and not _GLOB.search(src) and posixpath.splitext(name)[1] and not src.endswith("/"):
+                out.append(Carried(posixpath.join(dest_abs, posixpath.basename(name)), why))
+            elif into and dest in (".", "./"):
+                out.append(Carried(posixpath.join(dest_abs, posixpath.basename(name.split("*")[0].rstrip("/"))), why))
             else:
-                paths.append(dest_abs)
-    return paths
+                out.append(Carried(dest_abs, why))
+    return out
 
 
-def env_assets(go: Any, stage_facts: StageFacts) -> list[str]:
-    """Files of the build context that an ENV value names by absolute path in the image
-    (``ENV APP_CONFIG=/app/config.yaml``): the service opens what the variable says, so
-    the file goes with it. Only files that exist in the context are taken."""
-    root = stage_facts.context_root
-    if go is None or root is None:
-        return []
-    out = []
-    for value in stage_facts.env.values():
-        path = posixpath.normpath(value) if value.startswith("/") else None
-        if path is None or not path.startswith(root.rstrip("/") + "/"):
+def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: Any) -> list[Carried]:
+    """Every path the service can name that the original image got from its build context
+    (or made while building): the runtime stage must hold it at the same path.
+
+    What names a path: the arguments of CMD/ENTRYPOINT, ENV values, every string in the
+    compiled Go packages (fields, flag defaults, constants, joined literals), and the
+    defaults of well-known config readers (godotenv's .env, viper's config names). A
+    relative path is taken from the folder the binary runs in. Go sources, go.mod, folders
+    of Go packages and files ``//go:embed`` puts in the binary are left out."""
+    workdir = stage.workdir or "/"
+    fs = image.stage(stage.index)
+    candidates: list[tuple[str, str]] = []
+    argv = plan.entry.argv or ()
+    for arg in argv[1:]:
+        candidates.append((arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg, "named in the command"))
+    for key, value in stage.env.items():
+        for part in re.split(r"[:,;]", value):
+            candidates.append((part, f"ENV {key}"))
+    if go is not None:
+        for literal in go.literals:
+            candidates.append((literal.value, f"named in {literal.where.path}:{literal.where.line}"))
+        if any(_imports(go, reader) for reader in _DOTENV_READERS):
+            candidates.append((".env", "godotenv's default file"))
+        if any(_imports(go, reader) for reader in _CONFIG_READERS):
+            names = [lit.value for lit in go.literals if _CONFIG_NAME.fullmatch(lit.value)]
+            for name in dict.fromkeys(names):
+                for extension in _CONFIG_EXTENSIONS:
+                    candidates.append((f"{name}.{extension}", f"a config file named {name!r} for viper"))
+    embeds = [e.split("/") for e in (go.embeds if go is not None else ())]
+    found: dict[str, Carried] = {}
+    for value, why in candidates:
+        path = _image_path(value, workdir)
+        if path is None or path in found or path == plan.binary:
             continue
-        rel = posixpath.relpath(path, root)
-        if (go.root / rel).exists():
-            out.append(path)
-    return out
+        if path == workdir or path == "/" or workdir.startswith(path.rstrip("/") + "/"):
+            continue  # the folder it runs in, or one above: that is the whole build
+        where = fs.lookup(path)
+        if not where.exists or where.origin.name not in ("CONTEXT", "RUN", "BUILD"):
+            continue
+        if where.source is not None and not _runtime_data(where.source, where.is_dir, context, embeds):
+            continue
+        found[path] = Carried(path, why)
+    kept = sorted(found)
+    return [found[p] for p in kept if not any(p.startswith(q.rstrip("/") + "/") for q in kept if q != p)]
 
 
-def context_assets(go: Any, workdir: str | None) -> list[str]:
-    """Absolute paths in the builder of files the Go code reads at run time."""
-    if go is None or workdir is None:
-        return []
-    out = []
-    for item in go.runtime_files:
-        if item.exists:
-            out.append(posixpath.normpath(posixpath.join(workdir, item.path)))
-    return out
+def _imports(go: Any, prefix: str) -> bool:
+    return any(i == prefix or i.startswith(prefix + "/") for i in go.imports)
+
+
+def _image_path(value: str, workdir: str) -> str | None:
+    """The absolute path a string names in the image, or None when it is no path."""
+    value = value.strip()
+    if not value or len(value) > 200 or _NOT_A_PATH.search(value):
+        return None
+    if _GLOB.search(value):  # a glob names the folder it reads
+        parts = value.split("/")
+        cut = next(i for i, part in enumerate(parts) if _GLOB.search(part))
+        if cut == 0 or (cut == 1 and value.startswith("/")):
+            return None
+        value = "/".join(parts[:cut])
+    path = posixpath.normpath(posixpath.join(workdir, value))
+    return path if path.startswith("/") else None
+
+
+def _runtime_data(source: str, is_dir: bool, context: Any, embeds: list[list[str]]) -> bool:
+    """Whether a context path is something a service reads at run time: not Go code,
+    not build files, not compiled into the binary."""
+    from rewriter.goprogram.scan import embed_covers
+
+    name = posixpath.basename(source)
+    if name in _NOT_RUNTIME or name.endswith(".go") or source in (".", ""):
+        return False
+    if any(embed_covers(e, source.split("/")) for e in embeds):
+        return False
+    if is_dir and context is not None:
+        walk = context.walk(source, limit=_WALK_LIMIT)
+        if not walk.truncated and all(f.endswith(_GO_FILES) or f.endswith(".go") for f in walk.files):
+            return False  # a Go package (or nothing at all)
+    return True

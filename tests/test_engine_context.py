@@ -147,7 +147,7 @@ def test_templates_read_at_run_time_are_copied(tmp_path):
     result = rewrite(FAT, tmp_path)
     assert "COPY --from=builder /app/templates /app/templates\n" in result.code
     [d] = diagnostics(result, "GS113")
-    assert d.message == "copied into the runtime: /app/templates"
+    assert d.message == "copied /app/templates into the runtime: named in main.go:8"
 
 
 def test_embedded_templates_are_not_copied(tmp_path):

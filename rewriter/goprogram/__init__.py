@@ -19,7 +19,7 @@ import posixpath
 from pathlib import Path
 
 from rewriter.context import BuildContext, ContextSource
-from rewriter.goprogram import golist, modules
+from rewriter.goprogram import golist, modules, reach
 from rewriter.goprogram.mains import binary_name, clean_dir, resolve_main
 from rewriter.goprogram.model import (
     GO_LIST,
@@ -112,7 +112,30 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
         context=context,
         build_dir=base,
         mains=program.mains,
+        literals=_literals(scoped),
+        writes=_writes(scoped),
+        imports=frozenset(i for f in scoped for i in f.imports),
+        embeds=tuple(dict.fromkeys(e for f in scoped for e in f.embeds)),
     )
+
+
+def _literals(files: list[SourceFile]) -> tuple[reach.Literal, ...]:
+    """Every string of the compiled files once, where it first appears."""
+    seen: dict[str, reach.Literal] = {}
+    for f in files:
+        for literal in f.literals:
+            seen.setdefault(literal.value, literal)
+    return tuple(seen.values())
+
+
+def _writes(files: list[SourceFile]) -> tuple[reach.Write, ...]:
+    """The places the compiled files write, their paths spelled out with the string
+    constants of each package (a name set in one file is used in another)."""
+    names: dict[str, dict[str, str]] = {}
+    for f in files:
+        names.setdefault(f.dir, {}).update(f.constants)
+    out = [reach.Write(w.kind, reach.resolve(w.expr, names[f.dir]), w.where) for f in files for w in f.writes]
+    return tuple(out)
 
 
 def analyze_context(root: str | os.PathLike, *, build_dir: str = ".", package: str | None = None,

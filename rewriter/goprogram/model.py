@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rewriter.context import BuildContext
+    from rewriter.goprogram.reach import Literal, Write
 
 # Import paths (or prefixes ending in "/") whose packages only build with cgo. A path
 # matches when it equals an entry or continues it with "/", so ".../confluent-kafka-go"
@@ -107,6 +108,11 @@ class GoProgram:
     context: BuildContext | None = None
     build_dir: str = "."              # where the build runs, relative to the root
     mains: MainsIndex | None = field(default=None, compare=False, repr=False)
+    # Every string the compiled packages hold (a path the program may name), first place first.
+    literals: tuple[Literal, ...] = field(default=(), compare=False, repr=False)
+    writes: tuple[Write, ...] = ()    # the places it writes, with their paths when spelled
+    imports: frozenset[str] = frozenset()  # every import path of the compiled packages
+    embeds: tuple[str, ...] = ()      # //go:embed patterns, relative to the context root: in the binary
 
     @property
     def main_packages(self) -> tuple[str, ...]:

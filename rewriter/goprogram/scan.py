@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from rewriter.goprogram import constraints
+from rewriter.goprogram import constraints, reach
 from rewriter.goprogram.model import CGO_WHY, TLS, Finding, RuntimeFile
 
 _TEMPLATES = ("html/template", "text/template")
@@ -111,6 +111,9 @@ class SourceFile:
     embeds: list[str] = field(default_factory=list)  # patterns relative to the context root
     cgo_files: bool = False  # has import "C" (cgo findings name it)
     import_lines: dict[str, int] = field(default_factory=dict)  # import path -> line of its first import
+    literals: list[reach.Literal] = field(default_factory=list)  # every string it holds
+    constants: dict[str, str] = field(default_factory=dict)     # names set to a string
+    writes: list[reach.PendingWrite] = field(default_factory=list)
 
 
 def scan(data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset()) -> SourceFile | None:
@@ -151,6 +154,9 @@ def scan(data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset(
     import_set = set(f.imports)
     for call in _CALL.finditer(text, pos):
         _classify_call(f, text, call, aliases, import_set)
+    f.literals, code = reach.strings_in(text, pos, path)
+    f.constants = reach.constants(code)
+    f.writes = reach.writes(code, path, aliases, import_set)
     return f
 
 
@@ -255,7 +261,7 @@ def runtime_files(exists, base: str, files: list[SourceFile]) -> tuple[RuntimeFi
             continue
         written = posixpath.normpath(read.literal)
         in_context = posixpath.normpath(posixpath.join(base, written)).split("/")
-        if any(_embed_covers(e, in_context) for e in embeds):
+        if any(embed_covers(e, in_context) for e in embeds):
             continue
         path = _glob_dir(written) if read.glob else written
         if path not in found:
@@ -263,7 +269,7 @@ def runtime_files(exists, base: str, files: list[SourceFile]) -> tuple[RuntimeFi
     return tuple(sorted(found.values(), key=lambda r: r.path))
 
 
-def _embed_covers(pattern: list[str], path: list[str]) -> bool:
+def embed_covers(pattern: list[str], path: list[str]) -> bool:
     """Whether a //go:embed pattern names the path or a directory above it."""
     return len(pattern) <= len(path) and all(fnmatch.fnmatchcase(p, e) for p, e in zip(path, pattern, strict=False))
 

@@ -81,16 +81,32 @@ class CheckContext(_Context):
         self.plan = plan
 
 
+class Original:
+    """The file as it is on disk: its tree, its facts, its plan, and the model of what its
+    image holds (rewriter.imagefs), which fixes ask about what the service had."""
+
+    tree: Final[Dockerfile]
+    facts: Final[Facts]
+    plan: Final[Plan]
+    image: Final[Any]  # rewriter.imagefs.ImageFS
+
+    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan, image: Any) -> None:
+        self.tree = tree
+        self.facts = facts
+        self.plan = plan
+        self.image = image
+
+
 class FixContext(_Context):
     """What a fix sees: the file as the fixes before it left it, and its plan."""
 
     plan: Final[Plan]
     # The input line of each anchored rule (see Rule.anchor), worked out on the original file.
     anchors: Final[dict[str, int]]
-    original: Final[Dockerfile]  # the file as it is on disk
+    original: Final[Original]
 
     def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan, config: Config, go: Any,
-                 anchors: dict[str, int], original: Dockerfile, build_context: Any = None) -> None:
+                 anchors: dict[str, int], original: Original, build_context: Any = None) -> None:
         super().__init__(tree, facts, config, go, build_context)
         self.plan = plan
         self.anchors = anchors
@@ -104,7 +120,7 @@ class FixContext(_Context):
         instructions unchanged), else in the tree the pass sees."""
         if ins is not None:
             try:
-                return self.original.line_of(ins)
+                return self.original.tree.line_of(ins)
             except ValueError:
                 pass
         return super().line(ins)

@@ -9,7 +9,6 @@ from rewriter import shell
 from rewriter.analysis import GO_IMAGE, expand
 from rewriter.diagnostics import Diagnostic
 from rewriter.edit import append_stage, keyword_case, make_items, replace_stage
-from rewriter.needs import context_assets, dockerfile_assets, env_assets
 from rewriter.passes.base import FixContext, Result, unchanged
 from rewriter.rules import Anchor, Kind, Rule
 from rewriter.syntax.nodes import Comment, Instruction, Item, Stage
@@ -18,11 +17,12 @@ EXPLANATION = """GS101: split a single-stage build into a builder stage and a FR
 
 The golang image holds a compiler, a shell, a package manager and the sources: about
 850 MB of which the service needs one file. The build stays as it is (named ``builder``);
-a new last stage starts FROM scratch and receives the binary with ``COPY --from``, plus
-what the service needs at run time: WORKDIR, every ENV (the service may read any of
-them; a secret-looking one is reported by GS303), LABEL, EXPOSE, VOLUME, STOPSIGNAL,
-HEALTHCHECK and the CMD/ENTRYPOINT, which move from the builder with the comments
-written right above them. The ARGs the carried values use are declared again.
+a new last stage starts FROM scratch and receives the binary with ``COPY --from`` (the
+files it reads come with GS113), plus what the service needs at run time: WORKDIR, every
+ENV (the service may read any of them; a secret-looking one is reported by GS303),
+LABEL, EXPOSE, VOLUME, STOPSIGNAL, HEALTHCHECK and the CMD/ENTRYPOINT, which move from
+the builder with the comments written right above them. The ARGs the carried values use
+are declared again.
 """
 
 RULE = Rule(
@@ -31,23 +31,7 @@ RULE = Rule(
     EXPLANATION,
     anchor=Anchor.BUILDER,
 )
-RUNTIME_FILES = Rule(
-    "GS113", "runtime-files", Kind.FIX,
-    "Copy the data files the service reads at run time (templates, static, config) into the runtime stage.",
-    """GS113: copy the files the service reads at run time into the runtime stage.
-
-A single-stage image carries its whole build context, so a service that reads
-``templates/``, ``static/`` or a config file from disk finds it. The runtime stage holds
-only what is copied, so those files are copied across from the builder, to the same
-absolute paths. They are found three ways: data files and folders the Dockerfile copies
-in by name, and (when the build context is read) paths the Go code opens at run time and
-context files an ENV value points at.
-
-Files compiled in with ``//go:embed`` need nothing.
-""",
-    anchor=Anchor.RUNTIME,
-)
-RULES = (RULE, RUNTIME_FILES)
+RULES = (RULE,)
 
 # What the golang images set: a carried ENV that builds on them gets their values.
 GOLANG_ENV = {"GOPATH": "/go", "PATH": "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
@@ -127,14 +111,9 @@ def apply(ctx: FixContext) -> Result:
 
     base = ctx.config.runtime_image
     header = [f"FROM {base}", f"COPY --from={name} {plan.binary} {plan.runtime_binary}"]
-    assets = []
-    if ctx.config.enabled(RUNTIME_FILES.code):
-        assets += dockerfile_assets(final)
-        assets += context_assets(ctx.go, final.workdir)
-        assets += env_assets(ctx.go, final)
-    assets += [posixpath.normpath(posixpath.join(final.workdir or "/", p)) for p in ctx.config.extra_copy]
-    assets = [a for a in dict.fromkeys(assets) if a != plan.binary]
-    header += [f"COPY --from={name} {a} {a}" for a in assets]
+    # What extra-copy names goes too, whatever the rules that find files on their own say.
+    extra = [posixpath.normpath(posixpath.join(final.workdir or "/", p)) for p in ctx.config.extra_copy]
+    header += [f"COPY --from={name} {path} {path}" for path in dict.fromkeys(extra) if path != plan.binary]
     if final.workdir and final.workdir != "/":
         header.append(f"WORKDIR {final.workdir}")
     new_stage = [*make_items(header, nl, esc), *(_ended(i, nl) for i in arg_items + runtime)]
@@ -143,8 +122,6 @@ def apply(ctx: FixContext) -> Result:
     tree = replace_stage(ctx.tree, final.index, Stage(tuple(keep)))
     tree = append_stage(tree, new_stage, nl)
     diagnostics.insert(0, ctx.diagnostic(RULE, f"split into stage `{name}` and a FROM {base} runtime that receives {plan.binary}", from_ins))
-    if assets:
-        diagnostics.append(ctx.diagnostic(RUNTIME_FILES, f"copied into the runtime: {', '.join(assets)}", from_ins))
     return Result(tree, tuple(diagnostics))
 
 

@@ -1,0 +1,223 @@
+"""What one Go file reaches on disk beyond the calls ``scan`` classifies: every string it
+holds (a path the program may name: a field, a flag default, a constant), the constants
+that hold strings, and the places it writes (files, folders, temporary files, SQLite
+databases), with their paths when the code spells them.
+
+No type checker: a path is known when a call's argument is a string literal, a constant
+or variable of the same package set to one, or ``filepath.Join``/``path.Join`` of those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rewriter.goprogram.model import Finding
+
+_LITERAL_MAX = 256  # longer strings are text, not paths
+# Comments, strings, raw strings and runes, in the order they start: only strings count.
+_TOKEN = re.compile(r"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)+'", re.S)
+_GO_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+# NAME = "..." / NAME := "..." / NAME string = "..." (const, var, or a local assignment)
+_ASSIGNED = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*"
+                       r"(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+_WRITE_CALL = re.compile(
+    r"\b(?P<qual>\w+)[ \t]*\.[ \t]*(?P<name>Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile"
+    r"|TempDir|Open)[ \t]*\("
+)
+_ARG_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|[()\[\]{},]|[^"`()\[\]{},]+')
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_JOIN = re.compile(r"(?:filepath|path)\s*\.\s*Join\s*\(")
+_WRITE_FLAGS = re.compile(r"\bO_(?:WRONLY|RDWR|CREATE|APPEND|TRUNC)\b")
+_SQLITE_DRIVERS = frozenset({"sqlite", "sqlite3"})
+_SQLITE_OPENERS = ("gorm.io/driver/sqlite", "github.com/glebarez/sqlite")
+_OS = ("os", "io/ioutil")
+_ARG_WINDOW = 2000
+
+# What each write call makes: (kind, index of the path argument).
+_WRITES = {
+    "Create": ("file", 0),
+    "WriteFile": ("file", 0),
+    "OpenFile": ("file", 0),
+    "Mkdir": ("dir", 0),
+    "MkdirAll": ("dir", 0),
+    "CreateTemp": ("temp", 0),
+    "MkdirTemp": ("temp", 0),
+    "TempFile": ("temp", 0),
+    "TempDir": ("temp", 0),
+}
+
+# A path expression: its parts, each a literal ("", text) or a name to look up (name, "").
+Expr = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A string the program holds, and where."""
+
+    value: str
+    where: Finding
+
+
+@dataclass(frozen=True)
+class Write:
+    """A place the program writes: a file, a folder it makes, or a temporary file (in the
+    folder ``path``, "" for the system's). ``path`` is None when the code does not spell it."""
+
+    kind: str            # "file", "dir" or "temp"
+    path: str | None     # as written, relative to the working folder or absolute
+    where: Finding
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A write whose path may use a name of the package, resolved once every file is read."""
+
+    kind: str
+    expr: Expr | None
+    where: Finding
+
+
+def unquote(token: str) -> str:
+    """A Go string literal's value (interpreted or raw)."""
+    if token.startswith("`"):
+        return token[1:-1]
+
+    def sub(m: re.Match) -> str:
+        e = m.group(1)
+        if e[0] in "xuU":
+            return chr(int(e[1:], 16))
+        if e[0].isdigit():
+            return chr(int(e, 8))
+        return _SIMPLE_ESCAPES.get(e, e)
+
+    return _GO_ESCAPE.sub(sub, token[1:-1])
+
+
+def strings_in(text: str, start: int, path: str) -> tuple[list[Literal], str]:
+    """The string literals of ``text`` from ``start``, and the code with every comment,
+    string and rune blanked (so that patterns over code cannot match inside them)."""
+    out: list[Literal] = []
+    code: list[str] = []
+    last = start
+    for m in _TOKEN.finditer(text, start):
+        token = m.group()
+        code.append(text[last:m.start()])
+        last = m.end()
+        if token[0] in "\"`":
+            value = unquote(token)
+            if 0 < len(value) <= _LITERAL_MAX and "\n" not in value and "\x00" not in value:
+                out.append(Literal(value, Finding(path, text.count("\n", 0, m.start()) + 1, token)))
+            code.append(token)  # kept: calls read their arguments from the code
+        else:
+            code.append(" " * len(token) if token[0] == "'" else re.sub(r"[^\n]", " ", token))
+    code.append(text[last:])
+    return out, text[:start] + "".join(code)
+
+
+def constants(code: str) -> dict[str, str]:
+    """NAME -> value for names set to a string literal (the last one a file sets wins)."""
+    return {m.group(1): unquote(m.group(2)) for m in _ASSIGNED.finditer(code)}
+
+
+def writes(code: str, path: str, aliases: dict[str, str], imports: set[str]) -> list[PendingWrite]:
+    """The places the file writes, with the path expressions of their arguments."""
+    found: list[PendingWrite] = []
+    for call in _WRITE_CALL.finditer(code):
+        qual, name = call.group("qual"), call.group("name")
+        package = aliases.get(qual)
+        args, end = _split(code, call.end())
+        line = code.count("\n", 0, call.start()) + 1
+        where = Finding(path, line, re.sub(r"\s+", " ", code[call.start():end]).strip()[:120])
+        if name == "Open":
+            if package == "database/sql" and args[:1] and _literal(args[0]) in _SQLITE_DRIVERS and len(args) > 1:
+                found.append(PendingWrite("file", _dsn(_expr(args[1])), where))
+            elif package in _SQLITE_OPENERS and args:
+                found.append(PendingWrite("file", _dsn(_expr(args[0])), where))
+            continue
+        if package not in _OS or name not in _WRITES:
+            continue
+        if name == "OpenFile" and not (len(args) > 1 and _WRITE_FLAGS.search(args[1])):
+            continue
+        kind, index = _WRITES[name]
+        found.append(PendingWrite(kind, _expr(args[index]) if len(args) > index else None, where))
+    return found
+
+
+def resolve(expr: Expr | None, names: dict[str, str]) -> str | None:
+    """The path an expression spells, with ``names`` the package's string constants."""
+    if expr is None:
+        return None
+    parts: list[str] = []
+    for name, text in expr:
+        value = names.get(name) if name else text
+        if value is None:
+            return None
+        parts.append(value)
+    if not parts:
+        return None
+    out = parts[0]
+    for part in parts[1:]:
+        out = part if part.startswith("/") else (out.rstrip("/") + "/" + part if out else part)
+    return out
+
+
+def _split(code: str, pos: int) -> tuple[list[str], int]:
+    """The argument texts of a call, from just after "(", and the position after ")"."""
+    args: list[str] = []
+    depth, begin, limit = 0, pos, min(len(code), pos + _ARG_WINDOW)
+    for tok in _ARG_TOKEN.finditer(code, pos, limit):
+        t = tok.group()
+        if t in "([{":
+            depth += 1
+        elif t in ")]}":
+            if depth == 0:
+                if code[begin:tok.start()].strip() or args:
+                    args.append(code[begin:tok.start()].strip())
+                return args, tok.end()
+            depth -= 1
+        elif t == "," and depth == 0:
+            args.append(code[begin:tok.start()].strip())
+            begin = tok.end()
+    return args, limit
+
+
+def _literal(arg: str) -> str | None:
+    arg = arg.strip()
+    if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "\"`":
+        return unquote(arg)
+    return None
+
+
+def _expr(arg: str) -> Expr | None:
+    """A path argument as parts: literals, names, and filepath.Join of those."""
+    arg = arg.strip()
+    value = _literal(arg)
+    if value is not None:
+        return (("", value),)
+    if _IDENT.fullmatch(arg):
+        return ((arg, ""),)
+    join = _JOIN.match(arg)
+    if join:
+        inner, end = _split(arg, join.end())
+        if end != len(arg) or not inner:
+            return None
+        parts: list[tuple[str, str]] = []
+        for piece in inner:
+            sub = _expr(piece)
+            if sub is None:
+                return None
+            parts += sub
+        return tuple(parts)
+    return None
+
+
+def _dsn(expr: Expr | None) -> Expr | None:
+    """The file of an SQLite data source: ``file:data/app.db?mode=rwc`` is data/app.db."""
+    if expr is None or len(expr) != 1 or expr[0][0]:
+        return expr
+    text = expr[0][1].removeprefix("file:").split("?", 1)[0]
+    if not text or text == ":memory:":
+        return None
+    return (("", text),)
