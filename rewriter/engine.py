@@ -13,11 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
+from rewriter import imagefs
 from rewriter.analysis import analyze, may_mention_go, mentions_go, newline_of
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, REPORTS, RULES
-from rewriter import imagefs
 from rewriter.passes.base import CheckContext, FixContext, Original
 from rewriter.plan import Plan, select
 from rewriter.rules import Anchor, Kind
