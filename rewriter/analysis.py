@@ -584,3 +584,15 @@ def copies_to(stage_facts: StageFacts, path: str) -> bool:
         if paths.normpath(dest_x) == paths.dirname(path) and any(paths.basename(s) == paths.basename(path) for s in srcs):
             return True
     return False
+
+
+ROOT_USERS: Final = frozenset({"", "root", "0", "0:0", "root:root"})
+
+
+def inherited_user(facts: Facts, stage: StageFacts) -> str | None:
+    """The non-root USER a stage starts as, set in a stage it is built FROM; None for root."""
+    for parent in facts.chain(stage)[1:]:
+        users = [i.args_text for i in parent.stage.instructions if i.name == "USER"]
+        if users:
+            return None if users[-1] in ROOT_USERS else users[-1]
+    return None

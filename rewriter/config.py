@@ -33,6 +33,7 @@ class Config:
     gid: int = 10001
     disable: frozenset[str] = field(default_factory=frozenset)  # rule codes turned off
     extra_copy: tuple[str, ...] = ()    # extra paths copied from the builder into the runtime stage
+    writable: tuple[str, ...] = ()      # extra folders the runtime user must be able to write
     cross_compile: bool = False         # FROM --platform=$BUILDPLATFORM + TARGETOS/TARGETARCH
     cache_mounts: bool = False          # RUN --mount=type=cache for the module and build caches
     healthcheck: str = "refuse"         # "refuse" or "drop" a HEALTHCHECK that needs a shell/curl
@@ -255,6 +256,7 @@ _CHECKS = {
     "gid": _check_id(0),      # group 0 is fine (OpenShift runs arbitrary uids in it)
     "disable": _check_codes,
     "extra-copy": _check_strings,
+    "writable": _check_strings,
     "cross-compile": _check_bool,
     "cache-mounts": _check_bool,
     "healthcheck": _check_choice(HEALTHCHECK_MODES),

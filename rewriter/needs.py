@@ -235,3 +235,50 @@ def _runtime_data(source: str, is_dir: bool, context: Any, embeds: list[list[str
         if not walk.truncated and all(f.endswith(_GO_FILES) or f.endswith(".go") for f in walk.files):
             return False  # a Go package (or nothing at all)
     return True
+
+
+# --- places the service writes ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Writable:
+    """A folder the runtime user must be able to write, and why; ``seeded`` when the
+    original image held it (with files the service may read), so it is copied whole."""
+
+    path: str
+    why: str
+    seeded: bool
+
+
+# Folders a container gets from its runtime, or that need no owner: nothing to prepare.
+_PROVIDED: Final = ("/tmp", "/dev", "/proc", "/sys", "/run/secrets", "/var/run/secrets")
+
+
+def writable_places(go: Any, stage: StageFacts, image: Any, volumes: list[str]) -> tuple[list[Writable], list[Any]]:
+    """The folders the service writes (files it creates, folders it makes, databases,
+    declared VOLUMEs), and the writes whose path the code does not spell (their Findings)."""
+    workdir = stage.workdir or "/"
+    fs = image.stage(stage.index)
+    wanted: dict[str, str] = {}
+    unknown: list[Any] = []
+    for write in go.writes if go is not None else ():
+        if write.path is None:
+            unknown.append(write.where)
+            continue
+        if write.kind == "temp" and write.path == "":
+            continue  # the system's temporary folder
+        path = posixpath.normpath(posixpath.join(workdir, write.path.removeprefix("file:")))
+        folder = path if write.kind in ("dir", "temp") else posixpath.dirname(path)
+        wanted.setdefault(folder, f"{write.where.path}:{write.where.line} writes there")
+    for volume in volumes:
+        wanted.setdefault(posixpath.normpath(posixpath.join(workdir, volume)), "a VOLUME")
+    out: list[Writable] = []
+    kept = sorted(p for p in wanted if not any(p == q or p.startswith(q + "/") for q in _PROVIDED))
+    for path in kept:
+        if any(path.startswith(q.rstrip("/") + "/") for q in kept if q != path):
+            continue  # a folder above it is writable already
+        found = fs.lookup(path)
+        # The folder it runs in holds the whole build: it is made anew, not copied.
+        seeded = found.is_dir and found.origin.name in ("CONTEXT", "RUN", "BUILD") and path != workdir
+        out.append(Writable(path, wanted[path], seeded))
+    return out, unknown

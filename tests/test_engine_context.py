@@ -162,6 +162,27 @@ def test_embedded_templates_are_not_copied(tmp_path):
     assert not diagnostics(result, "GS113")
 
 
+def test_a_write_whose_path_the_code_does_not_spell_is_reported(tmp_path):
+    """GS311: os.WriteFile(*out, ...) may write anywhere; the user is told what is writable
+    and how to name more, and the rewrite goes on."""
+    module(tmp_path, {"main.go": main_go(("flag", "os"), '\tout := flag.String("out", "", "")\n'
+                                                       '\t_ = os.WriteFile(*out, nil, 0o644)\n'
+                                                       '\t_ = os.MkdirAll("cache/thumbs", 0o755)\n')})
+    result = rewrite(FAT, tmp_path)
+    [warning] = diagnostics(result, "GS311")
+    assert warning.severity is Severity.WARNING
+    assert warning.message.startswith("main.go:10 writes where its code does not say: os.WriteFile(*out, nil, 0o644)")
+    assert "can write /tmp, /app/cache/thumbs; name other folders in the writable setting" in warning.message
+    assert "COPY --from=builder --chown=10001:10001 /runtime-empty /app/cache/thumbs\n" in result.code
+
+
+def test_the_writable_setting_names_more_folders(tmp_path):
+    module(tmp_path, {"main.go": main_go()})
+    result = rewrite(FAT, tmp_path, Config(writable=("uploads", "/var/spool/app")))
+    assert "COPY --from=builder --chown=10001:10001 /runtime-empty /app/uploads\n" in result.code
+    assert "COPY --from=builder --chown=10001:10001 /runtime-empty /var/spool/app\n" in result.code
+
+
 def test_a_file_missing_from_the_context_is_not_copied(tmp_path):
     """COPY --from of a path the builder does not have would fail the build."""
     module(tmp_path, {"main.go": main_go(("os",), '\t_, _ = os.ReadFile("config/app.yaml")\n')})

@@ -38,6 +38,7 @@ from rewriter.passes import (
     strip_symbols,
     timezones,
     trimpath,
+    writable,
 )
 from rewriter.passes.base import Check, Fix, Report
 from rewriter.rules import Rule
@@ -68,6 +69,7 @@ FIXES: tuple[Fix, ...] = (
     identity,
     entrypoint,
     harden_final,
+    writable,
     cross_compile,
     build_cache,
 )

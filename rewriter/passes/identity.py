@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rewriter import shell
-from rewriter.analysis import copies_to, ships_certs_and_users
+from rewriter.analysis import copies_to, inherited_user, ships_certs_and_users
 from rewriter.edit import edit_arguments, insert_after, insert_before, make_items, replace_item
 from rewriter.passes.base import FixContext, Result, unchanged
 from rewriter.plan import Plan
@@ -150,7 +150,7 @@ def apply(ctx: FixContext) -> Result:
         if not writes_files:
             lines = [f"RUN echo '{user_name}:x:{uid}:{gid}::/nonexistent:/sbin/nologin' > {PASSWD} "
                      f"&& echo '{group_name}:x:{gid}:' > {GROUP}"]
-            inherited = _inherited_user(ctx, builder)
+            inherited = inherited_user(ctx.facts, builder)
             if inherited is not None:  # a stage FROM a non-root stage cannot write /etc as it is
                 lines = ["USER root", *lines, f"USER {inherited}"]
             tree = insert_after(tree, builder.stage.from_instruction, make_items(lines, ctx.newline, ctx.escape), ctx.newline)
@@ -165,15 +165,6 @@ def apply(ctx: FixContext) -> Result:
     if not changed:
         return unchanged(ctx)
     return Result(tree, (ctx.diagnostic(RULE, "; ".join(changed), final.stage.from_instruction),))
-
-
-def _inherited_user(ctx: FixContext, stage) -> str | None:
-    """The non-root USER a stage starts as, set in a stage it is built FROM; None for root."""
-    for parent in ctx.facts.chain(stage)[1:]:
-        users = [i.args_text for i in parent.stage.instructions if i.name == "USER"]
-        if users:
-            return None if users[-1] in ROOT else users[-1]
-    return None
 
 
 # The users distroless and chainguard static images define (distroless runs as root by default).
