@@ -115,9 +115,10 @@ def rewrite(source: str, config: Config, *, context: Path | None = None,
     applied: list[str] = []
     for fix in FIXES:
         result = fix.apply(ctx)
-        if result.tree is ctx.tree:
-            continue
         kept = [d for d in result.diagnostics if config.enabled(d.code)]
+        if result.tree is ctx.tree:
+            diagnostics += kept  # what a fix says of the file as it is (a note, a warning)
+            continue
         if not kept:
             continue
         tree = result.tree

@@ -56,9 +56,9 @@ def tzdata_reason(go: Any, plan: Plan) -> str | None:
 
 # --- RUN steps of a distribution final stage ----------------------------------------------
 
-# mkdir, chown and ln are not here: the folders, owners and links they make are state the
-# service may use (a data dir it writes, /etc/localtime), and no copy from the builder
-# brings them back.
+# mkdir, chown, ln and cp are not here: the folders, owners and links they make are state
+# the service may use (a data dir it writes), and no copy from the builder brings them back.
+# The one link goslim does bring back is the zone /etc/localtime names (GS116).
 REPLACEABLE_FINAL_RUN: Final = re.compile(
     r"^(apk|apt-get|apt|yum|dnf|microdnf|update-ca-certificates|adduser|addgroup|useradd|groupadd|"
     r"chmod|rm|echo|true|set)$"
@@ -76,6 +76,8 @@ def final_run_problem(ins: Instruction) -> str | None:
         words = [w.value for w in command.argv]
         if not words:
             continue
+        if _zone_link(words) is not None:
+            continue
         if not REPLACEABLE_FINAL_RUN.match(words[0]):
             return " ".join(words)[:80]
         if words[0] in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf"):
@@ -84,6 +86,38 @@ def final_run_problem(ins: Instruction) -> str | None:
             if extra:
                 return f"installs {', '.join(extra)}"
     return None
+
+
+ZONEINFO: Final = "/usr/share/zoneinfo/"
+LOCALTIME: Final = "/etc/localtime"
+
+
+def _zone_link(words: list[str]) -> str | None:
+    """The zone of ``ln -s[f] /usr/share/zoneinfo/ZONE /etc/localtime`` or ``cp ZONEFILE
+    /etc/localtime``: the command that sets the local time of an image."""
+    if words[0] not in ("ln", "cp"):
+        return None
+    args = [w for w in words[1:] if not w.startswith("-")]
+    if len(args) != 2 or args[1] != LOCALTIME or not args[0].startswith(ZONEINFO):
+        return None
+    zone = args[0][len(ZONEINFO):]
+    return zone if zone and ".." not in zone.split("/") else None
+
+
+def localtime_zone(stages: list[StageFacts]) -> tuple[str, Instruction] | None:
+    """The zone a RUN of these stages (the stage the service runs in and those it is built
+    FROM) links /etc/localtime to, and that RUN; None when none does."""
+    found: tuple[str, Instruction] | None = None
+    for stage in reversed(stages):
+        for ins in stage.stage.instructions:
+            if ins.name != "RUN" or ins.is_json or ins.heredocs:
+                continue
+            for command in shell.split_commands(ins.arguments.value):
+                words = [w.value for w in command.argv]
+                zone = _zone_link(words) if words else None
+                if zone is not None:
+                    found = (zone, ins)
+    return found
 
 
 # --- files read at run time ---------------------------------------------------------------

@@ -25,6 +25,7 @@ from rewriter.passes import (
     harden_final,
     healthcheck,
     identity,
+    localtime,
     low_port,
     no_context,
     onbuild,
@@ -70,6 +71,7 @@ FIXES: tuple[Fix, ...] = (
     entrypoint,
     harden_final,
     writable,
+    localtime,
     cross_compile,
     build_cache,
 )

@@ -6,6 +6,7 @@ import re
 
 from rewriter import shell
 from rewriter.analysis import copies_to, inherited_user, ships_certs_and_users
+from rewriter.context.action import container_action
 from rewriter.edit import edit_arguments, insert_after, insert_before, make_items, replace_item
 from rewriter.passes.base import FixContext, Result, unchanged
 from rewriter.plan import Plan
@@ -28,7 +29,18 @@ RULE = Rule(
     EXPLANATION,
     anchor=Anchor.RUNTIME,
 )
-RULES = (RULE,)
+ACTION_ROOT = Rule(
+    "GS310", "container-action-root", Kind.NOTE,
+    "A GitHub container action keeps running as root, which the runner expects.",
+    """GS310: a GitHub container action keeps running as root.
+
+When an ``action.yml`` beside the Dockerfile runs it (``runs.using: docker``), GitHub's
+runner mounts the workspace and the files behind $GITHUB_ENV, $GITHUB_OUTPUT and
+$GITHUB_STEP_SUMMARY as root, and its documentation asks actions not to set USER. The
+rewrite gives such an image no USER (GS106 steps aside) and says so.
+""",
+)
+RULES = (RULE, ACTION_ROOT)
 
 PASSWD = "/etc/passwd.runtime"
 GROUP = "/etc/group.runtime"
@@ -120,6 +132,19 @@ def apply(ctx: FixContext) -> Result:
     if plan.runtime is None:
         return unchanged(ctx)
     final = plan.runtime
+    action = container_action(getattr(ctx.build_context, "dockerfile", None))
+    if action is not None:
+        if not ctx.config.enabled(ACTION_ROOT.code):
+            return unchanged(ctx)
+        message = f"runs as root: {action.name} runs it as a GitHub container action, and the runner expects root"
+        tree = ctx.tree
+        if not copies_to(final, "/etc/passwd") and not ships_certs_and_users(final.base):
+            # root's own entries, so that user lookups still find who runs
+            ref = plan.builder.name or str(plan.builder.index)
+            entries = make_items([f"COPY --from={ref} /etc/passwd /etc/passwd", f"COPY --from={ref} /etc/group /etc/group"],
+                                 ctx.newline, ctx.escape)
+            tree = insert_after(tree, _last_header_copy(final, tree), entries, ctx.newline)
+        return Result(tree, (ctx.diagnostic(ACTION_ROOT, message, final.stage.from_instruction),))
     if ships_certs_and_users(final.base):
         return _slim_base_user(ctx, final)  # distroless/chainguard bring passwd and a nonroot user
     builder = plan.builder
