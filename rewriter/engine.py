@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from rewriter import imagefs
-from rewriter.analysis import analyze, may_mention_go, mentions_go, newline_of
+from rewriter.analysis import Facts, analyze, may_mention_go, mentions_go, newline_of
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, REPORTS, RULES
@@ -138,11 +138,34 @@ def rewrite(source: str, config: Config, *, context: Path | None = None,
     code = tree.code
     if code == source:
         return _result(source, code, Status.UNCHANGED, diagnostics, applied, sources_read)
-    broken = _misread(tree, code)
+    broken = _misread(tree, code) or missing_copy_source(original.tree, tree, facts, known)
     if broken is not None:
         diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({broken})"))
         return _result(source, source, Status.REFUSED, diagnostics, (), sources_read)
     return _result(source, code, Status.REWRITTEN, diagnostics, applied, sources_read)
+
+
+def missing_copy_source(before: Dockerfile, tree: Dockerfile, facts: Facts, context: Any) -> str | None:
+    """A ``COPY --from`` the rewrite wrote whose source the stage it names does not hold
+    (by the image model), or None. Such a build would fail, or worse, not copy what the
+    service needs."""
+    written = {id(i) for i in before.instructions}
+    image = imagefs.model(tree, facts, context)
+    for stage in facts.stages:
+        for ins in stage.stage.instructions:
+            ref = ins.flag("from") if ins.name == "COPY" else None
+            if ref is None or id(ins) in written or len(ins.values) < 2:
+                continue
+            origin = facts.stage_named(ref)
+            if origin is None or origin.index >= stage.index:
+                continue
+            for source in ins.values[:-1]:
+                if "$" in source:
+                    continue  # expanded by the build: the model cannot tell
+                path = source if source.startswith("/") else "/" + source
+                if image.stage(origin.index).lookup(path).presence is imagefs.Presence.NO:
+                    return f"the rewrite would copy {source} from stage `{ref}`, which does not hold it"
+    return None
 
 
 def _misread(tree: Dockerfile, code: str) -> str | None:

@@ -193,17 +193,21 @@ class Layer:
 class Folders(Layer):
     """Folders made by WORKDIR or ``mkdir``, and files by ``touch`` or a redirection."""
 
-    def __init__(self, dirs: Sequence[str], files: Sequence[str], origin: Origin, instruction: Instruction | None):
+    def __init__(self, dirs: Sequence[str], files: Sequence[str], origin: Origin, instruction: Instruction | None,
+                 filled: bool = False):
         self.dirs = tuple(dirs)
         self.files = tuple(files)
         self.origin = origin
         self.instruction = instruction
+        self.filled = filled  # the folders come with their contents (a package's files)
 
     def find(self, path: str, before: Lookup) -> Found | None:
         if path in self.files:
             return Found(Presence.YES, "file", self.origin, None, self.instruction)
         if any(path == d or _is_ancestor(path, d) for d in self.dirs) or any(_is_ancestor(path, f) for f in self.files):
             return Found(Presence.YES, "dir", self.origin, None, self.instruction)
+        if self.filled and any(path.startswith(d + "/") for d in self.dirs):
+            return Found(Presence.YES, None, self.origin, None, self.instruction)
         return None
 
 
@@ -486,7 +490,7 @@ def _run(ins: Instruction, env: dict[str, str], workdir: str | None, fs: StageFS
                 if made is None:
                     layers.append(Opaque(ins))
                 else:
-                    layers.append(Folders(made[0], made[1], Origin.RUN, ins))
+                    layers.append(Folders(made[0], made[1], Origin.RUN, ins, filled=True))
         elif program in ("chown",) and len(args) >= 2:
             for target in args[1:]:
                 path = absolute(target)

@@ -154,3 +154,79 @@ def test_packages_the_model_knows():
     assert fs.lookup("/usr/share/zoneinfo").is_dir
     fs = fs_of("FROM alpine:3.20\nRUN apk add --no-cache ffmpeg\n")
     assert fs.lookup("/usr/bin/ffmpeg").presence is MAYBE
+
+
+# --- the rewrite's own COPY --from lines ------------------------------------------------------
+
+
+def emitted_copy_sources(original: str, rewritten: str, context=None) -> list[tuple[str, str, Presence]]:
+    """(stage, source, presence in the model) of each COPY --from line the rewrite added."""
+    from rewriter.analysis import analyze as facts_of
+
+    tree = rewriter.parse(rewritten)
+    facts = facts_of(tree)
+    image = model(tree, facts, context)
+    before = set(original.splitlines())
+    out = []
+    for stage in facts.stages:
+        for ins in stage.stage.instructions:
+            ref = ins.flag("from") if ins.name == "COPY" else None
+            if ref is None or ins.code.rstrip("\r\n") in before:
+                continue
+            origin = facts.stage_named(ref)
+            for source in ins.values[:-1]:
+                if origin is not None and "$" not in source:
+                    path = source if source.startswith("/") else "/" + source
+                    out.append((ref, source, image.stage(origin.index).lookup(path).presence))
+    return out
+
+
+@pytest.mark.corpus
+def test_no_rewrite_of_the_corpus_copies_what_its_stage_does_not_hold():
+    from conftest import corpus_files, requires_corpus  # noqa: F401
+
+    from rewriter.files import decode_source
+
+    files = corpus_files("go-single") + corpus_files("go-multi")
+    if not files:
+        pytest.skip("the corpus is absent (it ships beside the repository)")
+    checked = 0
+    for path in files:
+        text = decode_source(path.read_bytes(), path).text
+        try:
+            result = rewriter.rewrite(text)
+        except rewriter.ParseError:
+            continue
+        if not result.changed:
+            continue
+        missing = [c for c in emitted_copy_sources(text, result.code) if c[2] is NO]
+        assert missing == [], path.name
+        checked += 1
+    assert checked > 50
+
+
+def test_the_engine_refuses_a_copy_of_what_the_builder_does_not_hold(monkeypatch):
+    """GS299: a pass that copies a path the builder lacks never reaches the user."""
+    from rewriter import engine
+    from rewriter.edit import insert_after, make_items
+    from rewriter.passes.base import Result
+
+    class CopiesNothing:
+        RULES = ()
+
+        @staticmethod
+        def apply(ctx):
+            runtime = ctx.plan.runtime
+            if runtime is None:
+                return Result(ctx.tree)
+            line = make_items(["COPY --from=builder /srv-nowhere/app.yaml /app/app.yaml"])
+            tree = insert_after(ctx.tree, ctx.tree.stages[runtime.index].from_instruction, line, "\n")
+            from rewriter.diagnostics import Diagnostic, Severity
+            return Result(tree, (Diagnostic("GS113", Severity.INFO, "copied nothing"),))
+
+    monkeypatch.setattr(engine, "FIXES", (*engine.FIXES, CopiesNothing))
+    text = "FROM golang:1.22\nWORKDIR /app\nCOPY main.go go.mod ./\nRUN go build -o /app/server .\nCMD [\"/app/server\"]\n"
+    result = rewriter.rewrite(text)
+    assert result.status.value == "refused" and result.code == text
+    [error] = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert error.code == "GS299" and "/srv-nowhere/app.yaml from stage `builder`, which does not hold it" in error.message

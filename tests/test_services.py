@@ -18,8 +18,11 @@ from pathlib import Path
 
 import pytest
 from invariants import violations
+from test_imagefs import emitted_copy_sources
 
 import rewriter
+from rewriter.context import BuildContext, ContextSource
+from rewriter.imagefs import Presence
 
 SERVICES = Path(__file__).resolve().parent / "services"
 
@@ -85,6 +88,9 @@ def test_service_rewrite(service: Service, snapshot):
     codes = {d.code for d in result.diagnostics}
     assert set(service.codes) <= codes and not set(service.no_codes) & codes, codes
     if result.changed:
+        context = BuildContext(service.folder, ContextSource("flag"))
+        missing = [c for c in emitted_copy_sources(service.dockerfile, result.code, context) if c[2] is Presence.NO]
+        assert missing == []
         problems = violations(service.dockerfile, result.code)
         if service.name == "container-action":  # runs as root on purpose (GS307)
             problems = [p for p in problems if "USER" not in p]
