@@ -368,6 +368,44 @@ def test_docker_gets_none_of_the_podman_flags(tmp_path, monkeypatch):
     assert "--runtime" not in build_line and "--pull" not in build_line and "--no-cache" in build_line
 
 
+def test_docker_builds_with_buildkit_only_when_the_client_has_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("GOSLIM_DOCKER", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    info = 'info) echo 20.10.24;; --version) echo "Docker version $V";;'
+    _fake_tool(tmp_path, "docker", f'case "$1" in {info} version) echo $V;; buildx) exit $BUILDX;; esac')
+    for version, buildx, expected in (("20.10.24", 1, True), ("28.2.2", 1, False), ("28.2.2", 0, True)):
+        monkeypatch.setenv("V", version)
+        monkeypatch.setenv("BUILDX", str(buildx))
+        engine = detect_engine("docker")
+        assert isinstance(engine, DockerEngine) and engine.buildkit is expected, (version, buildx)
+        assert engine._build_env()["DOCKER_BUILDKIT"] == ("1" if expected else "0")
+
+
+def test_goslim_docker_names_the_client(tmp_path, monkeypatch):
+    _fake_tool(tmp_path, "docker-20", 'case "$1" in info) echo 20.10.24;; version) echo 20.10.24;; esac')
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("GOSLIM_DOCKER", "docker-20")
+    engine = detect_engine("docker")
+    assert engine.command == "docker-20" and engine.buildkit
+    engine.run("img", name="c2")
+    assert _calls(tmp_path)[-1].split()[:3] == [f"{tmp_path}/docker-20", "run", "-d"]
+    monkeypatch.setenv("GOSLIM_DOCKER", "docker-99")
+    with pytest.raises(EngineUnavailable, match="client 'docker-99' .GOSLIM_DOCKER. not found"):
+        detect_engine("docker")
+
+
+def test_podman_shares_a_go_build_cache_folder(tmp_path, monkeypatch):
+    _fake_tool(tmp_path, "buildah", "exit 0")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("GOSLIM_GO_BUILD_CACHE", str(tmp_path / "go-build"))
+    PodmanEngine().build("FROM scratch\n", tmp_path, "img")
+    assert f"-v {tmp_path}/go-build:/root/.cache/go-build " in _calls(tmp_path)[-1]
+    assert (tmp_path / "go-build").is_dir()
+    monkeypatch.delenv("GOSLIM_GO_BUILD_CACHE")
+    PodmanEngine().build("FROM scratch\n", tmp_path, "img")
+    assert " -v " not in _calls(tmp_path)[-1]
+
+
 def _tar_with(path: Path, name: str, *, data: bytes | None = None, link: str | None = None) -> None:
     with tarfile.open(path, "w") as archive:
         member = tarfile.TarInfo(name)

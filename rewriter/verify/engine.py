@@ -20,7 +20,9 @@ import tarfile
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LOG_TAIL_LINES = 40
@@ -28,6 +30,7 @@ LOG_TAIL_CHARS = 4000
 MAX_SYMLINK_HOPS = 40
 _MISSING_HINTS = ("no such file", "could not be found", "could not find")  # podman, docker
 NPROC_CEILING = 32768  # podman caps its own RLIMIT_NPROC here; asking for more fails
+GO_BUILD_CACHE = "/root/.cache/go-build"   # where `go build` run as root keeps its cache
 
 
 class EngineUnavailable(RuntimeError):
@@ -66,6 +69,17 @@ class ImageFacts:
     cmd: list[str]
     workdir: str
     exposed_ports: list[str]           # e.g. ["8080/tcp"]
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    """A container as the engine's `inspect` sees it, alive or exited."""
+
+    running: bool
+    exit_code: int | None = None       # once it has exited
+    pid: int | None = None             # on the host, while it runs
+    addresses: tuple[str, ...] = ()    # its IP addresses on the engine's networks
+    env: dict[str, str] = field(default_factory=dict)   # what the process was given
 
 
 @dataclass(frozen=True)
@@ -161,6 +175,9 @@ class Engine:
     def _build_env(self) -> dict[str, str] | None:
         return None
 
+    def _cache_flags(self) -> list[str]:
+        return []
+
     # ---- logical steps -----------------------------------------------------------------
 
     def build(self, dockerfile_text: str, context: Path, tag: str, *, no_cache: bool = False,
@@ -216,6 +233,30 @@ class Engine:
                       _name(container)], timeout=self.command_timeout)
         return done.ok and done.out.strip() == b"true"
 
+    def state(self, container: Container | str) -> ContainerState:
+        """Running or not, exit status, host PID, addresses and environment, in one inspect."""
+        done = _exec([*self._cli(), "container", "inspect", _name(container)],
+                     timeout=self.command_timeout)
+        if not done.ok:
+            raise EngineError(_error_text(done))
+        data = json.loads(done.out)
+        return container_state(data[0] if isinstance(data, list) else data)
+
+    def listening_ports(self, container: Container, state: ContainerState) -> list[str] | None:
+        """The ports its process listens on ("8080/tcp"), read on the host; None if unreadable."""
+        from rewriter.verify.observe import listening_ports
+
+        return listening_ports(state.pid) if state.pid else None
+
+    def address(self, container: Container, state: ContainerState, port: int) -> tuple[str, int] | None:
+        """Where this host reaches a container port: the container's own address on the
+        engine's bridge, else the published port on 127.0.0.1, else nowhere (None)."""
+        if state.addresses:
+            return state.addresses[0], port
+        if container.host_port and port == container.container_port:
+            return "127.0.0.1", container.host_port
+        return None
+
     def remove_container(self, container: Container | str) -> None:
         """Remove it whatever its state; a container that does not exist is fine."""
         _exec([*self._cli(), "rm", *self._force_remove_flags(), _name(container)],
@@ -250,6 +291,13 @@ class Engine:
 
         Raises FileNotFoundError when the image has no such file.
         """
+        with self.image_files(tag) as files:
+            return files.read(path)
+
+    @contextmanager
+    def image_files(self, tag: str) -> Iterator[ImageFiles]:
+        """Read files out of an image through one container that is created, never started,
+        and always removed: images without a shell, and images whose process would not start."""
         name = f"goslim-export-{uuid.uuid4().hex[:12]}"
         done = _exec([*self._cli(), "create", "--name", name, *self._create_flags(), "--user", "0:0",
                       "--entrypoint", "/goslim-never-started", tag], timeout=self.command_timeout)
@@ -257,20 +305,23 @@ class Engine:
             self.remove_container(name)
             raise EngineError(_error_text(done))
         try:
-            return self._copy_out(name, path)
+            yield ImageFiles(self, name)
         finally:
             self.remove_container(name)
+
+    def _copy_archive(self, container: str, path: str) -> tarfile.TarFile:
+        done = _exec([*self._cli(), "cp", f"{container}:{path}", "-"], timeout=self.command_timeout)
+        if not done.ok:
+            message = _error_text(done)
+            if any(hint in message.lower() for hint in _MISSING_HINTS):
+                raise FileNotFoundError(path)
+            raise EngineError(message)
+        return tarfile.open(fileobj=io.BytesIO(done.out), mode="r:")
 
     def _copy_out(self, container: str, path: str) -> bytes:
         path = posixpath.normpath("/" + path.lstrip("/"))
         for _ in range(MAX_SYMLINK_HOPS):
-            done = _exec([*self._cli(), "cp", f"{container}:{path}", "-"], timeout=self.command_timeout)
-            if not done.ok:
-                message = _error_text(done)
-                if any(hint in message.lower() for hint in _MISSING_HINTS):
-                    raise FileNotFoundError(path)
-                raise EngineError(message)
-            with tarfile.open(fileobj=io.BytesIO(done.out), mode="r:") as archive:
+            with self._copy_archive(container, path) as archive:
                 member = archive.next()
                 if member is None:
                     raise FileNotFoundError(path)
@@ -281,6 +332,55 @@ class Engine:
                     raise IsADirectoryError(path) if member.isdir() else FileNotFoundError(path)
                 return archive.extractfile(member).read()
         raise EngineError(f"too many symlinks resolving {path}")
+
+    def _copy_folder(self, container: str, path: str) -> dict[str, bytes]:
+        """The regular files directly in a folder (not followed through symlinks), by name."""
+        path = posixpath.normpath("/" + path.lstrip("/"))
+        with self._copy_archive(container, path) as archive:
+            files = {}
+            for member in archive:
+                parts = member.name.strip("/").split("/")
+                if member.isfile() and len(parts) == 2:
+                    files[parts[1]] = archive.extractfile(member).read()
+            return files
+
+
+class ImageFiles:
+    """Files of one image, read through a container that was never started (see image_files)."""
+
+    def __init__(self, engine: Engine, container: str):
+        self._engine = engine
+        self._container = container
+
+    def read(self, path: str) -> bytes:
+        """The file's bytes, symlinks followed inside the image; FileNotFoundError, IsADirectoryError."""
+        return self._engine._copy_out(self._container, path)
+
+    def read_folder(self, path: str) -> dict[str, bytes]:
+        """The regular files directly in a folder; FileNotFoundError when there is no such folder."""
+        return self._engine._copy_folder(self._container, path)
+
+
+def container_state(data: dict) -> ContainerState:
+    """ContainerState from one `container inspect` object (podman's and docker's agree on these)."""
+    state = data.get("State") or {}
+    running = bool(state.get("Running"))
+    networks = (data.get("NetworkSettings") or {}).get("Networks") or {}
+    addresses = [net.get("IPAddress") for net in networks.values() if isinstance(net, dict)]
+    addresses.append((data.get("NetworkSettings") or {}).get("IPAddress"))
+    env = {}
+    for item in (data.get("Config") or {}).get("Env") or []:
+        key, _, value = item.partition("=")
+        env.setdefault(key, value)
+    pid = state.get("Pid") or None
+    code = state.get("ExitCode")
+    return ContainerState(
+        running=running,
+        exit_code=None if running or code is None else int(code),
+        pid=int(pid) if running and pid else None,
+        addresses=tuple(dict.fromkeys(a for a in addresses if a)),
+        env=env,
+    )
 
 
 def _name(container: Container | str) -> str:
@@ -294,13 +394,21 @@ class PodmanEngine(Engine):
     locally; `--runtime` (GOSLIM_RUNTIME, default runc when installed) because crun
     cannot start containers on cgroup v1/v2 hybrid hosts; explicit `--ulimit` because
     without CAP_SYS_RESOURCE runc cannot apply podman's default rlimits.
+
+    `go_cache` (GOSLIM_GO_BUILD_CACHE) is a host folder mounted on Go's build cache
+    (/root/.cache/go-build) in every RUN step, so builds of many services compile the
+    standard library once. The cache then stays out of the images, which makes an
+    original that keeps it (`COPY . .` then `go build` as root) look that much smaller.
     """
 
     name = "podman"
 
-    def __init__(self, runtime: str | None = None, pull: str | None = None):
+    def __init__(self, runtime: str | None = None, pull: str | None = None,
+                 go_cache: str | os.PathLike | None = None):
         self.runtime = runtime
         self.pull = pull or os.environ.get("GOSLIM_PULL") or "never"
+        cache = go_cache or os.environ.get("GOSLIM_GO_BUILD_CACHE")
+        self.go_cache = Path(cache).resolve() if cache else None
 
     def _cli(self) -> list[str]:
         return ["podman", "--runtime", self.runtime] if self.runtime else ["podman"]
@@ -311,6 +419,9 @@ class PodmanEngine(Engine):
             argv.append("--no-cache")
         if self.runtime:
             argv += ["--isolation", "oci", "--runtime", self.runtime]
+        if self.go_cache:
+            self.go_cache.mkdir(parents=True, exist_ok=True)
+            argv += ["-v", f"{self.go_cache}:{GO_BUILD_CACHE}"]
         return [*argv, "-f", str(dockerfile), "-t", tag, str(context)]
 
     def _run_flags(self) -> list[str]:
@@ -338,21 +449,32 @@ def _ulimit_flags() -> list[str]:
 
 
 class DockerEngine(Engine):
-    """A Docker daemon: it pulls what is missing and applies its own runtime and limits."""
+    """A Docker daemon: it pulls what is missing and applies its own runtime and limits.
+
+    `command` is the client (GOSLIM_DOCKER, default `docker`). Builds use BuildKit when the
+    client has it (built in before Docker 23, the buildx plugin since), because
+    Dockerfiles may use `RUN --mount`, which the legacy builder rejects; a client with
+    neither builds with the legacy builder. `docker build` cannot mount a host folder, so
+    Docker shares Go's build cache only through its own layer cache.
+    """
 
     name = "docker"
 
+    def __init__(self, command: str | None = None, buildkit: bool = True):
+        self.command = command or os.environ.get("GOSLIM_DOCKER") or "docker"
+        self.buildkit = buildkit
+
     def _cli(self) -> list[str]:
-        return ["docker"]
+        return [self.command]
 
     def _build_argv(self, dockerfile: Path, context: Path, tag: str, no_cache: bool) -> list[str]:
-        argv = ["docker", "build", "-f", str(dockerfile), "-t", tag]
+        argv = [self.command, "build", "-f", str(dockerfile), "-t", tag]
         if no_cache:
             argv.append("--no-cache")
         return [*argv, str(context)]
 
     def _build_env(self) -> dict[str, str]:
-        return {"BUILDKIT_PROGRESS": "plain"}
+        return {"DOCKER_BUILDKIT": "1" if self.buildkit else "0", "BUILDKIT_PROGRESS": "plain"}
 
 
 def _answers(argv: list[str], timeout: float = 20.0) -> tuple[bool, str]:
@@ -391,18 +513,30 @@ def detect_engine(preference: str = "auto") -> Engine:
 
 
 def _try_docker(tried: list[str]) -> Engine | None:
-    if not shutil.which("docker"):
-        tried.append("docker: not on PATH")
+    command = os.environ.get("GOSLIM_DOCKER") or "docker"
+    if not shutil.which(command):
+        tried.append("docker: not on PATH" if command == "docker"
+                     else f"docker: client {command!r} (GOSLIM_DOCKER) not found")
         return None
-    ok, text = _answers(["docker", "--version"])
+    ok, text = _answers([command, "--version"])
     if ok and "podman" in text.lower():
         tried.append("docker: is podman's docker shim")
         return None
-    ok, text = _answers(["docker", "info", "--format", "{{.ServerVersion}}"])
+    ok, text = _answers([command, "info", "--format", "{{.ServerVersion}}"])
     if not ok:
         tried.append(f"docker: daemon not answering ({text.splitlines()[-1] if text else 'no output'})")
         return None
-    return DockerEngine()
+    return DockerEngine(command, buildkit=_has_buildkit(command))
+
+
+def _has_buildkit(command: str) -> bool:
+    """Clients before 23.0 build with BuildKit themselves; later ones need the buildx plugin."""
+    ok, version = _answers([command, "version", "--format", "{{.Client.Version}}"])
+    major = version.strip().split(".")[0]
+    if ok and major.isdigit() and int(major) < 23:
+        return True
+    ok, _text = _answers([command, "buildx", "version"])
+    return ok
 
 
 def _try_podman(tried: list[str]) -> Engine | None:
