@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import struct
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from rewriter.verify import BuildOutcome, Container, EngineError, ImageFacts
+from rewriter.verify import BuildOutcome, Container, ContainerState, EngineError, ImageFacts
 
 
 def static_elf() -> bytes:
@@ -26,9 +27,11 @@ def static_elf() -> bytes:
 class FakeImage:
     """What a build makes and how its container behaves.
 
-    `answers` maps a path to (status, body); None means nothing listens. `build_error`
+    `answers` maps a path to (status, body); None means nothing listens. `ports` are
+    the ports its process listens on (8080/tcp is the one `answers` serves). `build_error`
     is the build log of a failed build, `start_error` what the engine says when it
-    cannot start the container.
+    cannot start the container; a container that `exits` does so with `exit_code`.
+    `files` are what image_files reads (symlinks are not modelled); `env` is the image's.
     """
 
     user: str = "10001:10001"
@@ -41,7 +44,11 @@ class FakeImage:
     build_error: str | None = None
     start_error: str | None = None
     exits: bool = False
+    exit_code: int = 1
     log: str = "listening on :8080\n"
+    ports: tuple[str, ...] = ("8080/tcp",)
+    env: dict = field(default_factory=dict)
+    content_type: str = "text/plain; charset=utf-8"
 
 
 ORIGINAL = FakeImage(user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000, files={})
@@ -51,6 +58,7 @@ class _Answers(BaseHTTPRequestHandler):
     def do_GET(self):
         status, body = self.server.answers.get(self.path, (404, b"404 page not found\n"))
         self.send_response(status)
+        self.send_header("Content-Type", self.server.content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -103,17 +111,18 @@ class FakeEngine:
         return ImageFacts(size_bytes=image.size, layers=3, user=image.user, entrypoint=list(image.entrypoint),
                           cmd=list(image.cmd), workdir=image.workdir, exposed_ports=["8080/tcp"])
 
-    def run(self, tag, *, port=None, env=None, name=None):
+    def run(self, tag, *, port=None, env=None, name=None, command=None):
         if self.interrupt_on and self.interrupt_on in tag:
             raise KeyboardInterrupt
         image = self.images[tag]
         if image.start_error:
             raise EngineError(image.start_error)
-        self.runs.append({"tag": tag, "name": name, "port": port})
+        self.runs.append({"tag": tag, "name": name, "port": port, "env": env, "command": command})
         host_port = None
         if not image.exits and image.answers is not None:
             server = ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
             server.answers = image.answers
+            server.content_type = image.content_type
             threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
             self.servers[name] = server
             host_port = server.server_address[1]
@@ -121,6 +130,22 @@ class FakeEngine:
 
     def is_running(self, container):
         return not self.images[container.tag].exits and container.name not in self.removed_containers
+
+    def state(self, container):
+        image = self.images[container.tag]
+        running = self.is_running(container)
+        run = next(run for run in self.runs if run["name"] == container.name)
+        return ContainerState(running=running, exit_code=None if running else image.exit_code,
+                              pid=None, env={**image.env, **(run["env"] or {})})
+
+    def listening_ports(self, container, state):
+        return sorted(self.images[container.tag].ports) if state.running else None
+
+    def address(self, container, state, port):
+        server = self.servers.get(container.name)
+        if server is None or port != 8080:
+            return None
+        return "127.0.0.1", server.server_address[1]
 
     def logs(self, container):
         return self.images[container.tag].log
@@ -137,14 +162,35 @@ class FakeEngine:
         self.removed_images.add(tag)
 
     def export_file(self, tag, path):
-        self.exported.append(path)
-        try:
-            return self.images[tag].files[path]
-        except KeyError:
-            raise FileNotFoundError(path) from None
+        with self.image_files(tag) as files:
+            return files.read(path)
+
+    @contextmanager
+    def image_files(self, tag):
+        yield _Files(self, self.images[tag].files)
 
     def assert_clean(self, keep: bool = False) -> None:
         """Every container that ran is gone, and every image too unless kept."""
         assert set(self.started) <= self.removed_containers
         assert not self.servers
         assert self.removed_images == (set() if keep else set(self.images))
+
+
+class _Files:
+    def __init__(self, engine: FakeEngine, files: dict):
+        self.engine, self.files = engine, files
+
+    def read(self, path):
+        self.engine.exported.append(path)
+        try:
+            return self.files[path]
+        except KeyError:
+            raise FileNotFoundError(path) from None
+
+    def read_folder(self, path):
+        prefix = path.rstrip("/") + "/"
+        found = {name[len(prefix):]: data for name, data in self.files.items()
+                 if name.startswith(prefix) and "/" not in name[len(prefix):]}
+        if not found:
+            raise FileNotFoundError(path)
+        return found

@@ -152,7 +152,7 @@ def test_exited_immediately_shows_the_log_tail(tmp_path, use_engine):
     engine = use_engine(FakeEngine(FakeImage(exits=True, log=log)))
     result = invoke("verify", service(tmp_path))
     assert result.exit_code == 1
-    assert "not verified: exited immediately: line 28 | line 29 | exec /main: no such file" in result.stdout
+    assert "not verified: exited (status 1) while the original kept running: line 28 | line 29 | exec /main: no such file" in result.stdout
     assert rows(result.stdout)["stayed up"] == ["yes", "no"]
     tail = result.stderr.split("rewritten image, output (last 15 lines):\n", 1)[1].splitlines()
     assert tail[0] == "  line 16" and tail[-1] == "  exec /main: no such file or directory"
@@ -338,7 +338,7 @@ def test_in_place_writes_only_what_verified(tmp_path, use_engine):
     assert "rewritten 1" in summary and "verified 1" in summary
     assert "not verified 1 not written" in summary
     listed = result.stderr.split("not verified (left as they were):\n", 1)[1].splitlines()
-    assert listed[0] == f"  {files['crashes']}: exited immediately: panic: open config.yaml"
+    assert listed[0] == f"  {files['crashes']}: exited (status 1) while the original kept running: panic: open config.yaml"
     assert len(listed) == 1 or not listed[1].startswith("  /")
     assert len(engine.builds) == 4     # two files changed, each built twice
     applied = result.stderr.split("rules applied:\n", 1)[1].splitlines()
@@ -358,7 +358,7 @@ def test_json_holds_the_verify_report_per_file(tmp_path, use_engine):
     assert good["verify"]["report"]["size_ratio"] == 150.0
     assert crashes["written"] is False and crashes["status"] == "rewritten"
     assert crashes["verify"]["ok"] is False
-    assert crashes["verify"]["reason"] == "exited immediately: panic: open config.yaml"
+    assert crashes["verify"]["reason"] == "exited (status 1) while the original kept running: panic: open config.yaml"
     assert crashes["verify"]["report"]["rewritten"]["stayed_up"] is False
     assert by_path["cgo"]["verify"] is None and by_path["slim"]["verify"] is None
     summary = document["summary"]
@@ -373,7 +373,7 @@ def test_verify_without_in_place_writes_nothing(tmp_path, use_engine):
     assert result.exit_code == 1
     assert all(path.read_text() in (FAT, GOSLIM_SLIM) for path in files.values())
     assert "+FROM scratch" in result.stdout     # the diffs are still shown
-    assert f"\nnot verified:\n  {files['crashes']}: exited immediately" in result.stderr
+    assert f"\nnot verified:\n  {files['crashes']}: exited (status 1) while the original kept running" in result.stderr
 
 
 def test_a_single_file_says_verified_with_sizes(tmp_path, use_engine):
