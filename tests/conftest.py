@@ -123,3 +123,54 @@ def nul_cut(value):
     if isinstance(value, dict):
         return {k: nul_cut(v) for k, v in value.items()}
     return value
+
+
+# ---------------------------------------------------------------------------- e2e engines
+
+E2E_ENGINES = ("podman", "docker")
+E2E_BASE_IMAGE = "docker.io/library/golang:1.23"
+# Why .ci/e2e-setup.sh could not make Docker ready, when it could not (it removes the file when it could).
+DOCKER_SETUP_NOTE = ROOT / ".ci" / "docker-skipped.txt"
+
+
+def go_build_cache() -> Path:
+    """The Go build cache every e2e build on podman shares (GOSLIM_GO_BUILD_CACHE to move it)."""
+    import os
+
+    return Path(os.environ.get("GOSLIM_GO_BUILD_CACHE") or Path.home() / ".cache" / "goslim-e2e" / "go-build")
+
+
+@pytest.fixture(scope="module", params=E2E_ENGINES)
+def engine(request):
+    """Each engine the e2e tests run on, once per module; skipped, with the reason, where it cannot work.
+
+    podman builds share go_build_cache(); Docker's builds can only share its layer cache.
+    """
+    from rewriter.verify import EngineError, EngineUnavailable, PodmanEngine, detect_engine
+
+    name = request.param
+    try:
+        found = detect_engine(name)
+    except EngineUnavailable as err:
+        note = DOCKER_SETUP_NOTE.read_text().strip() if name == "docker" and DOCKER_SETUP_NOTE.exists() else ""
+        pytest.skip(f"{name}: {err.reason}" + (f" (.ci/e2e-setup.sh: {note})" if note else ""))
+    if name == "docker" and not found.buildkit:
+        pytest.skip(f"docker: the client {found.command!r} has no BuildKit (a client of 23.0 or later without the "
+                    "buildx plugin), and its legacy builder rewrites .dockerignore with a random name on every "
+                    "build, so COPY . . never hits the cache and each verify rebuilds everything; set "
+                    "GOSLIM_DOCKER to a client with BuildKit, such as Debian's /usr/bin/docker")
+    if not found.has_image(E2E_BASE_IMAGE):
+        how = "podman save IMAGE | docker load" if name == "docker" else "harness setup.sh"
+        pytest.skip(f"{name}: stand-in base image {E2E_BASE_IMAGE} is missing ({how}; .ci/e2e-setup.sh does it)")
+    try:
+        found.remove_container(found.run(E2E_BASE_IMAGE, command=["true"]))
+    except EngineError as err:
+        pytest.skip(f"{name} cannot start a container here: {err}")
+    if isinstance(found, PodmanEngine) and found.go_cache is None:
+        found.go_cache = go_build_cache()
+    return found
+
+
+def engine_cli(engine) -> list[str]:
+    """The command that talks to the same engine (podman, or the Docker client in use)."""
+    return [getattr(engine, "command", None) or engine.name]

@@ -428,6 +428,7 @@ def test_export_follows_symlinks_the_engine_hands_back(tmp_path, monkeypatch):
   cp) case "$2" in
         *:/usr/bin/app) {cat} {tmp_path}/link.tar ;;
         *:/opt/app/main) {cat} {tmp_path}/file.tar ;;
+        *:/old) echo "Error: No such container:path: $2" >&2; exit 1 ;;
         *) echo "Error response from daemon: Could not find the file in container" >&2; exit 1 ;;
       esac ;;
 esac""")
@@ -436,6 +437,8 @@ esac""")
     assert engine.export_file("img", "/usr/bin/app") == STATIC_BYTES
     with pytest.raises(FileNotFoundError):
         engine.export_file("img", "/nope")
+    with pytest.raises(FileNotFoundError):         # Docker 20.10's words for it
+        engine.export_file("img", "/old")
     calls = _calls(tmp_path)
     created = [line.split() for line in calls if line.split()[1] == "create"]
     assert created[0][-1] == "img" and "--entrypoint" in created[0]

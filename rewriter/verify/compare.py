@@ -1,7 +1,7 @@
 """Name every way the rewritten image behaves unlike the original, most telling first.
 
 Each difference has a kind, for tools and the batch table, and a message that quotes
-what was seen. Kinds: build, start, exit, ports, http, probe, log, zone, static, root.
+what was seen. A new error line comes before the ports and answers it may explain.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rewriter.verify.observe import new_errors
 if TYPE_CHECKING:
     from rewriter.verify.check import ImageReport, _Run
 
-KINDS = ("build", "start", "exit", "ports", "http", "probe", "log", "zone", "static", "root")
+KINDS = ("build", "start", "exit", "log", "ports", "http", "probe", "zone", "static", "root")
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,11 @@ def differences(original: ImageReport, rewritten: ImageReport, runs: dict[str, _
         found.append(Difference("start", f"did not start: {last_lines(after.log, 3)}"))
     elif before.started:
         found += _exits(before, after)
-        both_up = before.stayed_up and after.stayed_up
-        if both_up:
+        found += _logs(before, after, quoted=" ".join(d.message for d in found))
+        if before.stayed_up and after.stayed_up:
             probed = f"{before.published}/tcp" if "/" in probes else None   # the user's probe says it
             found += _ports(before, after, probed)
         found += _probes(before, after, probes, rewritten)
-        found += _logs(before, after, quoted=" ".join(d.message for d in found))
         found += _zone(before, after)
     if rewritten.static is not True:
         found.append(Difference("static", static_problem or "entry binary is not static"))

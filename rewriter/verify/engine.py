@@ -28,7 +28,8 @@ from pathlib import Path
 LOG_TAIL_LINES = 40
 LOG_TAIL_CHARS = 4000
 MAX_SYMLINK_HOPS = 40
-_MISSING_HINTS = ("no such file", "could not be found", "could not find")  # podman, docker
+_MISSING_HINTS = ("no such file", "could not be found", "could not find",  # podman, docker
+                  "no such container:path")                               # docker 20.10
 NPROC_CEILING = 32768  # podman caps its own RLIMIT_NPROC here; asking for more fails
 GO_BUILD_CACHE = "/root/.cache/go-build"   # where `go build` run as root keeps its cache
 
