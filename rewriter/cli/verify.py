@@ -20,6 +20,8 @@ from rewriter.files import SourceError, SourceFile, read_source
 if TYPE_CHECKING:
     from rewriter.verify import Engine, VerifyReport
 
+from rewriter.verify.observe import PortAnswer
+
 ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_engine's choices
 
 
@@ -42,19 +44,28 @@ ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_eng
               help="Container port to probe (default: the first EXPOSEd port, else 8080).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
               metavar="S", help="Seconds to wait for each container to come up and answer.")
+@click.option("-e", "--env", "env_pairs", multiple=True, metavar="KEY=VALUE",
+              help="Set this variable in both containers. Repeat for more.")
+@click.option("--arg", "args", multiple=True, metavar="ARG",
+              help="Run both containers with these arguments, which replace CMD as `docker run "
+                   "IMAGE ARG...` does. Repeat for each argument.")
 @click.option("--keep", is_flag=True, help="Keep both images and print their tags.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to report the result.")
 @click.pass_context
 def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
                    original_file: Path | None, engine_name: str, probes: tuple[str, ...],
-                   port: int | None, timeout: float, keep: bool, output_format: str) -> None:
+                   port: int | None, timeout: float, env_pairs: tuple[str, ...], args: tuple[str, ...],
+                   keep: bool, output_format: str) -> None:
     """Prove that the rewrite of PATH builds an image that starts and behaves like the original.
 
-    Both images are built and run (published on 127.0.0.1 only) and compared: size,
-    layers, user, entrypoint, whether the entry binary is static, whether the container
-    stays up, and the answers to each --probe. Containers are always removed, and the
-    images too unless --keep, also on Ctrl-C.
+    Both images are built and run with the same env, arguments and published port
+    (on 127.0.0.1 only), and compared with no probe to write: whether each stays up (or
+    exits with the same status), the ports it listens on, its answer to GET / on each,
+    new error lines in its log ("permission denied", "no such file"...), and the time
+    zone it sees; then the answers to each --probe, the user (non-root) and whether the
+    entry binary is static. Size, layers and OS packages are reported. Containers are
+    always removed, and the images too unless --keep, also on Ctrl-C.
 
     Exit status: 0 verified; 1 not verified (the reason is printed), or nothing to verify
     because goslim refuses PATH, leaves it unchanged or skips it; 2 a usage error, a file
@@ -64,6 +75,12 @@ def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
         if not probe.startswith("/"):
             raise click.BadParameter(f"{probe!r} is not a path: it must start with '/'",
                                      param_hint="'--probe'")
+    env = {}
+    for pair in env_pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="'--env'")
+        env[key] = value
     context = context_dir or path.parent
     source = _read_or_fail(path)
     if original_file is not None:
@@ -79,7 +96,8 @@ def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
     engine = engine_or_fail(engine_name)
     with _Steps(sys.stderr) as steps:
         report = verify_texts(engine, original, rewritten, context, probe=probes, port=port,
-                               timeout=timeout, keep=keep, on_step=steps.show)
+                              timeout=timeout, keep=keep, env=env or None, args=args or None,
+                              on_step=steps.show)
     entry = verification(report)
     if output_format == "json":
         import json
@@ -197,7 +215,10 @@ def _print_verification(report: VerifyReport | str, reason: str, keep: bool) -> 
     if report.ok:
         click.echo(f"{out.bold('verified')}: {_verdict(report)}", color=color)
     else:
-        click.echo(f"{out.red('not verified')}: {reason}", color=color)
+        first, *others = report.differences or [None]
+        click.echo(f"{out.red('not verified')}: {first.message if first else reason}", color=color)
+        for difference in others:
+            click.echo(f"  and: {difference.message}", color=color)
         _print_logs(report)
     if keep:
         click.echo(f"kept images: {report.original.tag} {report.rewritten.tag}", err=True)
@@ -214,7 +235,11 @@ def verification_table(report: VerifyReport, color: bool = False):
         text = words[0] if value else words[1]
         return f"[{'green' if value else 'red'}]{text}[/]" if color else text
 
+    def same(first, second, ran: bool) -> str:
+        return yes_no(first == second if ran else None, ("same", "differs"))
+
     before, after = report.original, report.rewritten
+    ran = before.started and after.started
     table = Table(box=None, header_style="bold" if color else "", padding=(0, 1), pad_edge=False)
     table.add_column("")
     table.add_column("original")
@@ -223,6 +248,8 @@ def verification_table(report: VerifyReport, color: bool = False):
     ratio = f"{times(report.size_ratio)} smaller" if report.size_ratio else ""
     table.add_row("image size", human_size(before.size_bytes), human_size(after.size_bytes), ratio)
     table.add_row("layers", _or_dash(before.layers), _or_dash(after.layers), "")
+    removed = f"{report.packages_removed} removed" if report.packages_removed else ""
+    table.add_row("OS packages", _or_dash(before.os_packages), _or_dash(after.os_packages), removed)
     table.add_row("user", _user(before), _user(after), "")
     table.add_row("non-root", yes_no(before.non_root if before.built else None),
                   yes_no(after.non_root if after.built else None), "")
@@ -230,25 +257,85 @@ def verification_table(report: VerifyReport, color: bool = False):
     table.add_row("static binary", yes_no(before.static), yes_no(after.static), "")
     table.add_row("stayed up", yes_no(before.stayed_up if before.built else None),
                   yes_no(after.stayed_up if after.built else None), "")
+    if before.exit_code is not None or after.exit_code is not None:
+        table.add_row("exit status", _or_dash(before.exit_code), _or_dash(after.exit_code),
+                      same(before.exit_code, after.exit_code, ran))
+    if before.ports is not None or after.ports is not None:
+        table.add_row("listening", _ports(before.ports), _ports(after.ports),
+                      same(before.ports, after.ports, before.stayed_up and after.stayed_up))
+    for port in dict.fromkeys([*before.port_answers, *after.port_answers]):
+        first, second = before.port_answers.get(port), after.port_answers.get(port)
+        alike = first is not None and second is not None and \
+            PortAnswer(**first).same_as(PortAnswer(**second))
+        table.add_row(f"GET / on {port}", escape(_port_answer(first)), escape(_port_answer(second)),
+                      yes_no(alike if first and second else None, ("same", "differs")))
     for path in report.probes:
         first, second = before.answers.get(path), after.answers.get(path)
-        same = first is not None and first["status"] is not None and first == second
+        alike = first is not None and first["status"] is not None and first == second
         table.add_row(f"GET {escape(path)}", _answer(first), _answer(second),
-                      yes_no(same, ("same", "differs")))
+                      yes_no(alike, ("same", "differs")))
+    if before.started or after.started:
+        new_errors = any(d.kind == "log" for d in report.differences)
+        table.add_row("log errors", escape(_errors(before)), escape(_errors(after)),
+                      yes_no(not new_errors if ran else None, ("none new", "new")))
+    if before.zone is not None:
+        table.add_row("time zone", escape(_zone(before.zone)), escape(_zone(after.zone)),
+                      same(before.zone["times"], (after.zone or {}).get("times"), ran))
     return table
 
 
 def _verdict(report: VerifyReport) -> str:
-    after = report.rewritten
+    before, after = report.original, report.rewritten
     parts = []
     if report.size_ratio:
-        parts.append(f"{human_size(report.original.size_bytes)} → {human_size(after.size_bytes)} "
+        parts.append(f"{human_size(before.size_bytes)} → {human_size(after.size_bytes)} "
                      f"({times(report.size_ratio)} smaller)")
-    parts.append("stays up")
+    parts.append("stays up" if after.stayed_up else f"exits with status {after.exit_code} like the original")
+    if after.ports:
+        parts.append(f"same ports ({' '.join(after.ports)})")
     if report.probes:
         parts.append("same answers" if len(report.probes) > 1 else "same answer")
+    if after.zone is not None:
+        parts.append(f"same time zone ({before.zone['name'] if before.zone else after.zone['name']})")
     parts += [f"runs as {after.user}", "static binary"]
+    if report.packages_removed:
+        parts.append(f"{report.packages_removed} OS packages removed")
     return ", ".join(parts)
+
+
+def _ports(ports: list[str] | None) -> str:
+    if ports is None:
+        return "-"
+    return " ".join(ports) or "none"
+
+
+def _port_answer(answer: dict | None) -> str:
+    if answer is None:
+        return "-"
+    if not answer["open"]:
+        return "closed"
+    if not answer["http"]:
+        return "open, not HTTP"
+    body = answer["body"] or ""
+    if len(body) > 24:
+        body = body[:24] + "…"
+    return f"{answer['status']} {body}".rstrip()
+
+
+def _errors(image) -> str:
+    if not image.started:
+        return "-"
+    if not image.errors:
+        return "none"
+    first = image.errors[0]
+    return (first[:30] + "…" if len(first) > 30 else first) + (f" (+{len(image.errors) - 1})" if len(image.errors) > 1 else "")
+
+
+def _zone(zone: dict | None) -> str:
+    if zone is None:
+        return "-"
+    abbreviations = "/".join(dict.fromkeys(time.split()[2] for time in zone["times"]))
+    return f"{zone['name']} ({abbreviations})" if abbreviations != zone["name"] else zone["name"]
 
 
 def _print_logs(report: VerifyReport) -> None:
