@@ -9,6 +9,8 @@ import functools
 import json
 import re
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -105,8 +107,14 @@ def test_verified_prints_the_table_and_exits_0(tmp_path, use_engine):
     assert table["static binary"] == ["-", "yes"]
     assert table["stayed up"] == ["yes", "yes"]
     assert table["GET /"] == ["200 ok", "200 ok", "same"]
+    assert table["listening"] == ["8080/tcp", "8080/tcp", "same"]
+    assert table["GET / on 8080/tcp"] == ["200 ok", "200 ok", "same"]
+    assert table["log errors"] == ["none", "none", "none new"]
+    assert table["OS packages"] == ["0", "0"]
+    assert "time zone" not in table     # the original sets none
     assert result.stdout.splitlines()[-1] == ("verified: 750.0 MB → 5.0 MB (150× smaller), stays up, "
-                                              "same answer, runs as 10001:10001, static binary")
+                                              "same ports (8080/tcp), same answer, runs as 10001:10001, "
+                                              "static binary")
     assert "\x1b[" not in result.stdout
     assert "goslim: building the original image" in result.stderr
     assert engine.asked == ["auto"]
@@ -219,9 +227,43 @@ def test_options_reach_the_engine(tmp_path, use_engine):
     assert engine.asked == ["buildah"]
     assert {ctx for _, ctx in engine.builds} == {context}
     assert {run["port"] for run in engine.runs} == {9000}
+    assert {(repr(run["env"]), repr(run["command"])) for run in engine.runs} == {("None", "None")}
     assert re.search(r"^kept images: localhost/goslim-verify/original-\S+ localhost/goslim-verify/rewritten-\S+$",
                      result.stderr, re.M)
     engine.assert_clean(keep=True)
+
+
+def test_env_and_args_reach_both_containers(tmp_path, use_engine):
+    engine = use_engine(FakeEngine())
+    result = invoke("verify", service(tmp_path), "-e", "MODE=test", "--env", "EMPTY=", "--arg", "-v",
+                    "--arg", "serve")
+    assert result.exit_code == 0, result.output
+    assert [(run["env"], run["command"]) for run in engine.runs] == [({"MODE": "test", "EMPTY": ""},
+                                                                      ["-v", "serve"])] * 2
+    bad = invoke("verify", service(tmp_path, "other"), "--env", "NOEQUALS")
+    assert bad.exit_code == 2 and "'NOEQUALS' is not KEY=VALUE" in bad.output
+
+
+def test_behaviour_differences_are_named_in_text_and_json(tmp_path, use_engine):
+    moved = FakeImage(ports=("9090/tcp",), answers=None,
+                      log="listening on :9090\nstate: open /app/data/started: permission denied\n")
+    use_engine(FakeEngine(moved))
+    path = service(tmp_path)
+    result = invoke("verify", path)
+    assert result.exit_code == 1
+    table = rows(result.stdout)
+    assert table["listening"] == ["8080/tcp", "9090/tcp", "differs"]
+    assert table["log errors"] == ["none", "state: open /app/data/started:…", "new"]
+    assert table["GET / on 8080/tcp"][0].startswith("200 ok")
+    lines = result.stdout.splitlines()
+    assert lines[-2:] == ["not verified: new error in the log: 'state: open /app/data/started: permission denied'",
+                          "  and: listening ports differ: original 8080/tcp, rewritten 9090/tcp"]
+    document = json.loads(invoke("verify", path, "--format", "json").stdout)
+    differences = document["report"]["differences"]
+    assert [d["kind"] for d in differences] == ["log", "ports"]
+    assert document["reason"] == "; ".join(d["message"] for d in differences)
+    assert document["report"]["rewritten"]["ports"] == ["9090/tcp"]
+    assert document["report"]["rewritten"]["errors"] == ["state: open /app/data/started: permission denied"]
 
 
 def test_ctrl_c_removes_everything_and_exits_130(tmp_path, use_engine):
@@ -439,3 +481,64 @@ def test_verify_builds_with_the_context_goslim_found(use_engine, tmp_path):
     assert document["context"] == str(tmp_path)
     assert document["rewrite"]["context_source"] == "compose file: compose.yaml (service api)"
     assert {ctx for _, ctx in engine.builds} == {tmp_path}
+
+
+def test_jobs_bounds_the_builds_under_way(tmp_path, use_engine):
+    paths = [service(tmp_path, f"svc{n}") for n in range(5)]
+
+    class Slow(FakeEngine):
+        def __init__(self):
+            super().__init__()
+            self.lock, self.now, self.most = threading.Lock(), 0, 0
+
+        def build(self, *args, **kwargs):
+            with self.lock:
+                self.now += 1
+                self.most = max(self.most, self.now)
+            time.sleep(0.15)
+            with self.lock:
+                self.now -= 1
+            return super().build(*args, **kwargs)
+
+    engine = use_engine(Slow())
+    result = invoke("rewrite", "-i", "--verify", "--jobs", "2", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert engine.most == 2 and len(engine.builds) == 10
+    assert all(path.read_text() != FAT for path in paths)
+    engine.assert_clean()
+    one = use_engine(Slow())
+    for path in paths:
+        path.write_text(FAT)
+    assert invoke("rewrite", "-i", "--verify", "--jobs", "1", tmp_path).exit_code == 0
+    assert one.most == 1
+
+
+def test_the_batch_ends_with_a_table_of_every_verification(tmp_path, use_engine):
+    files = batch(tmp_path)
+    original = FakeImage(user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000,
+                         files={"/var/lib/dpkg/status": b"Package: a\n\nPackage: b\n\nPackage: c\n"})
+    engine = FakeEngine(original=original, per_context={"crashes": FakeImage(exits=True, log="panic: boom\n")})
+    use_engine(engine)
+    result = invoke("rewrite", "-i", "--verify", tmp_path)
+    assert result.exit_code == 1
+    header = next(line for line in result.stderr.splitlines() if line.startswith("service"))
+    assert re.split(r"\s{2,}", header) == ["service", "verdict", "first difference", "before", "after", "ratio",
+                                           "OS packages removed"]
+    table = {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line.strip())
+                                                for line in result.stderr.splitlines()) if len(cells) >= 6}
+    good, crashes = table[str(files["good"].parent)], table[str(files["crashes"].parent)]
+    assert good == ["verified, written", "750.0 MB", "5.0 MB", "150×", "3"]
+    assert crashes == ["not verified", "exit: exited (status 1) while the original kept running: pa…",
+                       "750.0 MB", "5.0 MB", "150×", "3"]
+    assert str(files["cgo"].parent) not in table          # refused: nothing to verify
+    engine.assert_clean()
+
+
+def test_ctrl_c_in_a_batch_stops_every_verification_and_writes_nothing(tmp_path, use_engine):
+    paths = [service(tmp_path, f"svc{n}") for n in range(4)]
+    engine = use_engine(FakeEngine(interrupt_on="rewritten"))
+    result = invoke("rewrite", "-i", "--verify", "--jobs", "2", tmp_path)
+    assert result.exit_code == 130
+    assert "goslim: stopping: each verification under way ends after its current step" in result.stderr
+    assert all(path.read_text() == FAT for path in paths)
+    engine.assert_clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rewriter.cli.outcome import FileError, Options, Outcome, Pending, Verification
 from rewriter.cli.report_patch import unified_diff
-from rewriter.cli.report_text import print_outcome, progress_bar
+from rewriter.cli.report_text import print_outcome, progress_bar, verify_progress
 from rewriter.config import Config
 from rewriter.diagnostics import Severity, Status
 from rewriter.files import MAX_BYTES, SourceError, decode_source, read_source, write_atomic
@@ -49,19 +50,18 @@ class Task:
 def run(tasks: list[Task], jobs: int, opts: Options, engine: Engine | None = None) -> list[Outcome]:
     """Rewrite every task, in worker processes when it pays off; results keep path order.
 
-    With --verify the rewrites come back unwritten and are verified here, one at a time
-    (the engine is the bottleneck), and written only when they pass.
+    With --verify the rewrites come back unwritten; see _verify_all.
     """
     _collect_less_often()
     results = _start(tasks, jobs)
+    if opts.verify:
+        assert engine is not None
+        return _verify_all(results, len(tasks), jobs, opts, engine)
     progress = progress_bar(len(tasks), opts)
     text = opts.output_format == "text"
     outcomes: list[Outcome] = []
     try:
         for outcome in results:
-            if outcome.pending is not None:
-                assert engine is not None  # tasks hold rewrites back only with --verify
-                outcome = _verify_pending(outcome, engine, opts.in_place)
             outcomes.append(outcome)
             if progress is not None:
                 progress.advance(progress.task_ids[0])
@@ -71,6 +71,56 @@ def run(tasks: list[Task], jobs: int, opts: Options, engine: Engine | None = Non
         if progress is not None:
             progress.stop()
     if text and progress is not None:  # printed only now so that nothing tears the bar
+        for outcome in outcomes:
+            print_outcome(outcome, opts)
+    return outcomes
+
+
+class Stopped(Exception):
+    """A verification stopped between two steps because the run was interrupted."""
+
+
+def _verify_all(results: Iterator[Outcome], total: int, jobs: int, opts: Options,
+                engine: Engine) -> list[Outcome]:
+    """Verify the held-back rewrites, up to `jobs` at a time, and write those that pass.
+
+    A verification spends its time waiting for the engine, so threads run them; each
+    builds one image at a time, so `jobs` bounds the builds under way. On Ctrl-C the
+    ones under way stop after their current step, remove what they made, and the
+    interrupt goes on.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    stop = threading.Event()
+    progress = verify_progress(total, opts)
+    text = opts.output_format == "text"
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="goslim-verify")
+    items: list[Outcome | Future] = []
+    outcomes: list[Outcome] = []
+    try:
+        for outcome in results:
+            if outcome.pending is None:
+                items.append(outcome)
+                if progress is not None:
+                    progress.done(None)
+            else:
+                items.append(pool.submit(_verify_pending, outcome, engine, opts.in_place, progress, stop))
+        for item in items:
+            outcome = item.result() if isinstance(item, Future) else item
+            outcomes.append(outcome)
+            if text and progress is None:
+                print_outcome(outcome, opts)
+    except BaseException as exc:
+        stop.set()
+        if isinstance(exc, KeyboardInterrupt):
+            print("goslim: stopping: each verification under way ends after its current step "
+                  "and removes what it made", file=sys.stderr)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if progress is not None:
+            progress.stop()
+    if text and progress is not None:  # printed only now so that nothing tears the bars
         for outcome in outcomes:
             print_outcome(outcome, opts)
     return outcomes
@@ -184,11 +234,23 @@ def process(task: Task) -> Outcome:
     )
 
 
-def _verify_pending(outcome: Outcome, engine: Engine, in_place: bool) -> Outcome:
+def _verify_pending(outcome: Outcome, engine: Engine, in_place: bool, progress=None,
+                    stop: threading.Event | None = None) -> Outcome:
     """Verify a held-back rewrite, then write it (with --in-place) only if it passed."""
     pending = outcome.pending
     assert pending is not None
-    report = verify_texts(engine, pending.source.text, pending.code, pending.context)
+
+    def step(message: str) -> None:
+        if stop is not None and stop.is_set():
+            raise Stopped(message)
+        if progress is not None:
+            progress.step(outcome.path, message)
+
+    try:
+        report = verify_texts(engine, pending.source.text, pending.code, pending.context, on_step=step)
+    finally:
+        if progress is not None:
+            progress.done(outcome.path)
     outcome = replace(outcome, pending=None, verify=verification(report))
     if not (in_place and outcome.verify is not None and outcome.verify.ok):
         return outcome

@@ -4,6 +4,8 @@ for a batch a summary table and the rules applied."""
 from __future__ import annotations
 
 import sys
+import threading
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +14,9 @@ from rewriter.cli.report_json import summary_counts
 from rewriter.cli.style import Styler, human_size, print_table, times
 from rewriter.diagnostics import Diagnostic, Severity, Status
 from rewriter.files import encode_source
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 def print_outcome(outcome: Outcome, opts: Options) -> None:
@@ -166,6 +171,9 @@ def print_summary(outcomes: list[Outcome], opts: Options) -> None:
         table.add_row(label, f"[{style}]{n}[/]" if n and style else str(n), detail)
     click.echo(err=True)
     print_table(table, sys.stderr, opts.color_err)
+    if opts.verify and any(outcome.verify is not None for outcome in outcomes):
+        click.echo(err=True)
+        print_table(verify_table(outcomes, opts), sys.stderr, opts.color_err)
     failed = [outcome for outcome in outcomes if outcome.not_verified]
     if failed:
         err = Styler(opts.color_err)
@@ -200,3 +208,95 @@ def progress_bar(total: int, opts: Options):
     progress.add_task("rewrite", total=total)
     progress.start()
     return progress
+
+
+FIRST_DIFFERENCE_CHARS = 60
+
+
+def verify_table(outcomes: list[Outcome], opts: Options):
+    """One row per verified rewrite: service, verdict, first difference, sizes, ratio, OS
+    packages the rewrite removed (read from the original image's dpkg/apk database)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold" if opts.color_err else "", padding=(0, 1), pad_edge=False)
+    for name, justify in (("service", "left"), ("verdict", "left"), ("first difference", "left"),
+                          ("before", "right"), ("after", "right"), ("ratio", "right"),
+                          ("OS packages removed", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for outcome in outcomes:
+        result = outcome.verify
+        if result is None:
+            continue
+        report = result.report or {}
+        if result.ok:
+            verdict = "[green]verified[/]" + (", written" if outcome.written else "")
+        else:
+            verdict = "[red]not verified[/]" if result.report else "[red]engine error[/]"
+        differences = report.get("differences") or []
+        first = f"{differences[0]['kind']}: {differences[0]['message']}" if differences else \
+            ("" if result.ok else result.reason or "")
+        if len(first) > FIRST_DIFFERENCE_CHARS:
+            first = first[:FIRST_DIFFERENCE_CHARS - 1] + "…"
+        before = (report.get("original") or {}).get("size_bytes")
+        after = (report.get("rewritten") or {}).get("size_bytes")
+        ratio = report.get("size_ratio")
+        removed = report.get("packages_removed")
+        table.add_row(escape(service_name(outcome.path)), verdict, escape(first), human_size(before),
+                      human_size(after), times(ratio) if ratio else "-",
+                      "-" if removed is None else str(removed))
+    return table
+
+
+def service_name(path: str) -> str:
+    """A Dockerfile's service as people name it: its folder, unless the file has a name of its own."""
+    folder, _, name = path.rpartition("/")
+    return folder if name == "Dockerfile" and folder else path
+
+
+def verify_progress(total: int, opts: Options) -> VerifyProgress | None:
+    """Bars on stderr while a batch is verified, only on a terminal."""
+    if opts.quiet or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    return VerifyProgress(total, Console(file=sys.stderr, no_color=not opts.color_err))
+
+
+class VerifyProgress:
+    """A bar for all files, and under it one line per verification under way: its file,
+    a pulsing bar, how long it has taken, and what it is doing (building the original
+    image, running the rewritten image...). Verifications report from their threads."""
+
+    def __init__(self, total: int, console) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.total, self.finished = total, 0
+        self.lock = threading.Lock()
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24),
+                                 TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
+                                 TextColumn("{task.fields[step]}"), console=console, transient=True)
+        self.overall = self.progress.add_task("rewriting and verifying", total=total,
+                                              count=f"0/{total}", step="")
+        self.under_way: dict[str, TaskID] = {}
+        self.progress.start()
+
+    def step(self, path: str, message: str) -> None:
+        with self.lock:
+            task = self.under_way.get(path)
+            if task is None:
+                self.under_way[path] = self.progress.add_task(f"  {path}", total=None, count="", step=message)
+            else:
+                self.progress.update(task, step=message)
+
+    def done(self, path: str | None) -> None:
+        """A file is finished: verified (path), or with nothing to verify (None)."""
+        with self.lock:
+            task = self.under_way.pop(path, None) if path is not None else None
+            if task is not None:
+                self.progress.remove_task(task)
+            self.finished += 1
+            self.progress.update(self.overall, advance=1, count=f"{self.finished}/{self.total}")
+
+    def stop(self) -> None:
+        self.progress.stop()
