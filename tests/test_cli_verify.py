@@ -454,6 +454,8 @@ def test_a_file_changed_while_it_was_verified_is_not_overwritten(tmp_path, use_e
 def test_rewrite_verify_usage_and_no_engine(tmp_path, monkeypatch):
     result = invoke("rewrite", "--verify", "-")
     assert result.exit_code == 2 and "--verify needs files" in result.output
+    result = invoke("rewrite", "--engine", "podman", tmp_path)
+    assert result.exit_code == 2 and "--engine is for --verify" in result.output
     path = service(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = invoke("rewrite", "-i", "--verify", path)
@@ -501,8 +503,9 @@ def test_jobs_bounds_the_builds_under_way(tmp_path, use_engine):
             return super().build(*args, **kwargs)
 
     engine = use_engine(Slow())
-    result = invoke("rewrite", "-i", "--verify", "--jobs", "2", tmp_path)
+    result = invoke("rewrite", "-i", "--verify", "--jobs", "2", "--engine", "podman", tmp_path)
     assert result.exit_code == 0, result.output
+    assert engine.asked == ["podman"]
     assert engine.most == 2 and len(engine.builds) == 10
     assert all(path.read_text() != FAT for path in paths)
     engine.assert_clean()

@@ -21,6 +21,8 @@ from rewriter.cli.style import use_color
 from rewriter.config import RUNTIMES, Config, ConfigError, load_config, load_config_file
 from rewriter.diagnostics import Status
 
+ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_engine's choices
+
 
 @click.command(short_help="Rewrite Dockerfiles: diff, check, or change them in place.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
@@ -31,7 +33,8 @@ from rewriter.diagnostics import Status
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]),
               default="text", show_default=True, help="How to report the results.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Files rewritten in parallel (default: number of CPUs).")
+              help="Files rewritten in parallel, and with --verify the most verifications "
+                   "(each one build at a time) under way (default: number of CPUs).")
 @click.option("-q", "--quiet", is_flag=True, help="Report errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Also report unchanged and skipped files.")
 @click.option("--patch", "patch_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -53,13 +56,15 @@ from rewriter.diagnostics import Status
               help="Use this config file instead of the nearest .goslim.toml/pyproject.toml.")
 @click.option("--verify", is_flag=True,
               help="Build and run each rewrite beside its original first; write and count "
-                   "only those that verify (see `goslim verify`).")
+                   "only those that verify (see `goslim verify`). -j bounds the builds at a time.")
+@click.option("--engine", "engine_name", type=click.Choice(ENGINES), default=None,
+              help="With --verify: the container engine (default: auto, as for `goslim verify`).")
 @click.pass_context
 def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: bool,
             show_diff: bool | None, output_format: str, jobs: int | None, quiet: bool,
             verbose: bool, patch_file: Path | None, context_dir: Path | None,
             require_context: bool | None, go_list: bool | None,
-            runtime: str | None, config_file: Path | None, verify: bool) -> None:
+            runtime: str | None, config_file: Path | None, verify: bool, engine_name: str | None) -> None:
     """Rewrite Dockerfiles: show a diff, check, or change them in place.
 
     PATH is a Dockerfile, a directory to search, or - for stdin (the result goes to
@@ -75,6 +80,8 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
         raise click.UsageError("--in-place needs files; stdin is written to stdout")
     if "-" in paths and verify:
         raise click.UsageError("--verify needs files: stdin has no build context")
+    if engine_name and not verify:
+        raise click.UsageError("--engine is for --verify")
 
     files = discovery.discover(paths)
     searched = len(files) > 1 or any(Path(p) not in files for p in paths)  # a folder was searched
@@ -94,7 +101,7 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
     if verify:
         from rewriter.cli.verify import engine_or_fail
 
-        engine = engine_or_fail("auto")
+        engine = engine_or_fail(engine_name or "auto")
     if not files:
         if not quiet:
             click.echo(f"goslim: no Dockerfiles found in {' '.join(paths)}", err=True)

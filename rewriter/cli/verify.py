@@ -12,17 +12,15 @@ import click
 import rewriter
 from rewriter.cli.app import EXIT_NOT_VERIFIED, EXIT_OK, Fail
 from rewriter.cli.batch import verification, verify_texts
+from rewriter.cli.rewrite import ENGINES
 from rewriter.cli.style import Styler, human_size, print_table, times, use_color
 from rewriter.config import ConfigError, load_config
 from rewriter.diagnostics import Severity
 from rewriter.files import SourceError, SourceFile, read_source
+from rewriter.verify.observe import PortAnswer
 
 if TYPE_CHECKING:
     from rewriter.verify import Engine, VerifyReport
-
-from rewriter.verify.observe import PortAnswer
-
-ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_engine's choices
 
 
 @click.command("verify", short_help="Build and run a Dockerfile and its rewrite, and compare them.")

@@ -168,7 +168,7 @@ def verify(original_text: str, rewritten_text: str, context: Path, *, engine: En
             if side in facts:
                 step(f"reading the {side} image")
                 with engine.image_files(tags[side]) as files:
-                    packages[side] = count_packages(files.read, files.read_folder)
+                    packages[side] = _packages(files)
                     binary = _EntryBinary(files, facts[side])
                     if side == "rewritten":
                         static, static_problem = binary.static()
@@ -320,6 +320,14 @@ class _EntryBinary:
             return True, ""
         kind = "dynamically linked" if data[:4] == b"\x7fELF" else "not an ELF binary"
         return False, f"entry binary {self.path} is {kind}"
+
+
+def _packages(files: ImageFiles) -> int | None:
+    """The count is reported, not judged: an engine that cannot read the database leaves it unknown."""
+    try:
+        return count_packages(files.read, files.read_folder)
+    except EngineError:
+        return None
 
 
 def _see_zone(side: str, runs: dict[str, _Run], files: ImageFiles, binary: _EntryBinary) -> None:
