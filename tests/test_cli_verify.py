@@ -160,7 +160,8 @@ def test_exited_immediately_shows_the_log_tail(tmp_path, use_engine):
     engine = use_engine(FakeEngine(FakeImage(exits=True, log=log)))
     result = invoke("verify", service(tmp_path))
     assert result.exit_code == 1
-    assert "not verified: exited (status 1) while the original kept running: line 28 | line 29 | exec /main: no such file" in result.stdout
+    assert ("not verified: exited (status 1) while the original kept running: "
+            "line 28 | line 29 | exec /main: no such file") in result.stdout
     assert rows(result.stdout)["stayed up"] == ["yes", "no"]
     tail = result.stderr.split("rewritten image, output (last 15 lines):\n", 1)[1].splitlines()
     assert tail[0] == "  line 16" and tail[-1] == "  exec /main: no such file or directory"
@@ -380,7 +381,8 @@ def test_in_place_writes_only_what_verified(tmp_path, use_engine):
     assert "rewritten 1" in summary and "verified 1" in summary
     assert "not verified 1 not written" in summary
     listed = result.stderr.split("not verified (left as they were):\n", 1)[1].splitlines()
-    assert listed[0] == f"  {files['crashes']}: exited (status 1) while the original kept running: panic: open config.yaml"
+    assert listed[0] == (f"  {files['crashes']}: exited (status 1) while the original kept running: "
+                         "panic: open config.yaml")
     assert len(listed) == 1 or not listed[1].startswith("  /")
     assert len(engine.builds) == 4     # two files changed, each built twice
     applied = result.stderr.split("rules applied:\n", 1)[1].splitlines()

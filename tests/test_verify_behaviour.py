@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from fake_engine import FakeEngine, FakeImage, static_elf
+
 from rewriter.verify import verify
 from rewriter.verify.engine import container_state, free_port
 from rewriter.verify.observe import (
@@ -42,11 +42,13 @@ def tzif(name: str) -> bytes:
 
 # ---------------------------------------------------------------------------- socket tables
 
+# Rows of /proc/net/tcp6 and /proc/net/udp as the kernel writes them, cut after the
+# columns that are read (sl, local_address, rem_address, st).
 TCP6 = """\
-  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0
-   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 2 1 0 20 4 30 10 -1
-   2: 00000000000000000000000001000000:0277 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1 0 100 0 0 10 0
+  sl  local_address                         remote_address                        st tx_queue rx_queue
+   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000
+   1: 0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:D2F0 01 00000000:00000000
+   2: 00000000000000000000000001000000:0277 00000000000000000000000000000000:0000 0A 00000000:00000000
 """
 UDP = """\
    sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops

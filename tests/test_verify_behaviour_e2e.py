@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import go_build_cache
+
 from rewriter.verify import verify
 
 pytestmark = pytest.mark.e2e

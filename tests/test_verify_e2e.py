@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import engine_cli, go_build_cache
 
 import rewriter
-from conftest import engine_cli, go_build_cache
 from rewriter.verify import verify
 
 pytestmark = pytest.mark.e2e

@@ -326,7 +326,8 @@ def _errors(image) -> str:
     if not image.errors:
         return "none"
     first = image.errors[0]
-    return (first[:30] + "…" if len(first) > 30 else first) + (f" (+{len(image.errors) - 1})" if len(image.errors) > 1 else "")
+    more = f" (+{len(image.errors) - 1})" if len(image.errors) > 1 else ""
+    return (first[:30] + "…" if len(first) > 30 else first) + more
 
 
 def _zone(zone: dict | None) -> str:

@@ -26,10 +26,10 @@ import struct
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 ZONE_DIRS = ("/usr/share/zoneinfo/", "/usr/share/lib/zoneinfo/", "/usr/lib/locale/TZ/", "/etc/zoneinfo")
-INSTANTS = (datetime(2024, 1, 15, 12, 0, tzinfo=timezone.utc), datetime(2024, 7, 15, 12, 0, tzinfo=timezone.utc))
+INSTANTS = (datetime(2024, 1, 15, 12, 0, tzinfo=UTC), datetime(2024, 7, 15, 12, 0, tzinfo=UTC))
 UTC_TIMES = tuple(f"{t:%Y-%m-%d %H:%M} UTC +00:00" for t in INSTANTS)
 _ZIP_ENTRY = b"PK\x03\x04"
 _ZIP_HEADER = struct.Struct("<4sHHHHHIIIHH")    # a zip local file header
