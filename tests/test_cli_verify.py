@@ -547,3 +547,58 @@ def test_ctrl_c_in_a_batch_stops_every_verification_and_writes_nothing(tmp_path,
     assert "goslim: stopping: each verification under way ends after its current step" in result.stderr
     assert all(path.read_text() == FAT for path in paths)
     engine.assert_clean()
+
+
+def test_the_progress_shows_each_verification_under_way(tmp_path, use_engine, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from rewriter.cli import batch as batch_module
+    from rewriter.cli.report_text import VerifyProgress
+
+    for n in range(3):
+        service(tmp_path, f"svc{n}")
+    screen = io.StringIO()
+    made: list[VerifyProgress] = []
+    steps: list[tuple[str, str]] = []
+
+    class Recorded(VerifyProgress):
+        def step(self, path, message):
+            steps.append((path, message))
+            super().step(path, message)
+
+    def on_a_terminal(total, opts):
+        made.append(Recorded(total, Console(file=screen, force_terminal=True, width=150)))
+        return made[-1]
+
+    monkeypatch.setattr(batch_module, "verify_progress", on_a_terminal)
+    use_engine(FakeEngine())
+    result = invoke("rewrite", "-i", "--verify", "--jobs", "2", tmp_path)
+    assert result.exit_code == 0, result.output
+    progress = made[0]
+    assert (progress.finished, progress.total, progress.under_way) == (3, 3, {})
+    assert "rewriting and verifying" in ANSI.sub("", screen.getvalue())
+    first = [message for path, message in steps if path.endswith("svc0/Dockerfile")]
+    assert first[:2] == ["building the original image", "building the rewritten image"]
+    assert {path.split("/")[-2] for path, _ in steps} == {"svc0", "svc1", "svc2"}
+
+
+def test_the_time_zone_row_and_verdict(tmp_path, use_engine):
+    zone_file = Path("/usr/share/zoneinfo/America/New_York")
+    if not zone_file.exists():
+        pytest.skip(f"this host has no zone data at {zone_file} (Debian's tzdata package)")
+    zone = {"/usr/share/zoneinfo/America/New_York": zone_file.read_bytes()}
+    new_york = {"TZ": "America/New_York"}
+    original = FakeImage(user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000,
+                         env=new_york, files=zone)
+    use_engine(FakeEngine(FakeImage(env=new_york, files={**zone, "/main": static_elf()}), original))
+    kept = invoke("verify", service(tmp_path, "kept"))
+    assert kept.exit_code == 0, kept.output
+    assert rows(kept.stdout)["time zone"] == ["America/New_York EST/EDT", "America/New_York EST/EDT", "same"]
+    assert "same time zone (America/New_York EST/EDT)" in kept.stdout.splitlines()[-1]
+    use_engine(FakeEngine(FakeImage(env=new_york), original))
+    lost = invoke("verify", service(tmp_path, "lost"))
+    assert lost.exit_code == 1
+    assert rows(lost.stdout)["time zone"] == ["America/New_York EST/EDT", "UTC", "differs"]
+    assert lost.stdout.splitlines()[-1].startswith("not verified: time zone differs: original sees America/New_York")

@@ -293,8 +293,8 @@ def _verdict(report: VerifyReport) -> str:
         parts.append(f"same ports ({' '.join(after.ports)})")
     if report.probes:
         parts.append("same answers" if len(report.probes) > 1 else "same answer")
-    if after.zone is not None:
-        parts.append(f"same time zone ({before.zone['name'] if before.zone else after.zone['name']})")
+    if after.zone is not None and any(" UTC " not in time for time in after.zone["times"]):
+        parts.append(f"same time zone ({_zone(after.zone)})")
     parts += [f"runs as {after.user}", "static binary"]
     if report.packages_removed:
         parts.append(f"{report.packages_removed} OS packages removed")
@@ -334,7 +334,7 @@ def _zone(zone: dict | None) -> str:
     if zone is None:
         return "-"
     abbreviations = "/".join(dict.fromkeys(time.split()[2] for time in zone["times"]))
-    return f"{zone['name']} ({abbreviations})" if abbreviations != zone["name"] else zone["name"]
+    return f"{zone['name']} {abbreviations}" if abbreviations != zone["name"] else zone["name"]
 
 
 def _print_logs(report: VerifyReport) -> None:
