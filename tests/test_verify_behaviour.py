@@ -354,3 +354,11 @@ def test_same_env_and_args_reach_both_containers():
     verify(FAT_TEXT, SLIM_TEXT, Path("."), engine=engine, timeout=5, settle=0.1,
            env={"MODE": "test"}, args=["-v"])
     assert [(run["env"], run["command"]) for run in engine.runs] == [({"MODE": "test"}, ["-v"])] * 2
+
+
+def test_a_logger_timestamp_is_left_out_of_the_shown_line():
+    from rewriter.verify.observe import without_timestamp
+
+    assert without_timestamp("2026/12/06 01:28:08 config: open x: no such file") == "config: open x: no such file"
+    assert without_timestamp("2024-01-02T03:04:05.123Z panic: boom") == "panic: boom"
+    assert without_timestamp("panic: boom at 2024/01/02 03:04:05") == "panic: boom at 2024/01/02 03:04:05"

@@ -17,7 +17,7 @@ from rewriter.cli.style import Styler, human_size, print_table, times, use_color
 from rewriter.config import ConfigError, load_config
 from rewriter.diagnostics import Severity
 from rewriter.files import SourceError, SourceFile, read_source
-from rewriter.verify.observe import PortAnswer
+from rewriter.verify.observe import PortAnswer, without_timestamp
 
 if TYPE_CHECKING:
     from rewriter.verify import Engine, VerifyReport
@@ -325,7 +325,7 @@ def _errors(image) -> str:
         return "-"
     if not image.errors:
         return "none"
-    first = image.errors[0]
+    first = without_timestamp(image.errors[0])
     more = f" (+{len(image.errors) - 1})" if len(image.errors) > 1 else ""
     return (first[:30] + "…" if len(first) > 30 else first) + more
 

@@ -1,7 +1,8 @@
 """Name every way the rewritten image behaves unlike the original, most telling first.
 
 Each difference has a kind, for tools and the batch table, and a message that quotes
-what was seen. A new error line comes before the ports and answers it may explain.
+what was seen. Causes come before the symptoms they may explain: an exit, a new error
+line or a lost time zone before a port or an answer that differs.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rewriter.verify.observe import new_errors
+from rewriter.verify.observe import new_errors, without_timestamp
 
 if TYPE_CHECKING:
     from rewriter.verify.check import ImageReport, _Run
 
-KINDS = ("build", "start", "exit", "log", "ports", "http", "probe", "zone", "static", "root")
+KINDS = ("build", "start", "exit", "log", "zone", "ports", "http", "probe", "static", "root")
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,11 @@ def differences(original: ImageReport, rewritten: ImageReport, runs: dict[str, _
     elif before.started:
         found += _exits(before, after)
         found += _logs(before, after, quoted=" ".join(d.message for d in found))
+        found += _zone(before, after)
         if before.stayed_up and after.stayed_up:
             probed = f"{before.published}/tcp" if "/" in probes else None   # the user's probe says it
             found += _ports(before, after, probed)
         found += _probes(before, after, probes, rewritten)
-        found += _zone(before, after)
     if rewritten.static is not True:
         found.append(Difference("static", static_problem or "entry binary is not static"))
     if not rewritten.non_root:
@@ -92,11 +93,11 @@ def _probes(before: _Run, after: _Run, probes: list[str], rewritten: ImageReport
 
 def _logs(before: _Run, after: _Run, quoted: str) -> list[Difference]:
     """New error lines, except those an earlier difference already quotes (an exit's last lines)."""
-    new = [line for line in new_errors(before.log, after.log) if line not in quoted]
+    new = [line for line in new_errors(before.log, after.log) if without_timestamp(line) not in quoted]
     if not new:
         return []
     more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
-    return [Difference("log", f"new error in the log: {new[0]!r}{more}")]
+    return [Difference("log", f"new error in the log: {without_timestamp(new[0])!r}{more}")]
 
 
 def _zone(before: _Run, after: _Run) -> list[Difference]:
@@ -123,6 +124,7 @@ def _list(ports: list[str]) -> str:
 
 
 def last_lines(text: str, count: int) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    """The last lines of a log on one line, without the loggers' timestamps."""
+    lines = [without_timestamp(line).strip() for line in text.strip().splitlines() if line.strip()]
     return " | ".join(lines[-count:])
 

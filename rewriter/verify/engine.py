@@ -176,9 +176,6 @@ class Engine:
     def _build_env(self) -> dict[str, str] | None:
         return None
 
-    def _cache_flags(self) -> list[str]:
-        return []
-
     # ---- logical steps -----------------------------------------------------------------
 
     def build(self, dockerfile_text: str, context: Path, tag: str, *, no_cache: bool = False,

@@ -177,5 +177,10 @@ def new_errors(original_log: str, rewritten_log: str) -> list[str]:
     return [line for line in error_lines(rewritten_log) if _shape(line) not in seen]
 
 
+def without_timestamp(line: str) -> str:
+    """The line without the date and time a logger put before it."""
+    return _TIMESTAMP.sub("", line)
+
+
 def _shape(line: str) -> str:
-    return _NUMBERS.sub("#", _TIMESTAMP.sub("", line)).lower()
+    return _NUMBERS.sub("#", without_timestamp(line)).lower()
