@@ -446,6 +446,15 @@ esac""")
     assert removed == [words[3] for words in created]
 
 
+def test_dockers_words_around_an_error_are_left_out(tmp_path, monkeypatch):
+    _fake_tool(tmp_path, "docker", 'echo "docker: Error response from daemon: unable to find user appuser: '
+               'no matching entries in passwd file." >&2; exit 125')
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("GOSLIM_DOCKER", raising=False)
+    with pytest.raises(EngineError, match="^unable to find user appuser: no matching entries in passwd file.$"):
+        DockerEngine().run("img", name="c3")
+
+
 def test_failed_run_removes_the_half_made_container(tmp_path, monkeypatch):
     _fake_tool(tmp_path, "podman", 'case "$3" in run) echo "Error: unable to find user appuser" >&2; exit 126;; esac')
     monkeypatch.setenv("PATH", str(tmp_path))

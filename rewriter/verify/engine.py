@@ -140,7 +140,9 @@ def _error_text(done: _Done) -> str:
     text = (done.err or done.out).decode("utf-8", "replace").strip()
     if done.code is None:
         return f"no answer within the time limit {tail(text, lines=2, chars=300)}".strip()
-    return tail(text.removeprefix("Error: "), lines=6, chars=1000) or f"exit status {done.code}"
+    for prefix in ("Error: ", "docker: Error response from daemon: ", "Error response from daemon: "):
+        text = text.removeprefix(prefix)
+    return tail(text, lines=6, chars=1000) or f"exit status {done.code}"
 
 
 def free_port() -> int:
