@@ -155,9 +155,14 @@ def engine(request):
         note = DOCKER_SETUP_NOTE.read_text().strip() if name == "docker" and DOCKER_SETUP_NOTE.exists() else ""
         pytest.skip(f"{name}: {err.reason}" + (f" (.ci/e2e-setup.sh: {note})" if note else ""))
     if name == "docker" and not found.buildkit:
-        pytest.skip(f"docker: the client {found.command!r} has no BuildKit (a client of 23.0 or later without the "
-                    "buildx plugin), and its legacy builder rewrites .dockerignore with a random name on every "
-                    "build, so COPY . . never hits the cache and each verify rebuilds everything; set "
+        import shutil
+        import subprocess
+
+        version = subprocess.run([found.command, "version", "--format", "{{.Client.Version}}"],
+                                 capture_output=True, text=True).stdout.strip()
+        pytest.skip(f"docker: the client {shutil.which(found.command)} ({version}) has no BuildKit (23.0 and later "
+                    "need the buildx plugin), and its legacy builder rewrites .dockerignore with a random name on "
+                    "every build, so COPY . . never hits the cache and each verify rebuilds everything; set "
                     "GOSLIM_DOCKER to a client with BuildKit, such as Debian's /usr/bin/docker")
     if not found.has_image(E2E_BASE_IMAGE):
         how = "podman save IMAGE | docker load" if name == "docker" else "harness setup.sh"
