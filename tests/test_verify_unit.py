@@ -463,6 +463,24 @@ def test_failed_run_removes_the_half_made_container(tmp_path, monkeypatch):
     assert _calls(tmp_path)[-1].split()[3:] == ["rm", "-f", "-t", "2", "c9"]
 
 
+def test_a_build_that_lost_a_race_for_the_layer_cache_is_tried_again(tmp_path, monkeypatch):
+    count = tmp_path / "count"
+    _fake_tool(tmp_path, "buildah", f"""echo x >> {count}
+if [ $({shutil.which("wc")} -l < {count}) -lt 3 ]; then
+  echo "Error: checking if cached image exists from a previous build: getting top layer info: layer not known"
+  exit 1
+fi
+echo built""")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    outcome = PodmanEngine().build("FROM scratch\n", tmp_path, "img")
+    assert outcome.ok and outcome.log_tail == "built"
+    assert len(_calls(tmp_path)) == 3
+    count.write_text("")
+    _fake_tool(tmp_path, "buildah", "echo 'Error: COPY failed: no such file'; exit 1")
+    assert not PodmanEngine().build("FROM scratch\n", tmp_path, "img").ok
+    assert len(_calls(tmp_path)) == 4          # any other failure is the build's own
+
+
 def test_build_timeout_is_reported(tmp_path, monkeypatch):
     _fake_tool(tmp_path, "buildah", f"echo step one; {shutil.which('sleep')} 30")
     monkeypatch.setenv("PATH", str(tmp_path))

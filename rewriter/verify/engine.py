@@ -32,6 +32,7 @@ _MISSING_HINTS = ("no such file", "could not be found", "could not find",  # pod
                   "no such container:path")                               # docker 20.10
 NPROC_CEILING = 32768  # podman caps its own RLIMIT_NPROC here; asking for more fails
 GO_BUILD_CACHE = "/root/.cache/go-build"   # where `go build` run as root keeps its cache
+BUILD_TRIES = 3
 
 
 class EngineUnavailable(RuntimeError):
@@ -157,6 +158,7 @@ class Engine:
 
     name = "engine"
     command_timeout = 120.0
+    _build_races: tuple[str, ...] = ()   # build errors that a concurrent build or removal causes
 
     # ---- engine-specific pieces --------------------------------------------------------
 
@@ -191,9 +193,13 @@ class Engine:
             dockerfile = Path(scratch) / "Dockerfile"
             dockerfile.write_text(dockerfile_text, encoding="utf-8")
             argv = self._build_argv(dockerfile, context, tag, no_cache)
-            done = _exec(argv, timeout=timeout, merge=True, env=self._build_env())
+            for _ in range(BUILD_TRIES):
+                done = _exec(argv, timeout=timeout, merge=True, env=self._build_env())
+                output = done.out.decode("utf-8", "replace")
+                if done.ok or not any(race in output for race in self._build_races):
+                    break
         seconds = time.monotonic() - started
-        log = tail(done.out.decode("utf-8", "replace"))
+        log = tail(output)
         if done.code is None:
             log = f"{log}\nbuild timed out after {timeout:g}s".lstrip()
         return BuildOutcome(ok=done.ok, log_tail=log, seconds=round(seconds, 2))
@@ -402,6 +408,9 @@ class PodmanEngine(Engine):
     """
 
     name = "podman"
+    # buildah before 1.43 looks up its layer cache without a lock: an image removed by
+    # another build or verification at that moment fails the build (buildah #5674).
+    _build_races = ("layer not known",)
 
     def __init__(self, runtime: str | None = None, pull: str | None = None,
                  go_cache: str | os.PathLike | None = None):
