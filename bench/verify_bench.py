@@ -10,7 +10,7 @@ The ten services use the standard library only (no module proxy is reachable fro
 build here): api, version (-X ldflags), scheduler (time.LoadLocation), web (templates),
 reports (a config named in ENV), worker (golang alpine + apk), metrics (TCP and UDP),
 gateway (config named in CMD), clock (ENV TZ and the local clock) and uploads (writes
-into its folder). The last two show what a rewrite may still lose.
+into its folder); the last three reach their image in ways a rewrite can lose.
 
 Needs the e2e engines (.ci/e2e-setup.sh). Prints figures and asserts nothing. Run:
     .venv/bin/python bench/verify_bench.py [--engines podman,docker] [--jobs 2] [--only a,b]
