@@ -34,7 +34,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for name in ("NO_COLOR", "FORCE_COLOR"):
+    for name in ("NO_COLOR", "FORCE_COLOR", "GOSLIM_DOCKER", "GOSLIM_GO_BUILD_CACHE"):
         monkeypatch.delenv(name, raising=False)
     from rewriter import config
 

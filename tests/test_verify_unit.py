@@ -31,6 +31,14 @@ from rewriter.verify import (
 )
 
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
+
+
+@pytest.fixture(autouse=True)
+def no_engine_settings(monkeypatch):
+    """The engine tests put stand-in tools on PATH: a client or cache named from outside must not leak in."""
+    for name in ("GOSLIM_DOCKER", "GOSLIM_GO_BUILD_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+
 DT_NEEDED, DT_RELA = 1, 7
 
 
