@@ -376,6 +376,7 @@ def test_docker_gets_none_of_the_podman_flags(tmp_path, monkeypatch):
     assert run_line.split()[1:] == ["run", "-d", "--name", "c1", "-p", f"127.0.0.1:{container.host_port}:8080",
                                     "localhost/app:1"]
     assert "--runtime" not in build_line and "--pull" not in build_line and "--no-cache" in build_line
+    assert build_line.split()[1:3] == ["build", "--force-rm"]
 
 
 def test_docker_builds_with_buildkit_only_when_the_client_has_it(tmp_path, monkeypatch):

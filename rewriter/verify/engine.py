@@ -477,7 +477,8 @@ class DockerEngine(Engine):
         return [self.command]
 
     def _build_argv(self, dockerfile: Path, context: Path, tag: str, no_cache: bool) -> list[str]:
-        argv = [self.command, "build", "-f", str(dockerfile), "-t", tag]
+        # --force-rm: the legacy builder otherwise keeps the container of a step that failed
+        argv = [self.command, "build", "--force-rm", "-f", str(dockerfile), "-t", tag]
         if no_cache:
             argv.append("--no-cache")
         return [*argv, str(context)]
