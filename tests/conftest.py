@@ -146,9 +146,13 @@ def engine(request):
 
     podman builds share go_build_cache(); Docker's builds can only share its layer cache.
     """
+    return ready_engine(request.param)
+
+
+def ready_engine(name: str):
+    """The engine ``name``, checked to build and run here; pytest.skip with the reason otherwise."""
     from rewriter.verify import EngineError, EngineUnavailable, PodmanEngine, detect_engine
 
-    name = request.param
     try:
         found = detect_engine(name)
     except EngineUnavailable as err:
