@@ -19,13 +19,14 @@ _LITERAL_MAX = 256  # longer strings are text, not paths
 _TOKEN = re.compile(r"//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)+'", re.S)
 _GO_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-# NAME = "..." / NAME := "..." / NAME string = "..." (const, var, or a local assignment)
-_ASSIGNED = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*"
-                       r"(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
-_WRITE_CALL = re.compile(
-    r"\b(?P<qual>\w+)[ \t]*\.[ \t]*(?P<name>Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile"
-    r"|TempDir|Open)[ \t]*\("
-)
+# NAME = "..." / NAME := "..." / NAME string = "..." (const, var, or a local assignment).
+# Found from the assignment and its string, the rare part, then the name is read back on
+# the line: a pattern that starts at the name would be tried at every word of the file.
+_ASSIGNED_VALUE = re.compile(r"(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+_ASSIGNED_NAME = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*\Z")
+# pkg.Call( for the calls that write; the qualifier is read back from the name alike.
+_WRITE_NAME = re.compile(r"\b(Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile|TempDir|Open)[ \t]*\(")
+_WRITE_QUALIFIER = re.compile(r"\b(\w+)[ \t]*\.[ \t]*\Z")
 _ARG_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|[()\[\]{},]|[^"`()\[\]{},]+')
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _JOIN = re.compile(r"(?:filepath|path)\s*\.\s*Join\s*\(")
@@ -118,18 +119,34 @@ def strings_in(text: str, start: int, path: str) -> tuple[list[Literal], str]:
 
 def constants(code: str) -> dict[str, str]:
     """NAME -> value for names set to a string literal (the last one a file sets wins)."""
-    return {m.group(1): unquote(m.group(2)) for m in _ASSIGNED.finditer(code)}
+    found: dict[str, str] = {}
+    pos = 0
+    while (m := _ASSIGNED_VALUE.search(code, pos)) is not None:
+        start = m.start()
+        name = _ASSIGNED_NAME.search(code, max(pos, code.rfind("\n", 0, start) + 1), start)
+        if name is None:
+            pos = start + 1
+            continue
+        found[name.group(1)] = unquote(m.group(1))
+        pos = m.end()
+    return found
 
 
 def writes(code: str, path: str, aliases: dict[str, str], imports: set[str]) -> list[PendingWrite]:
     """The places the file writes, with the path expressions of their arguments."""
     found: list[PendingWrite] = []
-    for call in _WRITE_CALL.finditer(code):
-        qual, name = call.group("qual"), call.group("name")
+    pos = 0
+    while (call := _WRITE_NAME.search(code, pos)) is not None:
+        qualified = _WRITE_QUALIFIER.search(code, max(pos, code.rfind("\n", 0, call.start()) + 1), call.start())
+        if qualified is None:
+            pos = call.start() + 1
+            continue
+        qual, name = qualified.group(1), call.group(1)
         package = aliases.get(qual)
         args, end = _split(code, call.end())
-        line = code.count("\n", 0, call.start()) + 1
-        where = Finding(path, line, re.sub(r"\s+", " ", code[call.start():end]).strip()[:120])
+        pos = call.end()
+        line = code.count("\n", 0, qualified.start()) + 1
+        where = Finding(path, line, re.sub(r"\s+", " ", code[qualified.start():end]).strip()[:120])
         if name == "Open":
             if package == "database/sql" and args[:1] and _literal(args[0]) in _SQLITE_DRIVERS and len(args) > 1:
                 found.append(PendingWrite("file", _dsn(_expr(args[1])), where))
