@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from rewriter.goprogram import reach
 from rewriter.goprogram.model import Finding
 
-_ASSIGNED = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))"
-                       r"[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+_ASSIGNED = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*"
+                       r"(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
 _WRITE_CALL = re.compile(
     r"\b(?P<qual>\w+)[ \t]*\.[ \t]*(?P<name>Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile"
     r"|TempDir|Open)[ \t]*\("

@@ -25,7 +25,9 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "
 _ASSIGNED_VALUE = re.compile(r"(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
 _ASSIGNED_NAME = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*\Z")
 # pkg.Call( for the calls that write; the qualifier is read back from the name alike.
-_WRITE_NAME = re.compile(r"\b(Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile|TempDir|Open)[ \t]*\(")
+_WRITE_NAME = re.compile(
+    r"\b(Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile|TempDir|Open)[ \t]*\("
+)
 _WRITE_QUALIFIER = re.compile(r"\b(\w+)[ \t]*\.[ \t]*\Z")
 _ARG_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|[()\[\]{},]|[^"`()\[\]{},]+')
 _IDENT = re.compile(r"[A-Za-z_]\w*")
