@@ -433,6 +433,8 @@ def _copy(ins: Instruction, env: dict[str, str], workdir: str | None, context: C
 
 _INSTALLS = {"ca-certificates": ([], [CERT_BUNDLE]), "ca-certificates-bundle": ([], [CERT_BUNDLE]),
              "tzdata": ([ZONEINFO], [])}
+_REMOVALS = frozenset({"del", "remove", "purge", "autoremove", "erase"})  # apk del, apt-get purge, dnf erase
+_PACKAGE_VERBS = frozenset({"add", "install", "update", "upgrade", "clean", *_REMOVALS})
 _NO_FILES = frozenset({"echo", "true", "false", "set", "export", "cd", "env", "printf", "test", "[", "exit",
                        "chmod", "chown", "update-ca-certificates", "adduser", "addgroup", "useradd", "groupadd",
                        "apk", "apt-get", "apt", "go"})
@@ -484,11 +486,14 @@ def _run(ins: Instruction, env: dict[str, str], workdir: str | None, fs: StageFS
             else:
                 layers.append(Opaque(ins))  # cp/mv: where the copy lands depends on what is there
         elif program in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf"):
-            packages = [a for a in args if a not in ("add", "install", "update", "upgrade", "clean")]
+            removes = any(a in _REMOVALS for a in args)
+            packages = [a for a in args if a not in _PACKAGE_VERBS]
             for package in packages:
                 made = _INSTALLS.get(package.split("=")[0])
                 if made is None:
                     layers.append(Opaque(ins))
+                elif removes:
+                    layers.append(Removed([*made[0], *made[1]], ins))
                 else:
                     layers.append(Folders(made[0], made[1], Origin.RUN, ins, filled=True))
         elif program in ("chown",) and len(args) >= 2:

@@ -104,10 +104,20 @@ def _zone_link(words: list[str]) -> str | None:
     return zone if zone and ".." not in zone.split("/") else None
 
 
-def localtime_zone(stages: list[StageFacts]) -> tuple[str, Instruction] | None:
+@dataclass(frozen=True)
+class LocalZone:
+    """The zone a RUN sets as the image's local time, and how: ``copied`` when ``cp`` made
+    /etc/localtime a file of its own, rather than ``ln`` a link to the zone database."""
+
+    zone: str
+    instruction: Instruction
+    copied: bool
+
+
+def localtime_zone(stages: list[StageFacts]) -> LocalZone | None:
     """The zone a RUN of these stages (the stage the service runs in and those it is built
-    FROM) links /etc/localtime to, and that RUN; None when none does."""
-    found: tuple[str, Instruction] | None = None
+    FROM) sets /etc/localtime to; None when none does."""
+    found: LocalZone | None = None
     for stage in reversed(stages):
         for ins in stage.stage.instructions:
             if ins.name != "RUN" or ins.is_json or ins.heredocs:
@@ -116,7 +126,7 @@ def localtime_zone(stages: list[StageFacts]) -> tuple[str, Instruction] | None:
                 words = [w.value for w in command.argv]
                 zone = _zone_link(words) if words else None
                 if zone is not None:
-                    found = (zone, ins)
+                    found = LocalZone(zone, ins, words[0] == "cp")
     return found
 
 

@@ -156,6 +156,17 @@ def test_packages_the_model_knows():
     assert fs.lookup("/usr/bin/ffmpeg").presence is MAYBE
 
 
+@pytest.mark.parametrize("run", [
+    "apk add --no-cache tzdata && apk del tzdata",
+    "apt-get install -y tzdata && apt-get purge -y tzdata",
+    "apt-get install -y tzdata && apt-get remove -y tzdata",
+    "dnf install -y tzdata && dnf erase -y tzdata",
+])
+def test_a_removed_package_takes_its_files(run):
+    fs = fs_of(f"FROM alpine:3.20\nRUN {run}\n")
+    assert fs.lookup("/usr/share/zoneinfo/Asia/Shanghai").presence is Presence.NO
+
+
 # --- the rewrite's own COPY --from lines ------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rewriter.analysis import DISTRO_IMAGE, GO_IMAGE, copies_to
 from rewriter.edit import insert_after, make_items
+from rewriter.imagefs import UNSURE, Presence
 from rewriter.needs import LOCALTIME, ZONEINFO, localtime_zone
 from rewriter.passes.base import FixContext, Result, unchanged
 from rewriter.rules import Anchor, Kind, Rule
@@ -14,7 +15,10 @@ An image that links /etc/localtime to a zone (``ln -sf /usr/share/zoneinfo/Europ
 /etc/localtime``) gives the service that zone as time.Local. Scratch has no zone files
 and no link: the clock would silently become UTC. The zone's file is copied from the
 builder to /etc/localtime (a file, not a link: its target would not exist). An Alpine
-builder gets tzdata first, since Alpine has no zone files of its own.
+builder gets tzdata first, since Alpine has no zone files of its own. When the image removed
+the zone database after copying the zone (``cp ... && apk del tzdata``), the builder's
+/etc/localtime is that copy and is taken as it is. A link to a zone the image never held
+dangles: the original ran on UTC, and the rewrite adds nothing.
 """
 
 RULE = Rule(
@@ -37,15 +41,24 @@ def apply(ctx: FixContext) -> Result:
     found = localtime_zone(original.facts.chain(stage))
     if found is None or localtime_zone(ctx.facts.chain(runtime)) is not None:
         return unchanged(ctx)  # none was set, or the runtime still sets it itself
-    zone, _ = found
+    zone = found.zone
     builder = plan.builder
     ref = builder.name or str(builder.index)
     tree = ctx.tree
     source = ZONEINFO + zone
-    has_zones = original.image.stage(builder.index).lookup(source).exists if builder.index < len(
-        original.facts.stages) else False
+    in_builder = builder.index < len(original.facts.stages)
+    zone_file = original.image.stage(builder.index).lookup(source) if in_builder else UNSURE
     message = f"/etc/localtime is {zone}, as the original image set it"
-    if not has_zones and _alpine(builder.base):
+    if zone_file.presence is Presence.NO and found.copied and in_builder and any(
+            found.instruction is ins for s in original.facts.chain(original.facts.stages[builder.index])
+            for ins in s.stage.instructions):
+        source = LOCALTIME  # the zone database is gone (removed after the copy): take the copy itself
+        message += " (the builder's own copy of the zone)"
+    elif zone_file.presence is Presence.NO and original.image.stage(stage.index).lookup(source).presence is Presence.NO:
+        return Result(tree, (ctx.diagnostic(
+            RULE, f"/etc/localtime links to {zone}, which the original image does not hold: it ran on UTC, "
+                  "and so does the rewrite"),))
+    elif zone_file.presence is not Presence.YES and _alpine(builder.base):
         setup = make_items(["RUN apk add --no-cache tzdata"], ctx.newline, ctx.escape)
         tree = insert_after(tree, tree.stages[builder.index].from_instruction, setup, ctx.newline)
         message += " (tzdata added to the builder)"
