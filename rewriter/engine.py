@@ -133,6 +133,9 @@ def rewrite(source: str, config: Config, *, context: Path | None = None,
             return _result(source, source, Status.REFUSED, diagnostics, (), sources_read)
         ctx = FixContext(tree, facts, next_plan, config, go, anchors, original, build_context)
 
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        # a fix found what the rewrite cannot do without the user's word (GS311)
+        return _result(source, source, Status.REFUSED, diagnostics, (), sources_read)
     for report in REPORTS:
         diagnostics += [d for d in report.report(ctx, tuple(applied)) if config.enabled(d.code)]
     code = tree.code

@@ -162,18 +162,39 @@ def test_embedded_templates_are_not_copied(tmp_path):
     assert not diagnostics(result, "GS113")
 
 
-def test_a_write_whose_path_the_code_does_not_spell_is_reported(tmp_path):
-    """GS311: os.WriteFile(*out, ...) may write anywhere; the user is told what is writable
-    and how to name more, and the rewrite goes on."""
+def test_a_write_whose_path_the_code_does_not_spell_refuses_until_the_setting_names_it(tmp_path):
+    """GS311: os.WriteFile(*out, ...) may write anywhere the runtime user cannot: refused,
+    with what it could write and how to say more; the writable setting lets it through."""
     module(tmp_path, {"main.go": main_go(("flag", "os"), '\tout := flag.String("out", "", "")\n'
                                                        '\t_ = os.WriteFile(*out, nil, 0o644)\n'
                                                        '\t_ = os.MkdirAll("cache/thumbs", 0o755)\n')})
     result = rewrite(FAT, tmp_path)
-    [warning] = diagnostics(result, "GS311")
-    assert warning.severity is Severity.WARNING
-    assert warning.message.startswith("main.go:10 writes where its code does not say: os.WriteFile(*out, nil, 0o644)")
-    assert "can write /tmp, /app/cache/thumbs; name other folders in the writable setting" in warning.message
-    assert "COPY --from=builder --chown=10001:10001 /runtime-empty /app/cache/thumbs\n" in result.code
+    assert result.status is Status.REFUSED
+    assert result.code == FAT
+    [refusal] = diagnostics(result, "GS311")
+    assert refusal.severity is Severity.ERROR
+    assert refusal.message.startswith("main.go:10 writes where its code does not say: os.WriteFile(*out, nil, 0o644)")
+    assert "could write /tmp, /app/cache/thumbs and nothing else: name the folders it writes in the writable setting" \
+        in refusal.message
+
+    named = rewrite(FAT, tmp_path, Config(writable=("out",)))
+    assert named.status is Status.REWRITTEN
+    assert not diagnostics(named, "GS311")
+    assert "COPY --from=builder --chown=10001:10001 /runtime-empty /app/cache/thumbs\n" in named.code
+    assert "COPY --from=builder --chown=10001:10001 /runtime-empty /app/out\n" in named.code
+
+
+def test_a_file_of_a_computed_name_in_a_named_folder_makes_that_folder_the_users(tmp_path):
+    """dir, _ := filepath.Abs("./upload"); os.Create(filepath.Join(dir, name)): the folder
+    is known though the file's name is not; the context's upload/ is copied owned."""
+    module(tmp_path, {"main.go": main_go(("os", "path/filepath"), '\tdir, _ := filepath.Abs("./upload")\n'
+                                                                 '\tname := os.Args[1]\n'
+                                                                 '\t_, _ = os.Create(filepath.Join(dir, name))\n'),
+                      "upload/.keep": ""})
+    result = rewrite(FAT, tmp_path)
+    assert result.status is Status.REWRITTEN, result.diagnostics
+    assert not diagnostics(result, "GS311")
+    assert "COPY --from=builder --chown=10001:10001 /app/upload /app/upload\n" in result.code
 
 
 def test_the_writable_setting_names_more_folders(tmp_path):

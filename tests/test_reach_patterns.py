@@ -25,7 +25,8 @@ ALIASES = {"os": "os", "ioutil": "io/ioutil", "sql": "database/sql", "sqlite": "
 
 
 def plain_constants(code: str) -> dict[str, str]:
-    return {m.group(1): reach.unquote(m.group(2)) for m in _ASSIGNED.finditer(code)}
+    found = {m.group(1): reach.unquote(m.group(2)) for m in _ASSIGNED.finditer(code)}
+    return found | {m.group(1): reach.unquote(m.group(2)) for m in reach._ABS_ASSIGNED.finditer(code)}
 
 
 def plain_writes(code: str, aliases: dict[str, str]) -> list[reach.PendingWrite]:
@@ -47,7 +48,9 @@ def plain_writes(code: str, aliases: dict[str, str]) -> list[reach.PendingWrite]
         if name == "OpenFile" and not (len(args) > 1 and reach._WRITE_FLAGS.search(args[1])):
             continue
         kind, index = reach._WRITES[name]
-        found.append(reach.PendingWrite(kind, reach._expr(args[index]) if len(args) > index else None, where))
+        expr = reach._expr(args[index]) if len(args) > index else None
+        folder = reach._join_folder(args[index]) if kind == "file" and len(args) > index else None
+        found.append(reach.PendingWrite(kind, expr, where, folder))
     return found
 
 

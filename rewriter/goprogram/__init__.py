@@ -134,7 +134,7 @@ def _writes(files: list[SourceFile]) -> tuple[reach.Write, ...]:
     names: dict[str, dict[str, str]] = {}
     for f in files:
         names.setdefault(f.dir, {}).update(f.constants)
-    out = [reach.Write(w.kind, reach.resolve(w.expr, names[f.dir]), w.where) for f in files for w in f.writes]
+    out = [reach.resolve_write(w, names[f.dir]) for f in files for w in f.writes]
     return tuple(out)
 
 

@@ -24,6 +24,9 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "
 # the line: a pattern that starts at the name would be tried at every word of the file.
 _ASSIGNED_VALUE = re.compile(r"(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
 _ASSIGNED_NAME = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*\Z")
+# dir, err := filepath.Abs("./upload"): the folder a relative name stands for, named alike.
+_ABS_ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)(?:[ \t]*,[ \t]*\w+)?[ \t]*:?=[ \t]*(?:filepath|path)[ \t]*\.[ \t]*Abs"
+                           r"\([ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)[ \t]*\)")
 # pkg.Call( for the calls that write; the qualifier is read back from the name alike.
 _WRITE_NAME = re.compile(
     r"\b(Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile|TempDir|Open)[ \t]*\("
@@ -80,6 +83,7 @@ class PendingWrite:
     kind: str
     expr: Expr | None
     where: Finding
+    folder: Expr | None = None  # for a file: the folder of filepath.Join(FOLDER..., computed name)
 
 
 def unquote(token: str) -> str:
@@ -131,6 +135,9 @@ def constants(code: str) -> dict[str, str]:
             continue
         found[name.group(1)] = unquote(m.group(1))
         pos = m.end()
+    if "Abs" in code:
+        for m in _ABS_ASSIGNED.finditer(code):
+            found[m.group(1)] = unquote(m.group(2))
     return found
 
 
@@ -160,8 +167,37 @@ def writes(code: str, path: str, aliases: dict[str, str], imports: set[str]) -> 
         if name == "OpenFile" and not (len(args) > 1 and _WRITE_FLAGS.search(args[1])):
             continue
         kind, index = _WRITES[name]
-        found.append(PendingWrite(kind, _expr(args[index]) if len(args) > index else None, where))
+        expr = _expr(args[index]) if len(args) > index else None
+        folder = _join_folder(args[index]) if kind == "file" and len(args) > index else None
+        found.append(PendingWrite(kind, expr, where, folder))
     return found
+
+
+def _join_folder(arg: str) -> Expr | None:
+    """The folder of ``filepath.Join(KNOWN..., computed)``: every part but the last spelled."""
+    join = _JOIN.match(arg.strip())
+    if join is None:
+        return None
+    inner, end = _split(arg.strip(), join.end())
+    if end != len(arg.strip()) or len(inner) < 2:
+        return None
+    parts: list[tuple[str, str]] = []
+    for piece in inner[:-1]:
+        sub = _expr(piece)
+        if sub is None:
+            return None
+        parts += sub
+    return tuple(parts)
+
+
+def resolve_write(write: PendingWrite, names: dict[str, str]) -> Write:
+    """The write with its path spelled, or the folder it writes in when only that is."""
+    path = resolve(write.expr, names)
+    if path is None and write.folder is not None:
+        folder = resolve(write.folder, names)
+        if folder is not None:
+            return Write("dir", folder, write.where)  # a file of a computed name in a named folder
+    return Write(write.kind, path, write.where)
 
 
 def resolve(expr: Expr | None, names: dict[str, str]) -> str | None:

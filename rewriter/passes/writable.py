@@ -34,14 +34,17 @@ RULE = Rule(
     anchor=Anchor.RUNTIME,
 )
 UNKNOWN = Rule(
-    "GS311", "write-path-unknown", Kind.WARNING,
-    "The service writes a file whose path its code does not spell: check that the runtime user can write there.",
+    "GS311", "write-path-unknown", Kind.REFUSAL,
+    "The service writes a file whose path its code does not spell: name the folders it writes in `writable`.",
     """GS311: the service writes a file whose path its code does not spell.
 
 goslim prepares the folders the service writes when the code names them (GS115). A write
-whose path comes from a flag, the environment or a computation cannot be followed: the
-runtime user can write /tmp and the folders GS115 made, and nothing else. Name other
-folders in the ``writable`` setting (relative to the WORKDIR, or absolute).
+whose path comes from a flag, the environment, a configuration file or a computation
+cannot be followed, and the rewrite runs as an unprivileged user who can write /tmp and
+the folders GS115 made, and nothing else: a service that makes ``./upload`` at start
+would stop with ``permission denied``. The rewrite is refused until the ``writable``
+setting names the folders the service writes (relative to the WORKDIR, or absolute;
+``writable = ["/tmp"]`` when /tmp is all it needs).
 """,
 )
 RULES = (RULE, UNKNOWN)
@@ -71,13 +74,15 @@ def apply(ctx: FixContext) -> Result:
         places = []  # root writes anywhere
     places = [w for w in places if not _owned_already(runtime, w.path)]
     diagnostics: list[Diagnostic] = []
-    if owner is not None and unknown:
+    if owner is not None and unknown and not ctx.config.writable:
         f = unknown[0]
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
         diagnostics.append(ctx.diagnostic(UNKNOWN, f"{f.path}:{f.line} writes where its code does not say: "
-                                                   f"{f.detail}{more}; the runtime user can write /tmp"
+                                                   f"{f.detail}{more}; the runtime user could write /tmp"
                                                    + "".join(f", {w.path}" for w in places)
-                                                   + "; name other folders in the writable setting"))
+                                                   + " and nothing else: name the folders it writes in the "
+                                                     "writable setting"))
+        return Result(ctx.tree, tuple(diagnostics))
     if not tmp and not places:
         return Result(ctx.tree, tuple(diagnostics)) if diagnostics else unchanged(ctx)
 
