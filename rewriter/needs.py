@@ -41,14 +41,13 @@ def tzdata_reason(go: Any, plan: Plan) -> str | None:
     zone = zone_setting(plan)
     if zone is not None:
         return f"the image sets TZ={zone}"
-    if go is not None:
-        if not go.uses_timezones:
-            return None
+    if go is not None and go.uses_timezones:
         f = go.uses_timezones[0]
         return f"{f.path}:{f.line} loads time zones"
-    if plan.runtime is None:
+    if go is None and plan.runtime is None:
         return "the Go image had /usr/share/zoneinfo and the sources were not checked"
-    for _ins, pkg in plan.runtime.packages:
+    # tzdata installed on purpose: the image honours TZ at run time (docker run -e TZ=...)
+    for _ins, pkg in (plan.runtime or plan.builder).packages:
         if pkg.split("=")[0] == "tzdata":
             return "the original image installed tzdata"
     return None

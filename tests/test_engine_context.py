@@ -197,6 +197,18 @@ def test_a_file_of_a_computed_name_in_a_named_folder_makes_that_folder_the_users
     assert "COPY --from=builder --chown=10001:10001 /app/upload /app/upload\n" in result.code
 
 
+def test_tzdata_the_image_installed_stays_though_the_code_loads_no_zone(tmp_path):
+    """The original honours TZ given at run time (docker run -e TZ=Europe/Istanbul): its
+    zone database stays, in the binary, even when the code never calls LoadLocation."""
+    module(tmp_path, {"main.go": main_go(("fmt", "time"), "\tfmt.Println(time.Now())\n")})
+    fat = FAT.replace("COPY . .\n", "RUN apt-get update && apt-get install -y tzdata\nCOPY . .\n")
+    result = rewrite(fat, tmp_path)
+    assert "-tags timetzdata" in result.code
+    [note] = diagnostics(result, "GS112")
+    assert "the original image installed tzdata" in note.message
+    assert "-tags timetzdata" not in rewrite(FAT, tmp_path).code
+
+
 def test_the_writable_setting_names_more_folders(tmp_path):
     module(tmp_path, {"main.go": main_go()})
     result = rewrite(FAT, tmp_path, Config(writable=("uploads", "/var/spool/app")))
