@@ -177,6 +177,12 @@ def test_a_write_whose_path_the_code_does_not_spell_refuses_until_the_setting_na
     assert "could write /tmp, /app/cache/thumbs and nothing else: name the folders it writes in the writable setting" \
         in refusal.message
 
+    with_volume = rewrite(FAT.replace("CMD", 'VOLUME ["/data"]\nCMD'), tmp_path)
+    assert with_volume.status is Status.REWRITTEN  # the image says where its data goes
+    [warning] = diagnostics(with_volume, "GS311")
+    assert warning.severity is Severity.WARNING
+    assert "can write /tmp, /app/cache/thumbs, /data; name other folders in the writable setting" in warning.message
+
     named = rewrite(FAT, tmp_path, Config(writable=("out",)))
     assert named.status is Status.REWRITTEN
     assert not diagnostics(named, "GS311")

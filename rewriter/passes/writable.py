@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from rewriter.analysis import StageFacts, copies_to, inherited_user
-from rewriter.diagnostics import Diagnostic
+from rewriter.diagnostics import Diagnostic, Severity
 from rewriter.edit import insert_after, insert_before, make_items, replace_item
 from rewriter.needs import Writable, writable_places
 from rewriter.passes.base import FixContext, Result, unchanged
@@ -44,7 +44,8 @@ cannot be followed, and the rewrite runs as an unprivileged user who can write /
 the folders GS115 made, and nothing else: a service that makes ``./upload`` at start
 would stop with ``permission denied``. The rewrite is refused until the ``writable``
 setting names the folders the service writes (relative to the WORKDIR, or absolute;
-``writable = ["/tmp"]`` when /tmp is all it needs).
+``writable = ["/tmp"]`` when /tmp is all it needs). An image that declares a VOLUME says
+where its data goes: the volumes are made writable, and the write is a warning.
 """,
 )
 RULES = (RULE, UNKNOWN)
@@ -77,12 +78,16 @@ def apply(ctx: FixContext) -> Result:
     if owner is not None and unknown and not ctx.config.writable:
         f = unknown[0]
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
-        diagnostics.append(ctx.diagnostic(UNKNOWN, f"{f.path}:{f.line} writes where its code does not say: "
-                                                   f"{f.detail}{more}; the runtime user could write /tmp"
-                                                   + "".join(f", {w.path}" for w in places)
-                                                   + " and nothing else: name the folders it writes in the "
-                                                     "writable setting"))
-        return Result(ctx.tree, tuple(diagnostics))
+        where = f"{f.path}:{f.line} writes where its code does not say: {f.detail}{more}; the runtime user " \
+                f"{'can' if volumes else 'could'} write /tmp" + "".join(f", {w.path}" for w in places)
+        if volumes:
+            # The image says where its data goes: the write is taken to go there, and said.
+            diagnostics.append(ctx.diagnostic(UNKNOWN, where + "; name other folders in the writable setting",
+                                              severity=Severity.WARNING))
+        else:
+            diagnostics.append(ctx.diagnostic(UNKNOWN, where + " and nothing else: name the folders it writes "
+                                                               "in the writable setting"))
+            return Result(ctx.tree, tuple(diagnostics))
     if not tmp and not places:
         return Result(ctx.tree, tuple(diagnostics)) if diagnostics else unchanged(ctx)
 
