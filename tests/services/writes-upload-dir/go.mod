@@ -1,0 +1,3 @@
+module example.com/writesuploaddir
+
+go 1.22
