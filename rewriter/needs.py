@@ -44,8 +44,11 @@ def tzdata_reason(go: Any, plan: Plan) -> str | None:
     if go is not None and go.uses_timezones:
         f = go.uses_timezones[0]
         return f"{f.path}:{f.line} loads time zones"
-    if go is None and plan.runtime is None:
-        return "the Go image had /usr/share/zoneinfo and the sources were not checked"
+    if plan.runtime is None:
+        if go is None:
+            return "the Go image had /usr/share/zoneinfo and the sources were not checked"
+        # time.Local follows TZ: `docker run -e TZ=Europe/Paris` worked against the Go image's zones
+        return "the service ran in the Go image, whose zone database answers a TZ given at run time"
     # tzdata installed on purpose: the image honours TZ at run time (docker run -e TZ=...)
     for _ins, pkg in (plan.runtime or plan.builder).packages:
         if pkg.split("=")[0] == "tzdata":

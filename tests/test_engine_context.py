@@ -112,23 +112,38 @@ def test_tz_variable_embeds_tzdata(tmp_path):
     assert "-tags timetzdata" in rewrite(FAT, tmp_path).code
 
 
-@pytest.mark.parametrize("body, imports", [
-    ('\t_ = time.Now()\n\t_, _ = time.LoadLocation("UTC")\n', ("time",)),
-    ('\t_, _ = time.LoadLocation("Europe/Paris")\n', ("time", "time/tzdata")),
+# A service that ran in an Alpine stage without tzdata: a TZ given at run time found no zones.
+ALPINE_RUNTIME = ('FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\n\n'
+                  'FROM alpine:3.20\nCOPY --from=build /app/server /server\nCMD ["/server"]\n')
+
+
+@pytest.mark.parametrize("text, body, imports", [
+    (ALPINE_RUNTIME, '\t_ = time.Now()\n\t_, _ = time.LoadLocation("UTC")\n', ("time",)),
+    (FAT, '\t_, _ = time.LoadLocation("Europe/Paris")\n', ("time", "time/tzdata")),
 ], ids=["no-zone-loaded", "imports-time-tzdata"])
-def test_no_tzdata_tag_when_not_needed(tmp_path, body, imports):
-    """UTC needs no database, and an import of time/tzdata already embeds it; without the
-    sources the single-stage rewrite would add the tag to be safe."""
+def test_no_tzdata_tag_when_not_needed(tmp_path, text, body, imports):
+    """UTC needs no database where the original had none, and an import of time/tzdata
+    already embeds it; without the sources the single-stage rewrite adds the tag."""
     module(tmp_path, {"main.go": main_go(imports, body)})
-    result = rewrite(FAT, tmp_path)
+    result = rewrite(text, tmp_path)
     assert result.status is Status.REWRITTEN
     assert "timetzdata" not in result.code
     assert "-tags timetzdata" in rewriter.rewrite(FAT).code
 
 
+def test_a_service_that_ran_in_the_go_image_keeps_answering_a_tz_given_at_run_time(tmp_path):
+    """`docker run -e TZ=Europe/Paris` changed time.Local in the Go image, whose zone
+    database it found; the rewrite keeps that with the database in the binary."""
+    module(tmp_path, {"main.go": main_go(("fmt", "time"), "\tfmt.Println(time.Now())\n")})
+    result = rewrite(FAT, tmp_path)
+    assert "-tags timetzdata" in result.code
+    [note] = diagnostics(result, "GS112")
+    assert "the service ran in the Go image, whose zone database answers a TZ given at run time" in note.message
+
+
 def test_old_go_is_refused_only_when_the_code_loads_zones(tmp_path):
-    """Go 1.14 ignores -tags timetzdata: the rewrite is refused when zones are loaded."""
-    text = FAT.replace("golang:1.22", "golang:1.14")
+    """Go 1.14 ignores -tags timetzdata: the rewrite is refused when zones are needed."""
+    text = ALPINE_RUNTIME.replace("golang:1.22", "golang:1.14")
     module(tmp_path / "utc", {"main.go": main_go(("time",), "\t_ = time.Now()\n")})
     assert rewrite(text, tmp_path / "utc").status is Status.REWRITTEN
     module(tmp_path / "paris", {"main.go": main_go(("time",), '\t_, _ = time.LoadLocation("Europe/Paris")\n')})
@@ -204,15 +219,16 @@ def test_a_file_of_a_computed_name_in_a_named_folder_makes_that_folder_the_users
 
 
 def test_tzdata_the_image_installed_stays_though_the_code_loads_no_zone(tmp_path):
-    """The original honours TZ given at run time (docker run -e TZ=Europe/Istanbul): its
-    zone database stays, in the binary, even when the code never calls LoadLocation."""
+    """The runtime image installed tzdata, so it honoured TZ given at run time (docker run
+    -e TZ=Europe/Istanbul): its zone database stays, in the binary, even when the code never
+    calls LoadLocation."""
     module(tmp_path, {"main.go": main_go(("fmt", "time"), "\tfmt.Println(time.Now())\n")})
-    fat = FAT.replace("COPY . .\n", "RUN apt-get update && apt-get install -y tzdata\nCOPY . .\n")
-    result = rewrite(fat, tmp_path)
+    with_tzdata = ALPINE_RUNTIME.replace("FROM alpine:3.20\n", "FROM alpine:3.20\nRUN apk add --no-cache tzdata\n")
+    result = rewrite(with_tzdata, tmp_path)
     assert "-tags timetzdata" in result.code
     [note] = diagnostics(result, "GS112")
     assert "the original image installed tzdata" in note.message
-    assert "-tags timetzdata" not in rewrite(FAT, tmp_path).code
+    assert "-tags timetzdata" not in rewrite(ALPINE_RUNTIME, tmp_path).code
 
 
 def test_the_writable_setting_names_more_folders(tmp_path):
