@@ -126,17 +126,21 @@ def _inherited_env(stages, names, index: int) -> str:
 
 def _build_problems(builder, binary: str, inherited_env: str = "") -> list[str]:
     runs = [c.value[0] for c in builder if c.cmd.upper() == "RUN" and not c.json and c.value]
-    builds = [r for r in runs if re.search(r"\bgo\s+(build|install)\b", r)]
-    if not builds:
+    builds = [r for r in runs if re.search(r"\bgo\s+(build|install|get)\b", r)]
+    # make or a script of the context runs the go build: its settings come through the environment
+    recipes = [r for r in runs if re.search(r"\bGOFLAGS=", r) and re.search(r"\bmake\b|\.sh\b", r)]
+    if not builds and not recipes:
         return [f"no go build in the stage that provides {binary}"]
-    text = " ".join(builds)
+    text = " ".join(builds + recipes)
     envs = " ".join([inherited_env, *(" ".join(c.value) for c in builder if c.cmd.upper() in ("ENV", "ARG"))])
     out = []
     if "CGO_ENABLED=0" not in text and not re.search(r"CGO_ENABLED\s+0|CGO_ENABLED 0|CGO_ENABLED=0", envs):
         out.append("the build does not set CGO_ENABLED=0")
     if "-trimpath" not in text and "-trimpath" not in envs:
         out.append("the build does not use -trimpath")
-    if not (re.search(r"-ldflags.*-s", text) and re.search(r"-ldflags.*-w", text)):
+    # GOFLAGS entries cannot hold a space: -ldflags=-s there, which drops DWARF too from Go 1.22
+    goflags_strip = bool(recipes) and re.search(r"GOFLAGS=\S*[\"']?[^\"']*-ldflags=-s\b", text) is not None
+    if not (re.search(r"-ldflags.*-s", text) and re.search(r"-ldflags.*-w", text)) and not goflags_strip:
         out.append("the build does not strip with -ldflags -s -w")
     return out
 

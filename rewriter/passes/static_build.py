@@ -30,6 +30,6 @@ def apply(ctx: FixContext) -> Result:
         missing.append("GOOS=linux")
     if not missing:
         return unchanged(ctx)
-    go_word = build.command.words[build.go_index]
+    go_word = build.command.words[build.env_index]
     text = " ".join(missing) + " "
     return edit_build(ctx, RULE, [(go_word.start, go_word.start, text)], f"set {' '.join(missing)} for `go {build.verb}`")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rewriter.needs import tzdata_reason
 from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.recipes import add_goflag
 from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS112: embed the time zone database (-tags timetzdata) when the service needs it.
@@ -13,7 +14,7 @@ have: the call fails at run time. Building with ``-tags timetzdata`` compiles th
 database into the binary (about 450 kB). It is added when the Go code loads locations
 and does not import time/tzdata itself, when the original runtime installed tzdata, or
 when a single-stage image (whose golang base has the database) is rewritten without
-its sources to check.
+its sources to check. A build through make or a script gets the tag in GOFLAGS.
 """
 
 RULE = Rule(
@@ -30,9 +31,16 @@ def apply(ctx: FixContext) -> Result:
     build = plan.build
     if build.tags and "timetzdata" in build.tags.replace(",", " ").split():
         return unchanged(ctx)
+    if "timetzdata" in build.env.get("GOFLAGS", ""):
+        return unchanged(ctx)
     why = tzdata_reason(ctx.go, plan)
     if why is None:
         return unchanged(ctx)
+    if build.via_recipe:
+        if build.tags is not None:
+            return unchanged(ctx)  # the recipe's -tags override GOFLAGS: GS211 refuses the file
+        return edit_build(ctx, RULE, add_goflag(build, "-tags=timetzdata"),
+                          f"added -tags=timetzdata to GOFLAGS for `{build.through}` ({why})")
     # The last -tags flag is the one go uses (a value such as `-o tagsvc` is not a flag).
     tags_word = next((w for w in reversed(build.args)
                       if w.value in ("-tags", "--tags") or w.value.startswith(("-tags=", "--tags="))), None)
