@@ -41,6 +41,7 @@ from rewriter.passes import (
     timezones,
     trimpath,
     writable,
+    zoneinfo_copy,
 )
 from rewriter.passes.base import Check, Fix, Report
 from rewriter.rules import Rule
@@ -54,6 +55,7 @@ CHECKS: tuple[Check, ...] = (
     recipe_build,
     runtime_base,
     go_version,
+    trimpath,
     cgo,
     runtime_packages,
     healthcheck,
@@ -69,6 +71,7 @@ FIXES: tuple[Fix, ...] = (
     split_stages,
     runtime_files,
     certs,
+    zoneinfo_copy,
     identity,
     entrypoint,
     harden_final,

@@ -7,6 +7,7 @@ from rewriter.needs import tzdata_reason
 from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule
+from rewriter.toolchain import TIMETZDATA
 
 EXPLANATION = """GS118: the binary is built by a Makefile target or a script of the build context.
 
@@ -47,8 +48,9 @@ def check(ctx: CheckContext) -> list:
     if build.ldflags is not None and not all(f in (build.ldflags_value or "").split() for f in ("-s", "-w")):
         notes.append("its own -ldflags override GOFLAGS, so the symbols stay: add -s -w to them to strip the binary")
     out = [ctx.diagnostic(RULE, "; ".join(notes), build.instruction)]
+    version = plan.builder.go_version
     tags = (build.tags or "").replace(",", " ").split()
-    if build.tags is not None and "timetzdata" not in tags:
+    if build.tags is not None and "timetzdata" not in tags and (version is None or version >= TIMETZDATA):
         why = tzdata_reason(ctx.go, plan)
         if why is not None:
             tags_given = shell.quote(build.tags)
