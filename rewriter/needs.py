@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from rewriter import shell
-from rewriter.analysis import StageFacts, expand
+from rewriter.analysis import GO_IMAGE, StageFacts, expand
 from rewriter.plan import Plan
 from rewriter.syntax.nodes import Instruction
 
@@ -46,7 +46,7 @@ def tzdata_reason(go: Any, plan: Plan) -> str | None:
             return None
         f = go.uses_timezones[0]
         return f"{f.path}:{f.line} loads time zones"
-    if plan.runtime is None:
+    if plan.runtime is None or GO_IMAGE.match(plan.runtime.base):
         return "the Go image had /usr/share/zoneinfo and the sources were not checked"
     for _ins, pkg in plan.runtime.packages:
         if pkg.split("=")[0] == "tzdata":
