@@ -205,7 +205,9 @@ def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: A
     for arg in argv[1:]:
         candidates.append((arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg, "named in the command"))
     for key, value in stage.env.items():
-        for part in re.split(r"[:,;]", value):
+        if key in _TOOLCHAIN_SETTINGS:
+            continue
+        for part in [value] if "://" in value else re.split(r"[:,;]", value):  # a URL is no list of paths
             candidates.append((part, f"ENV {key}"))
     if go is not None:
         for literal in go.literals:
@@ -218,11 +220,13 @@ def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: A
                 for extension in _CONFIG_EXTENSIONS:
                     candidates.append((f"{name}.{extension}", f"a config file named {name!r} for viper"))
     embeds = [e.split("/") for e in (go.embeds if go is not None else ())]
+    roots = [root for root in stage.env.get("GOPATH", "/go").split(":") if root]
+    workspace = {posixpath.normpath(posixpath.join(root, part)) for root in roots for part in ("", "src", "pkg", "bin")}
     found: dict[str, Carried] = {}
     for value, why in candidates:
         path = _image_path(value, workdir)
-        if path is None or path in found or path == plan.binary:
-            continue
+        if path is None or path in found or path == plan.binary or path in workspace:
+            continue  # not Go's workspace either: it holds sources and builds, not what the service reads
         if path == workdir or path == "/" or workdir.startswith(path.rstrip("/") + "/"):
             continue  # the folder it runs in, or one above: that is the whole build
         where = fs.lookup(path)
@@ -233,6 +237,13 @@ def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: A
         found[path] = Carried(path, why)
     kept = sorted(found)
     return [found[p] for p in kept if not any(p.startswith(q.rstrip("/") + "/") for q in kept if q != p)]
+
+
+# ENV the go command and the shell read, naming the toolchain's folders (`go help environment`).
+_TOOLCHAIN_SETTINGS: Final = frozenset({
+    "PATH", "GOPATH", "GOROOT", "GOBIN", "GOCACHE", "GOMODCACHE", "GOENV", "GOFLAGS", "GOTMPDIR", "GOTOOLDIR",
+    "GOTOOLCHAIN", "GOWORK", "GOCOVERDIR", "GOTELEMETRYDIR", "GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOPROXY",
+    "GONOSUMDB", "GOINSECURE", "GO111MODULE", "CGO_ENABLED", "GOOS", "GOARCH"})
 
 
 def _imports(go: Any, prefix: str) -> bool:
@@ -251,7 +262,7 @@ def _image_path(value: str, workdir: str) -> str | None:
             return None
         value = "/".join(parts[:cut])
     path = posixpath.normpath(posixpath.join(workdir, value))
-    return path if path.startswith("/") else None
+    return "/" + path.lstrip("/") if path.startswith("/") else None  # normpath keeps a leading //
 
 
 def _runtime_data(source: str, is_dir: bool, context: Any, embeds: list[list[str]]) -> bool:
