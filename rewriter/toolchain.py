@@ -6,6 +6,8 @@ database comes from Go's own ``$GOROOT/lib/time/zoneinfo.zip``, which the time p
 finds through ``runtime.GOROOT()`` (for ``TZ``) and, from Go 1.10, through ``$ZONEINFO``
 (for ``time.LoadLocation``): the runtime gets the file at the same path. ``-trimpath``
 hides the build's GOROOT from ``runtime.GOROOT()``, so with that file it is left out.
+Where that GOROOT is unknown (golang images before Go 1.5), the builder image's
+/usr/share/zoneinfo, the first place Go looks, is copied instead.
 """
 
 from __future__ import annotations
@@ -41,21 +43,30 @@ def zoneinfo_zip(facts: Facts, stage: StageFacts) -> str | None:
     return None if root is None else paths.join(root, "lib/time/zoneinfo.zip")
 
 
+def zone_folder(facts: Facts, stage: StageFacts) -> str | None:
+    """The distribution's /usr/share/zoneinfo in the builder's image (Debian-based golang
+    images have it), which Go's time package of every version reads first."""
+    from rewriter.imagefs import ZONEINFO, base_image
+
+    root = facts.chain(stage)[-1]
+    return ZONEINFO if base_image(root.base).find(ZONEINFO).is_dir else None
+
+
 def shown(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
 def old_zones(facts: Facts, plan: Plan, go: Any) -> tuple[str, str | None] | None:
-    """(why the runtime needs zone data, the zoneinfo.zip to copy or None when its place is
-    unknown) for a builder older than Go 1.15; None when it needs none or -tags
-    timetzdata does it."""
+    """(why the runtime needs zone data, what to copy: Go's zoneinfo.zip, else the builder
+    image's /usr/share/zoneinfo, None when neither is known) for a builder older than Go
+    1.15; None when it needs none or -tags timetzdata does it."""
     version = plan.builder.go_version
     if version is None or version >= TIMETZDATA:
         return None
     why = tzdata_reason(go, plan)
     if why is None:
         return None
-    return why, zoneinfo_zip(facts, plan.builder)
+    return why, zoneinfo_zip(facts, plan.builder) or zone_folder(facts, plan.builder)
 
 
 def zip_copied(facts: Facts, plan: Plan) -> bool:

@@ -169,3 +169,14 @@ def test_makefile_reading():
     assert makefile.default == "a"
     assert makefile.rules["a"] == (("c",), ("echo hi", "go build"))
     assert "%.o" not in makefile.rules
+
+
+def test_a_recipe_on_a_toolchain_before_go_1_5_is_refused(tmp_path):
+    """Go 1.4 links its cgo-built net unless the go command gets -a, which goslim cannot
+    add to the Makefile (and GOFLAGS came with Go 1.11)."""
+    makefile = "build:\n\tgo build -o bin/server .\n"
+    folder = service(tmp_path, MAKE.format(target="build").replace("golang:1.23", "golang:1.4"), {"Makefile": makefile})
+    result = rewrite(folder)
+    assert result.status is Status.REFUSED
+    [(code, message)] = errors(result)
+    assert code == "GS210" and "add -a -installsuffix cgo to its go command" in message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rewriter.passes.base import CheckContext
+from rewriter.passes.static_build import REBUILDS_STD
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule
 from rewriter.toolchain import old_zones, shown
@@ -13,9 +14,12 @@ Old toolchains are rewritten: -trimpath (Go 1.13) is left out before it exists (
 says so), and before -tags timetzdata (Go 1.15) the runtime gets Go's own
 $GOROOT/lib/time/zoneinfo.zip (GS117). That file is found at the build's GOROOT; when
 goslim cannot tell where that is (a golang image before Go 1.5, which built Go from source
-in a place that changed between tags; a toolchain the Dockerfile installs itself), or the
+in a place that changed between tags; a toolchain the Dockerfile installs itself), the
+builder image's /usr/share/zoneinfo is copied instead. When neither is known, or the
 build deletes it, a service that needs time zones would silently run in UTC, and the
 rewrite is refused. Set ENV GOROOT in the builder, or move it to a newer golang image.
+A build through make or a script on a toolchain before Go 1.5 is refused too: it needs
+``-a`` on the go command (GS102), which goslim cannot add to a file of the context.
 """
 
 RULE = Rule(
@@ -28,7 +32,15 @@ RULES = (RULE,)
 
 def check(ctx: CheckContext) -> list:
     plan = ctx.plan
-    if not isinstance(plan, Plan) or not ctx.config.enabled("GS117"):
+    if not isinstance(plan, Plan):
+        return []
+    version = plan.builder.go_version
+    if version is not None and version < REBUILDS_STD and plan.build.via_recipe:
+        return [ctx.diagnostic(RULE, f"the build uses Go {shown(version)}, whose go command links the standard library "
+                                     "it was built with (cgo) unless it gets -a, and it runs through "
+                                     f"`{plan.build.through}`, which goslim does not edit: add -a -installsuffix cgo "
+                                     "to its go command", plan.build.instruction)]
+    if not ctx.config.enabled("GS117"):
         return []
     zones = old_zones(ctx.facts, plan, ctx.go)
     if zones is None:
@@ -39,8 +51,9 @@ def check(ctx: CheckContext) -> list:
     where = plan.builder.stage.from_instruction
     if path is None:
         return [ctx.diagnostic(RULE, f"the build uses Go {shown(version)}; scratch has no time zones ({why}), "
-                                     "-tags timetzdata needs Go 1.15, and goslim cannot tell where this toolchain "
-                                     "keeps lib/time/zoneinfo.zip: set ENV GOROOT in the builder", where)]
+                                     "-tags timetzdata needs Go 1.15, and goslim knows neither where this toolchain "
+                                     "keeps lib/time/zoneinfo.zip nor of a /usr/share/zoneinfo in the builder's "
+                                     "image: set ENV GOROOT in the builder", where)]
     removed = next((m for s in ctx.facts.chain(plan.builder) for m in s.moves
                     if m.dest is None and (path + "/").startswith(m.source.rstrip("/") + "/")), None)
     if removed is not None:

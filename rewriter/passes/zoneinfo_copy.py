@@ -15,12 +15,13 @@ as ``$GOROOT/lib/time/zoneinfo.zip``, and its time package looks there (through
 ``runtime.GOROOT()``, the build's GOROOT) when /usr/share/zoneinfo is missing. The runtime
 gets the file at the same path; from Go 1.10 ``ENV ZONEINFO`` names it too, which
 ``time.LoadLocation`` reads first. -trimpath, which would hide that GOROOT, stays out
-(GS103 says so).
+(GS103 says so). Where that GOROOT is unknown (golang images before Go 1.5), the builder
+image's /usr/share/zoneinfo is copied instead: every Go looks there first.
 """
 
 RULE = Rule(
     "GS117", "zoneinfo-copy", Kind.FIX,
-    "Before Go 1.15: copy $GOROOT/lib/time/zoneinfo.zip into the runtime when the service needs time zones.",
+    "Before Go 1.15: copy $GOROOT/lib/time/zoneinfo.zip (or /usr/share/zoneinfo) into the runtime when it needs zones.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,
 )
@@ -45,7 +46,7 @@ def apply(ctx: FixContext) -> Result:
         return unchanged(ctx)  # GS210 refused an unknown GOROOT
     builder = plan.builder.name or str(plan.builder.index)
     lines = [f"COPY --from={builder} {path} {path}"]
-    if version >= ZONEINFO_ENV and final.env.get("ZONEINFO") != path:
+    if version >= ZONEINFO_ENV and path.endswith(".zip") and final.env.get("ZONEINFO") != path:
         lines.append(f"ENV ZONEINFO={path}")
     tree = insert_after(ctx.tree, final.stage.from_instruction, make_items(lines, ctx.newline, ctx.escape), ctx.newline)
     return Result(tree, (ctx.diagnostic(RULE, f"copy {path} from `{builder}` ({why}; -tags timetzdata needs Go 1.15)",
