@@ -299,6 +299,57 @@ class Writable:
 _PROVIDED: Final = ("/tmp", "/dev", "/proc", "/sys", "/run/secrets", "/var/run/secrets")
 
 
+def _made_by_run(stage: StageFacts, fs: Any) -> list[str]:
+    """The folders the stage's RUN lines make with mkdir that still hold nothing of the build
+    context or the Go build: where the original, running as root, could write. Go's
+    workspace and toolchain folders, and the folder the binary is built into, are left out."""
+    roots = [r for r in stage.env.get("GOPATH", "/go").split(":") if r]
+    workspace = {posixpath.normpath(posixpath.join(r, p)) for r in roots for p in ("", "src", "pkg", "bin")}
+    trees = [posixpath.normpath(posixpath.join(r, p)) for r in roots for p in ("src", "pkg")]
+    trees.append(stage.env.get("GOROOT", "/usr/local/go"))
+    built = [f for layer in fs.layers if getattr(layer, "origin", None) == "BUILD" for f in getattr(layer, "files", ())]
+    out: list[str] = []
+    for layer in fs.layers:
+        if getattr(layer, "origin", None) != "RUN" or getattr(layer, "filled", True):
+            continue
+        for path in getattr(layer, "dirs", ()):
+            if path == "/" or path in workspace or any(path.startswith(t + "/") for t in trees):
+                continue
+            if any(f.startswith(path + "/") for f in built):
+                continue  # the binary's own folder stays the builder's
+            found = fs.lookup(path)
+            if found.is_dir and found.origin == "RUN" and path not in out:
+                out.append(path)
+    for path in _opened_to_all(stage):
+        if path != "/" and path not in out and fs.lookup(path).presence.name != "NO":
+            out.append(path)
+    return out
+
+
+# chmod modes that let every user write: 777, 0666, o+w, a+rwx, +w...
+_WORLD_WRITABLE: Final = re.compile(r"^[0-7]?[0-7]{2}[2367]$|(?:^|,)(?:a|[ug]*o[ug]*)?\+[rwxXst]*w")
+
+
+def _opened_to_all(stage: StageFacts) -> list[str]:
+    """Folders a RUN line makes writable for everyone (``chmod 777 DIR``): the original's
+    service wrote there, whoever it ran as."""
+    out: list[str] = []
+    for ins in stage.stage.instructions:
+        if ins.name != "RUN" or ins.is_json or ins.heredocs:
+            continue
+        for command in shell.split_commands(ins.arguments.value):
+            words = [w.value for w in command.argv]
+            if len(words) < 3 or posixpath.basename(words[0]) != "chmod":
+                continue
+            args = [w for w in words[1:] if not w.startswith("-") or _WORLD_WRITABLE.search(w)]
+            if args and _WORLD_WRITABLE.search(args[0]):
+                for target in args[1:]:
+                    value = expand(target, stage.env)
+                    if value is not None and value.startswith("/") and not _GLOB.search(value):
+                        out.append(posixpath.normpath(value))
+    return out
+
+
 def writable_places(go: Any, stage: StageFacts, image: Any, volumes: list[str]) -> tuple[list[Writable], list[Any]]:
     """The folders the service writes (files it creates, folders it makes, databases,
     declared VOLUMEs), and the writes whose path the code does not spell (their Findings)."""
@@ -315,6 +366,9 @@ def writable_places(go: Any, stage: StageFacts, image: Any, volumes: list[str]) 
         path = posixpath.normpath(posixpath.join(workdir, write.path.removeprefix("file:")))
         folder = path if write.kind in ("dir", "temp") else posixpath.dirname(path)
         wanted.setdefault(folder, f"{write.where.path}:{write.where.line} writes there")
+    if go is None:  # without the sources, the empty folders the build made for the service (logs, data)
+        for path in _made_by_run(stage, fs):
+            wanted.setdefault(path, "the build made it with mkdir")
     for volume in volumes:
         wanted.setdefault(posixpath.normpath(posixpath.join(workdir, volume)), "a VOLUME")
     out: list[Writable] = []
