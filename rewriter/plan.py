@@ -338,6 +338,13 @@ def _no_build(facts: Facts, found: _Builds, final: StageFacts) -> NoPlan:
         return NoPlan(NO_BUILD, "`go get` builds no binary here (Go 1.18 and later only add modules to go.mod, "
                                 "`-d` only downloads); build with `go install PACKAGE@VERSION` or `go build -o`",
                       getting)
+    exec_form = next((ins for s in facts.chain(final) for ins in s.stage.instructions
+                      if ins.name == "RUN" and ins.is_json and ins.values[:1] == ("go",)
+                      and ins.values[1:2] in (("build",), ("install",))), None)
+    if exec_form is not None:
+        shell_form = " ".join(exec_form.values)
+        return NoPlan(NO_BUILD, f"the build is a RUN in exec form ({exec_form.arguments.value.strip()[:60]}), which "
+                                f"goslim does not edit: write it in shell form, RUN {shell_form}", exec_form)
     return NoPlan(NO_BUILD, "no `go build` or `go install` of the service in the image")
 
 
