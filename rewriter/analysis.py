@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from rewriter import paths, shell
+from rewriter.gocommand import PATH_DIRS, GoBuild
+from rewriter.runlines import MakeRun, Move, scan_run
+from rewriter.shell import expand
 from rewriter.syntax.nodes import Dockerfile, Instruction, Stage
 
 GO_IMAGE: Final = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?golang(?:[:@]|$)", re.IGNORECASE)
@@ -24,7 +27,6 @@ DISTRO_IMAGE: Final = re.compile(
 )
 SLIM_IMAGE: Final = re.compile(r"^(scratch|(?:[\w.-]+/)*distroless/static[\w.:@-]*|(?:[\w.-]+/)*chainguard/static[\w.:@-]*)$", re.IGNORECASE)
 CERT_BUNDLE: Final = "/etc/ssl/certs/ca-certificates.crt"
-PATH_DIRS: Final = ("/go/bin", "/usr/local/go/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 BUILD_ONLY_ENV: Final = frozenset(
     {"CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GOAMD64", "GOFLAGS", "GO111MODULE", "GOPATH", "GOPROXY",
      "GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOSUMDB", "GOBIN", "GOCACHE", "GOMODCACHE", "GOROOT",
@@ -36,58 +38,37 @@ SCRIPT_SUFFIXES: Final = (".sh", ".bash", ".py", ".pl", ".rb", ".js")
 SECRET_NAME: Final = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
 
 
+def path_dirs(env: dict[str, str]) -> tuple[str, ...]:
+    """The folders PATH names, in order: the stage's ENV PATH (``$PATH`` in it standing for
+    the image's own), else the folders of the golang and distribution images."""
+    value = env.get("PATH")
+    if value is None:
+        return PATH_DIRS
+    out: list[str] = []
+    for part in value.split(":"):
+        if part in ("$PATH", "${PATH}"):
+            out += PATH_DIRS
+            continue
+        folder = expand(part, env) if "$" in part else part
+        if folder and folder.startswith("/"):
+            out.append(paths.normpath(folder))
+    return tuple(dict.fromkeys(out))
+
+
 def ships_certs_and_users(base: str) -> bool:
     """A distroless or chainguard base: it already has the CA bundle, passwd and a nonroot user."""
     return bool(SLIM_IMAGE.match(base)) and base.lower() != "scratch"
 
 
-@dataclass(init=False, slots=True)
-class GoBuild:
-    """One ``go build`` or ``go install`` command inside a RUN instruction."""
+def image_go_version(image: str) -> tuple[int, int] | None:
+    """(major, minor) of a golang image tag such as ``golang:1.12-alpine``; None when the tag
+    names no minor version (``golang:1``, ``latest``, a digest)."""
+    m = _GO_TAG.search(image)
+    return (int(m.group(1)), int(m.group(2))) if m and GO_IMAGE.match(image) else None
 
-    stage: Final[int]
-    instruction: Final[Instruction]
-    command: Final[shell.SimpleCommand]
-    verb: Final[str]                 # "build" or "install"
-    go_index: Final[int]             # index of the ``go`` word in command.words
-    args: Final[tuple[shell.Word, ...]]  # the words after the verb
-    env: Final[dict[str, str]]       # what the build sees: ENV/ARG of the stage, exports, inline
-    inline_env: Final[dict[str, str]]
-    workdir: Final[str | None]
-    output: Final[str | None]        # -o value (unquoted), if given
-    output_word: Final[shell.Word | None]
-    packages: Final[tuple[str, ...]]
-    binary: Final[str | None]        # absolute path of the produced binary, when it can be told
-    ldflags: Final[shell.Word | None]  # the word holding the -ldflags value (may be the flag itself)
-    ldflags_value: Final[str | None]
-    tags: Final[str | None]
-    flag_names: Final[frozenset[str]]  # flags given; a value such as ``-ldflags -s`` is none
 
-    def __init__(self, stage: int, instruction: Instruction, command: shell.SimpleCommand, verb: str,
-                 go_index: int, args: tuple[shell.Word, ...], env: dict[str, str], inline_env: dict[str, str],
-                 workdir: str | None, output: str | None, output_word: shell.Word | None,
-                 packages: tuple[str, ...], binary: str | None, ldflags: shell.Word | None,
-                 ldflags_value: str | None, tags: str | None, flag_names: frozenset[str] = frozenset()) -> None:
-        self.stage = stage
-        self.instruction = instruction
-        self.command = command
-        self.verb = verb
-        self.go_index = go_index
-        self.args = args
-        self.env = env
-        self.inline_env = inline_env
-        self.workdir = workdir
-        self.output = output
-        self.output_word = output_word
-        self.packages = packages
-        self.binary = binary
-        self.ldflags = ldflags
-        self.ldflags_value = ldflags_value
-        self.tags = tags
-        self.flag_names = flag_names
+_GO_TAG: Final = re.compile(r"golang:(\d+)\.(\d+)", re.IGNORECASE)
 
-    def flag(self, name: str) -> bool:
-        return name in self.flag_names
 
 
 @dataclass(init=False, unsafe_hash=True, slots=True)
@@ -125,6 +106,12 @@ class StageFacts:
     heredoc_builds: list[Instruction] = field(default_factory=list)  # RUN <<EOF scripts that run go build
     # (workdir at that point, sources, destination) of each COPY/ADD from the build context
     local_copies: list[tuple[str | None, tuple[str, ...], str]] = field(default_factory=list)
+    go_version: tuple[int, int] | None = None  # (major, minor) of the golang image the stage is on
+    moves: list[Move] = field(default_factory=list)  # mv, cp and rm of files after the builds
+    folders: set[str] = field(default_factory=set)   # folders WORKDIR or mkdir made
+    module_hint: bool = False   # go.mod is copied in or `go mod` runs: Go works in module mode
+    makes: list[MakeRun] = field(default_factory=list)  # `make`/script lines that may hold the build
+    events: int = 0             # builds and make runs recorded so far (their ``seq``)
 
 
 @dataclass
@@ -273,30 +260,6 @@ def _parent(base_raw: str, earlier: list[StageFacts], global_args: dict[str, str
     return next((s for s in reversed(earlier) if s.name and s.name == base.lower()), None)
 
 
-_VARIABLE: Final = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})")
-
-
-def expand(value: str, env: dict[str, str]) -> str | None:
-    """Expand $VAR / ${VAR} / ${VAR:-default} from env; None when something is unknown."""
-    if "$" not in value:
-        return value
-    unknown = False
-
-    def sub(m: re.Match) -> str:
-        nonlocal unknown
-        name = m.group(1) or m.group(2)
-        default = m.group(4)
-        if name in env:
-            return env[name]
-        if default is not None:
-            return default
-        unknown = True
-        return ""
-
-    out = _VARIABLE.sub(sub, value)
-    return None if unknown else out
-
-
 def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str],
                  memo: dict | None = None) -> StageFacts:
     base_raw = stage.base_image
@@ -308,6 +271,13 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
     facts = StageFacts(index, stage, stage.name, base, parent.index if parent else None, is_go, workdir, env)
     if parent is not None:
         facts.context_root = parent.context_root
+        facts.go_version = parent.go_version
+        facts.folders = set(parent.folders)
+        facts.module_hint = parent.module_hint
+    else:
+        facts.go_version = image_go_version(base)
+    if workdir:
+        facts.folders.add(workdir)
     for ins in stage.instructions[1:]:
         name = ins.name
         if name == "ENV":
@@ -325,188 +295,23 @@ def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_arg
                 facts.workdir = None if target is None or not target.startswith("/") else paths.normpath(target)
             else:
                 facts.workdir = paths.normpath(paths.join(facts.workdir, target))
+            if facts.workdir:
+                facts.folders.add(facts.workdir)
         elif name == "RUN" and not ins.is_json:
-            _memo_scan_run(ins, facts, memo)
+            scan_run(ins, facts, memo)
             if any(_GO_BUILD.search(h.content) for h in ins.heredocs):
                 facts.heredoc_builds.append(ins)
         elif name in ("COPY", "ADD") and ins.flag("from") is None and not ins.heredocs:
             vals = ins.values
             if len(vals) >= 2:
                 facts.local_copies.append((facts.workdir, tuple(vals[:-1]), vals[-1]))
+                if any(paths.basename(v.rstrip("/")) in ("go.mod", "go.*") for v in vals[:-1]):
+                    facts.module_hint = True
             if len(vals) == 2 and vals[0] in (".", "./") and facts.workdir is not None:
                 dest = expand(vals[1], facts.env)
                 if dest is not None:
                     facts.context_root = paths.normpath(paths.join(facts.workdir, dest))
     return facts
-
-
-_INSTALLERS: Final = {
-    "apk": ("add",),
-    "apt-get": ("install",),
-    "apt": ("install",),
-    "yum": ("install",),
-    "dnf": ("install",),
-    "microdnf": ("install",),
-}
-
-
-# The commands a RUN line records something from (besides go, by any path).
-_RECORDED_COMMANDS: Final = frozenset({"cd", "export", "env", *_INSTALLERS})
-# A RUN line records something only through a `go build`/`go install` or a package
-# installer; without these letters (once quotes and backslashes are gone) it has neither.
-# Not Final: a test swaps it to check the shortcut against scanning every line.
-_RUN_NEEDLES: tuple[str, ...] = ("go", "apk", "apt", "yum", "dnf")
-_QUOTING: Final = str.maketrans("", "", "\\'\"")
-
-
-def _memo_scan_run(ins: Instruction, facts: StageFacts, memo: dict | None) -> None:
-    """``_scan_run`` through ``memo`` (see ``analyze``): most passes change one RUN line or
-    none, and a RUN line adds the same builds and packages while the stage's position and
-    what it sees (environment, working directory) are the same."""
-    if memo is None:
-        _scan_run(ins, facts)
-        return
-    key = ("RUN", id(ins), facts.index, facts.workdir, tuple(facts.env.items()))
-    entry = memo.get(key)
-    if entry is None or entry[0] is not ins:
-        packages, builds = len(facts.packages), len(facts.builds)
-        _scan_run(ins, facts)
-        memo[key] = (ins, facts.packages[packages:], facts.builds[builds:])
-    else:
-        facts.packages += entry[1]
-        facts.builds += entry[2]
-
-
-def _scan_run(ins: Instruction, facts: StageFacts) -> None:
-    text = ins.arguments.value
-    plain = text.translate(_QUOTING)
-    if not any(needle in plain for needle in _RUN_NEEDLES):
-        return
-    exported: dict[str, str] = {}
-    cwd = facts.workdir
-    for command in shell.split_commands(text):
-        program = command.program
-        if program is None:
-            continue
-        first = program.value
-        if first not in _RECORDED_COMMANDS and paths.basename(first) != "go":
-            continue  # nothing below records it
-        argv = command.argv
-        words = [w.value for w in argv]
-        if words[0] == "cd":
-            target = expand(words[1], {**facts.env, **exported}) if len(words) > 1 else None
-            if target is None or target == "-" or cwd is None and not target.startswith("/"):
-                cwd = None
-            else:
-                cwd = paths.normpath(paths.join(cwd or "/", target))
-            continue
-        if words[0] == "export":
-            for w in words[1:]:
-                if "=" in w:
-                    k, v = w.split("=", 1)
-                    exported[k] = v
-            continue
-        if words[0] in _INSTALLERS and len(words) > 1:
-            verbs = _INSTALLERS[words[0]]
-            if any(v in words for v in verbs):
-                after = words[words.index(next(v for v in verbs if v in words)) + 1 :]
-                for pkg in after:
-                    if not pkg.startswith("-") and not pkg.startswith("."):
-                        facts.packages.append((ins, pkg))
-            continue
-        # `env A=B go build`, `go build`
-        offset = 0
-        if words[0] == "env":
-            offset = 1
-            while offset < len(words) and "=" in words[offset]:
-                offset += 1
-        if offset + 1 < len(words) and paths.basename(words[offset]) == "go" and words[offset + 1] in ("build", "install"):
-            go_word = argv[offset]
-            go_index = command.words.index(go_word)
-            inline = dict(command.env)
-            for w in words[1:offset] if offset else ():
-                k, v = w.split("=", 1)
-                inline[k] = v
-            env = {**facts.env, **exported, **inline}
-            facts.builds.append(_go_build(facts, ins, command, go_index, argv[offset + 2 :], words[offset + 1], env, {**exported, **inline}, cwd))
-
-
-_VALUE_FLAGS: Final = {"o", "ldflags", "gcflags", "asmflags", "tags", "mod", "p", "pkgdir", "buildmode", "compiler",
-                "gccgoflags", "installsuffix", "modfile", "overlay", "pgo", "toolexec", "C", "buildvcs", "cover", "covermode", "coverpkg"}
-
-
-def _go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand, go_index: int,
-              args: tuple[shell.Word, ...], verb: str, env: dict[str, str], inline: dict[str, str],
-              workdir: str | None) -> GoBuild:
-    output = output_word = ldflags = ldflags_value = tags = None
-    packages: list[str] = []
-    names: set[str] = set()
-    i = 0
-    while i < len(args):
-        w = args[i]
-        v = w.value
-        if v.startswith("-"):
-            name, eq, value = v.lstrip("-").partition("=")
-            names.add(name)
-            if name in _VALUE_FLAGS and not eq:
-                if i + 1 == len(args):
-                    break  # `go build -o` with nothing after it: go refuses it, so does goslim's reading
-                i += 1
-                value_word = args[i]
-                value = value_word.value
-            else:
-                value_word = w
-            if name == "o":
-                output, output_word = value, value_word
-            elif name == "ldflags":
-                ldflags, ldflags_value = value_word, value
-            elif name == "tags":
-                tags = value
-        else:
-            packages.append(v)
-        i += 1
-    binary = _binary_path(verb, output, packages, workdir, env)
-    return GoBuild(facts.index, ins, command, verb, go_index, args, env, inline, workdir, output, output_word,
-                   tuple(packages), binary, ldflags, ldflags_value, tags, frozenset(names))
-
-
-def package_binary_name(package: str) -> str | None:
-    """The name ``go build`` gives a package's binary, when the package path says it."""
-    if package.endswith(".go"):
-        return paths.basename(package)[:-3]
-    path = package.split("@")[0].rstrip("/")
-    if path in ("", ".", "./...", "...") or path.endswith("..."):
-        return None
-    parts = [p for p in path.split("/") if p not in (".", "")]
-    if not parts or parts[-1] == "..":
-        return None
-    if re.fullmatch(r"v\d+", parts[-1]) and len(parts) > 1 and "." in parts[0]:
-        parts = parts[:-1]
-    return parts[-1]
-
-
-def _binary_path(verb: str, output: str | None, packages: list[str], workdir: str | None, env: dict[str, str]) -> str | None:
-    if output is not None:
-        out = expand(output, env)
-        if out is None:
-            return None
-        if out.endswith("/"):
-            name = package_binary_name(packages[0]) if len(packages) == 1 else None
-            out = out + name if name else None
-            if out is None:
-                return None
-        if out.startswith("/"):
-            return paths.normpath(out)
-        return paths.normpath(paths.join(workdir, out)) if workdir else None
-    if len(packages) > 1 and not all(p.endswith(".go") for p in packages):
-        return None
-    name = package_binary_name(packages[0]) if packages else None
-    if name is None:
-        return None
-    if verb == "install":
-        gobin = env.get("GOBIN") or paths.join(env.get("GOPATH", "/root/go"), "bin")
-        return paths.join(gobin, name)
-    return paths.join(workdir, name) if workdir else None
 
 
 def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
@@ -537,10 +342,14 @@ def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
             words += list(part.values)
         else:
             text = part.args_text
-            if shell.needs_shell(text):
-                why = f"{part.name} in shell form uses shell syntax: {text}"
+            split = text.split()
+            program = _program_variable(split[0], _toolchain_env(final, stages)) if split and not words else None
+            if program is not None and not shell.needs_shell(" ".join(split[1:])):
+                split[0] = program  # `$GOPATH/bin/app`: the image's ENV says what it is
+            elif shell.needs_shell(text):
+                why = f"{part.name} in shell form uses shell syntax: {_shell_syntax(text)}"
                 break
-            words += text.split()
+            words += split
     if why is None and words:
         argv = tuple(words)
         if argv[0] in ("sh", "/bin/sh", "bash", "/bin/bash", "/bin/ash", "ash", "dash"):
@@ -549,6 +358,44 @@ def _entrypoint(final: StageFacts, stages: list[StageFacts]) -> Entrypoint:
     if argv and why is None:
         program = resolve_program(argv[0], final.workdir, final.env)
     return Entrypoint(entry, cmd, argv, program, why)
+
+
+_PLAIN_VARIABLE: Final = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+_TOOLCHAIN_VARIABLES: Final = frozenset({"GOPATH", "GOBIN", "GOROOT"})
+
+
+def _program_variable(word: str, env: dict[str, str]) -> str | None:
+    """The program of a shell-form command written with a Go toolchain variable of the image
+    (``$GOPATH/bin/app``), expanded; None for anything else. Nobody picks another binary
+    by setting GOPATH at ``docker run``, so the value the image sets is the program."""
+    names = [m.group(0).strip("${}") for m in _PLAIN_VARIABLE.finditer(word)]
+    if not names or not set(names) <= _TOOLCHAIN_VARIABLES or ":" in "".join(env.get(n, "") for n in names):
+        return None
+    value = expand(word, env)
+    if value is None or shell.needs_shell(value) or shell.needs_shell(_PLAIN_VARIABLE.sub("x", word)):
+        return None
+    return value
+
+
+def _toolchain_env(final: StageFacts, stages: list[StageFacts]) -> dict[str, str]:
+    """The final stage's environment, with the Go toolchain variables of the last Go stage
+    where it sets none (a CMD moved out of the builder still names the builder's GOPATH)."""
+    go = next((s for s in reversed(stages) if s.is_go), None)
+    inherited = {k: v for k, v in go.env.items() if k in _TOOLCHAIN_VARIABLES} if go is not None else {}
+    return {**inherited, **final.env}
+
+
+def _shell_syntax(text: str) -> str:
+    """A shell-form command, with a word on what in it needs the shell: variables expanded
+    at start (which exec form would freeze), quotes, or operators."""
+    flat = " ".join(text.split())
+    if re.fullmatch(r"\s*\[.*\]\s*", flat) and any(q in flat for q in "\u201c\u201d\u2018\u2019"):
+        return f"{flat} (it looks like exec form, but typographic quotes make it invalid JSON, so it runs in a shell)"
+    if _PLAIN_VARIABLE.search(flat) and not re.search(r"[|&;<>()`*?]", flat):
+        names = sorted({m.group(0).strip("${}") for m in _PLAIN_VARIABLE.finditer(flat)})
+        return (f"{flat} (the shell expands ${', $'.join(names)} when the container starts, `docker run -e` values "
+                "included; exec form cannot: write the values in exec form, or have the program read the variables)")
+    return flat
 
 
 def resolve_program(program: str, workdir: str | None, env: dict[str, str]) -> str | None:

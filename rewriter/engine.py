@@ -20,6 +20,7 @@ from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.passes import CHECKS, FIXES, REPORTS, RULES
 from rewriter.passes.base import CheckContext, FixContext, Original
 from rewriter.plan import Plan, select
+from rewriter.recipes import Recipes
 from rewriter.rules import Anchor, Kind
 from rewriter.sources import SourceRequest, read_sources
 from rewriter.syntax.errors import ParseError
@@ -93,9 +94,10 @@ def rewrite(source: str, config: Config, *, context: Path | None = None,
     hint: str | None = None
     names: tuple[str, ...] = ()
     ambiguity: str | None = None
+    recipes = Recipes(build_context)  # the Makefiles and scripts a RUN line may build through
     if go is not None:
         hint, names, ambiguity = _main_packages(go, facts, config)
-        plan = select(facts, hint, names, ambiguity)
+    plan = select(facts, hint, names, ambiguity, recipes)
     check_ctx = CheckContext(tree, facts, plan, config, go, build_context)
     sources_read = (build_context, go)
 
@@ -125,7 +127,7 @@ def rewrite(source: str, config: Config, *, context: Path | None = None,
         diagnostics += kept
         applied += [d.code for d in kept if d.code not in applied and d.severity is Severity.INFO]
         facts = analyze(tree, memo)
-        next_plan = select(facts, hint, names, ambiguity)
+        next_plan = select(facts, hint, names, ambiguity, recipes)
         if not isinstance(next_plan, Plan):
             # A pass must leave a file the next pass can follow; if one did not, the
             # rewrite is abandoned rather than finished on a guess.

@@ -22,7 +22,7 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from rewriter import shell
 from rewriter.analysis import DISTRO_IMAGE, GO_IMAGE, Facts, StageFacts, expand
@@ -232,6 +232,38 @@ class Opaque(Layer):
 
     def find(self, path: str, before: Lookup) -> Found | None:
         return None
+
+
+_CP_FLAGS: Final = frozenset({"-r", "-R", "-a", "-f", "-p", "-v", "-rf", "-fr", "-rp", "-pr", "-av", "-rv"})
+
+
+def _plain_cp(words: list[str]) -> bool:
+    """``cp [-r -a -f -p -v] SRC DEST``: where the copy lands can be told."""
+    return all(w in _CP_FLAGS for w in words[1:] if w.startswith("-"))
+
+
+class CopiedByRun(Layer):
+    """``cp SRC DEST`` in a RUN: DEST exists after it, as the copy or as the folder it went
+    into (DEST/NAME) when DEST was one already."""
+
+    def __init__(self, source: str, dest: str, instruction: Instruction):
+        self.source = source
+        self.dest = dest
+        self.instruction = instruction
+
+    def find(self, path: str, before: Lookup) -> Found | None:
+        rel = _under(path, self.dest)
+        if rel is None:
+            return None
+        if rel == ".":
+            return Found(Presence.YES, None, Origin.RUN, None, self.instruction)
+        dest = before(self.dest)
+        if dest.presence is not Presence.YES or not dest.is_dir:
+            return UNSURE  # what a copied folder holds, or what DEST held
+        target = posixpath.join(self.dest, posixpath.basename(self.source))
+        if path == target:
+            return Found(Presence.YES, None, Origin.RUN, None, self.instruction)
+        return UNSURE if _under(path, target) is not None else None
 
 
 class Copy(Layer):
@@ -483,6 +515,8 @@ def _run(ins: Instruction, env: dict[str, str], workdir: str | None, fs: StageFS
                 layers.append(Removed(known, ins))
             elif program == "ln" and known:
                 layers.append(Folders([], [known[-1]], Origin.RUN, ins))
+            elif program == "cp" and len(known) == 2 and not words[-1].endswith("/") and _plain_cp(words):
+                layers.append(CopiedByRun(known[0], known[1], ins))
             else:
                 layers.append(Opaque(ins))  # cp/mv: where the copy lands depends on what is there
         elif program in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf"):

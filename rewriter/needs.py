@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from rewriter import shell
-from rewriter.analysis import StageFacts, expand
+from rewriter.analysis import GO_IMAGE, StageFacts, expand
 from rewriter.plan import Plan
 from rewriter.syntax.nodes import Instruction
 
@@ -44,13 +44,13 @@ def tzdata_reason(go: Any, plan: Plan) -> str | None:
     if go is not None and go.uses_timezones:
         f = go.uses_timezones[0]
         return f"{f.path}:{f.line} loads time zones"
-    if plan.runtime is None:
+    if plan.runtime is None or GO_IMAGE.match(plan.runtime.base):
         if go is None:
             return "the Go image had /usr/share/zoneinfo and the sources were not checked"
         # time.Local follows TZ: `docker run -e TZ=Europe/Paris` worked against the Go image's zones
         return "the service ran in the Go image, whose zone database answers a TZ given at run time"
     # tzdata installed on purpose: the image honours TZ at run time (docker run -e TZ=...)
-    for _ins, pkg in (plan.runtime or plan.builder).packages:
+    for _ins, pkg in plan.runtime.packages:
         if pkg.split("=")[0] == "tzdata":
             return "the original image installed tzdata"
     return None
@@ -217,7 +217,9 @@ def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: A
     for arg in argv[1:]:
         candidates.append((arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg, "named in the command"))
     for key, value in stage.env.items():
-        for part in re.split(r"[:,;]", value):
+        if key in _TOOLCHAIN_SETTINGS:
+            continue
+        for part in [value] if "://" in value else re.split(r"[:,;]", value):  # a URL is no list of paths
             candidates.append((part, f"ENV {key}"))
     if go is not None:
         for literal in go.literals:
@@ -230,11 +232,13 @@ def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: A
                 for extension in _CONFIG_EXTENSIONS:
                     candidates.append((f"{name}.{extension}", f"a config file named {name!r} for viper"))
     embeds = [e.split("/") for e in (go.embeds if go is not None else ())]
+    roots = [root for root in stage.env.get("GOPATH", "/go").split(":") if root]
+    workspace = {posixpath.normpath(posixpath.join(root, part)) for root in roots for part in ("", "src", "pkg", "bin")}
     found: dict[str, Carried] = {}
     for value, why in candidates:
         path = _image_path(value, workdir)
-        if path is None or path in found or path == plan.binary:
-            continue
+        if path is None or path in found or path == plan.binary or path in workspace:
+            continue  # not Go's workspace either: it holds sources and builds, not what the service reads
         if path == workdir or path == "/" or workdir.startswith(path.rstrip("/") + "/"):
             continue  # the folder it runs in, or one above: that is the whole build
         where = fs.lookup(path)
@@ -245,6 +249,13 @@ def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: A
         found[path] = Carried(path, why)
     kept = sorted(found)
     return [found[p] for p in kept if not any(p.startswith(q.rstrip("/") + "/") for q in kept if q != p)]
+
+
+# ENV the go command and the shell read, naming the toolchain's folders (`go help environment`).
+_TOOLCHAIN_SETTINGS: Final = frozenset({
+    "PATH", "GOPATH", "GOROOT", "GOBIN", "GOCACHE", "GOMODCACHE", "GOENV", "GOFLAGS", "GOTMPDIR", "GOTOOLDIR",
+    "GOTOOLCHAIN", "GOWORK", "GOCOVERDIR", "GOTELEMETRYDIR", "GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOPROXY",
+    "GONOSUMDB", "GOINSECURE", "GO111MODULE", "CGO_ENABLED", "GOOS", "GOARCH"})
 
 
 def _imports(go: Any, prefix: str) -> bool:
@@ -263,7 +274,7 @@ def _image_path(value: str, workdir: str) -> str | None:
             return None
         value = "/".join(parts[:cut])
     path = posixpath.normpath(posixpath.join(workdir, value))
-    return path if path.startswith("/") else None
+    return "/" + path.lstrip("/") if path.startswith("/") else None  # normpath keeps a leading //
 
 
 def _runtime_data(source: str, is_dir: bool, context: Any, embeds: list[list[str]]) -> bool:
@@ -300,6 +311,57 @@ class Writable:
 _PROVIDED: Final = ("/tmp", "/dev", "/proc", "/sys", "/run/secrets", "/var/run/secrets")
 
 
+def _made_by_run(stage: StageFacts, fs: Any) -> list[str]:
+    """The folders the stage's RUN lines make with mkdir that still hold nothing of the build
+    context or the Go build: where the original, running as root, could write. Go's
+    workspace and toolchain folders, and the folder the binary is built into, are left out."""
+    roots = [r for r in stage.env.get("GOPATH", "/go").split(":") if r]
+    workspace = {posixpath.normpath(posixpath.join(r, p)) for r in roots for p in ("", "src", "pkg", "bin")}
+    trees = [posixpath.normpath(posixpath.join(r, p)) for r in roots for p in ("src", "pkg")]
+    trees.append(stage.env.get("GOROOT", "/usr/local/go"))
+    built = [f for layer in fs.layers if getattr(layer, "origin", None) == "BUILD" for f in getattr(layer, "files", ())]
+    out: list[str] = []
+    for layer in fs.layers:
+        if getattr(layer, "origin", None) != "RUN" or getattr(layer, "filled", True):
+            continue
+        for path in getattr(layer, "dirs", ()):
+            if path == "/" or path in workspace or any(path.startswith(t + "/") for t in trees):
+                continue
+            if any(f.startswith(path + "/") for f in built):
+                continue  # the binary's own folder stays the builder's
+            found = fs.lookup(path)
+            if found.is_dir and found.origin == "RUN" and path not in out:
+                out.append(path)
+    for path in _opened_to_all(stage):
+        if path != "/" and path not in out and fs.lookup(path).presence.name != "NO":
+            out.append(path)
+    return out
+
+
+# chmod modes that let every user write: 777, 0666, o+w, a+rwx, +w...
+_WORLD_WRITABLE: Final = re.compile(r"^[0-7]?[0-7]{2}[2367]$|(?:^|,)(?:a|[ug]*o[ug]*)?\+[rwxXst]*w")
+
+
+def _opened_to_all(stage: StageFacts) -> list[str]:
+    """Folders a RUN line makes writable for everyone (``chmod 777 DIR``): the original's
+    service wrote there, whoever it ran as."""
+    out: list[str] = []
+    for ins in stage.stage.instructions:
+        if ins.name != "RUN" or ins.is_json or ins.heredocs:
+            continue
+        for command in shell.split_commands(ins.arguments.value):
+            words = [w.value for w in command.argv]
+            if len(words) < 3 or posixpath.basename(words[0]) != "chmod":
+                continue
+            args = [w for w in words[1:] if not w.startswith("-") or _WORLD_WRITABLE.search(w)]
+            if args and _WORLD_WRITABLE.search(args[0]):
+                for target in args[1:]:
+                    value = expand(target, stage.env)
+                    if value is not None and value.startswith("/") and not _GLOB.search(value):
+                        out.append(posixpath.normpath(value))
+    return out
+
+
 def writable_places(go: Any, stage: StageFacts, image: Any, volumes: list[str]) -> tuple[list[Writable], list[Any]]:
     """The folders the service writes (files it creates, folders it makes, databases,
     declared VOLUMEs), and the writes whose path the code does not spell (their Findings)."""
@@ -316,6 +378,9 @@ def writable_places(go: Any, stage: StageFacts, image: Any, volumes: list[str]) 
         path = posixpath.normpath(posixpath.join(workdir, write.path.removeprefix("file:")))
         folder = path if write.kind in ("dir", "temp") else posixpath.dirname(path)
         wanted.setdefault(folder, f"{write.where.path}:{write.where.line} writes there")
+    if go is None:  # without the sources, the empty folders the build made for the service (logs, data)
+        for path in _made_by_run(stage, fs):
+            wanted.setdefault(path, "the build made it with mkdir")
     for volume in volumes:
         wanted.setdefault(posixpath.normpath(posixpath.join(workdir, volume)), "a VOLUME")
     out: list[Writable] = []

@@ -259,3 +259,27 @@ def quote(word: str) -> str:
     if word and re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", word):
         return word
     return "'" + word.replace("'", "'\"'\"'") + "'"
+
+
+_VARIABLE: Final = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})")
+
+
+def expand(value: str, env: dict[str, str]) -> str | None:
+    """Expand $VAR / ${VAR} / ${VAR:-default} from env; None when something is unknown."""
+    if "$" not in value:
+        return value
+    unknown = False
+
+    def sub(m: re.Match) -> str:
+        nonlocal unknown
+        name = m.group(1) or m.group(2)
+        default = m.group(4)
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        unknown = True
+        return ""
+
+    out = _VARIABLE.sub(sub, value)
+    return None if unknown else out

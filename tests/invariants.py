@@ -107,10 +107,26 @@ def violations(original: str, rewritten: str, runtime: str = "scratch", *, lint:
         else:
             src_stage, src = copies[program]
             index = names.get((src_stage or "").lower(), 0)
-            problems += _build_problems(stages[index], src, _inherited_env(stages, names, index))
+            zones_from_goroot = any(dest.endswith("/lib/time/zoneinfo.zip") for dest in copies)
+            trimpath = _trimpath_expected(stages, names, index, zones_from_goroot, _global_args(_commands(rewritten)))
+            problems += _build_problems(stages[index], src, _inherited_env(stages, names, index), trimpath)
     if lint:
         problems += new_hadolint_errors(original, rewritten)
     return problems
+
+
+def _global_args(cmds) -> dict[str, str]:
+    """The defaults of the ARGs declared before the first FROM."""
+    found: dict[str, str] = {}
+    for c in cmds:
+        if c.cmd.upper() == "FROM":
+            break
+        if c.cmd.upper() == "ARG":
+            for v in c.value:
+                name, eq, default = v.partition("=")
+                if eq:
+                    found[name] = default.strip("\"'")
+    return found
 
 
 def _inherited_env(stages, names, index: int) -> str:
@@ -124,19 +140,46 @@ def _inherited_env(stages, names, index: int) -> str:
     return " ".join(values)
 
 
-def _build_problems(builder, binary: str, inherited_env: str = "") -> list[str]:
+_GO_TAG = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?golang:(\d+)\.(\d+)", re.IGNORECASE)
+
+
+def _go_version(stages, names, index: int, global_args: dict[str, str]) -> tuple[int, int] | None:
+    """(major, minor) of the golang image a stage is built on, through the stages it is FROM."""
+    while True:
+        base = re.sub(r"\$\{?(\w+)\}?", lambda m: global_args.get(m.group(1), m.group(0)), stages[index][0].value[0])
+        if base.lower() in names and names[base.lower()] < index:
+            index = names[base.lower()]
+            continue
+        m = _GO_TAG.match(base)
+        return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _trimpath_expected(stages, names, index: int, zones_from_goroot: bool, global_args: dict[str, str]) -> bool:
+    """-trimpath arrived in Go 1.13; before Go 1.15 a runtime that gets zone data from
+    GOROOT's zoneinfo.zip needs the GOROOT -trimpath would erase (runtime.GOROOT)."""
+    version = _go_version(stages, names, index, global_args)
+    if version is None:
+        return True
+    return not (version < (1, 13) or (version < (1, 15) and zones_from_goroot))
+
+
+def _build_problems(builder, binary: str, inherited_env: str = "", trimpath: bool = True) -> list[str]:
     runs = [c.value[0] for c in builder if c.cmd.upper() == "RUN" and not c.json and c.value]
-    builds = [r for r in runs if re.search(r"\bgo\s+(build|install)\b", r)]
-    if not builds:
+    builds = [r for r in runs if re.search(r"\bgo\s+(build|install|get)\b", r)]
+    # make or a script of the context runs the go build: its settings come through the environment
+    recipes = [r for r in runs if re.search(r"\bGOFLAGS=", r) and re.search(r"\bmake\b|\.sh\b", r)]
+    if not builds and not recipes:
         return [f"no go build in the stage that provides {binary}"]
-    text = " ".join(builds)
+    text = " ".join(builds + recipes)
     envs = " ".join([inherited_env, *(" ".join(c.value) for c in builder if c.cmd.upper() in ("ENV", "ARG"))])
     out = []
     if "CGO_ENABLED=0" not in text and not re.search(r"CGO_ENABLED\s+0|CGO_ENABLED 0|CGO_ENABLED=0", envs):
         out.append("the build does not set CGO_ENABLED=0")
-    if "-trimpath" not in text and "-trimpath" not in envs:
+    if trimpath and "-trimpath" not in text and "-trimpath" not in envs:
         out.append("the build does not use -trimpath")
-    if not (re.search(r"-ldflags.*-s", text) and re.search(r"-ldflags.*-w", text)):
+    # GOFLAGS entries cannot hold a space: -ldflags=-s there, which drops DWARF too from Go 1.22
+    goflags_strip = bool(recipes) and re.search(r"GOFLAGS=\S*[\"']?[^\"']*-ldflags=-s\b", text) is not None
+    if not (re.search(r"-ldflags.*-s", text) and re.search(r"-ldflags.*-w", text)) and not goflags_strip:
         out.append("the build does not strip with -ldflags -s -w")
     return out
 

@@ -141,14 +141,25 @@ def test_a_service_that_ran_in_the_go_image_keeps_answering_a_tz_given_at_run_ti
     assert "the service ran in the Go image, whose zone database answers a TZ given at run time" in note.message
 
 
-def test_old_go_is_refused_only_when_the_code_loads_zones(tmp_path):
-    """Go 1.14 ignores -tags timetzdata: the rewrite is refused when zones are needed."""
-    text = ALPINE_RUNTIME.replace("golang:1.22", "golang:1.14")
+def test_old_go_gets_zone_data_only_when_the_code_loads_zones(tmp_path):
+    """Go 1.14 ignores -tags timetzdata: when the code loads zones, the runtime gets Go's own
+    zoneinfo.zip (GS117) and -trimpath, which would hide the GOROOT it is found through,
+    stays out (GS103 says so); otherwise (a service that ran in an Alpine stage without
+    zones) the build gets -trimpath and no zone data."""
     module(tmp_path / "utc", {"main.go": main_go(("time",), "\t_ = time.Now()\n")})
-    assert rewrite(text, tmp_path / "utc").status is Status.REWRITTEN
+    utc = rewrite(ALPINE_RUNTIME.replace("golang:1.22", "golang:1.14"), tmp_path / "utc")
+    assert utc.status is Status.REWRITTEN
+    assert "-trimpath" in utc.code and "zoneinfo" not in utc.code
+    text = FAT.replace("golang:1.22", "golang:1.14")
     module(tmp_path / "paris", {"main.go": main_go(("time",), '\t_, _ = time.LoadLocation("Europe/Paris")\n')})
-    d = refusal(rewrite(text, tmp_path / "paris"), "GS210")
-    assert "main.go:8 loads time zones" in d.message
+    paris = rewrite(text, tmp_path / "paris")
+    assert paris.status is Status.REWRITTEN
+    assert "COPY --from=builder /usr/local/go/lib/time/zoneinfo.zip /usr/local/go/lib/time/zoneinfo.zip\n" in paris.code
+    assert "ENV ZONEINFO=/usr/local/go/lib/time/zoneinfo.zip\n" in paris.code
+    assert "-trimpath" not in paris.code and "timetzdata" not in paris.code
+    copied = next(d for d in paris.diagnostics if d.code == "GS117")
+    assert "main.go:8 loads time zones" in copied.message
+    assert any(d.code == "GS103" and "left out -trimpath" in d.message for d in paris.diagnostics)
 
 
 # --- files read at run time ----------------------------------------------------------------------

@@ -110,6 +110,16 @@ def test_the_go_build_output_exists():
     assert (found.presence, found.origin) == (YES, Origin.BUILD)
 
 
+def test_cp_in_a_run_makes_its_destination():
+    fs = fs_of("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN mkdir -p /etc/svc /srv/conf\n"
+               "RUN cp config.json /etc/svc/svc.conf && cp -r assets /srv/conf\n", CONTEXT)
+    copied = fs.lookup("/etc/svc/svc.conf")
+    assert (copied.presence, copied.origin) == (YES, Origin.RUN)
+    assert fs.lookup("/srv/conf/assets").presence is YES          # into a folder that was there
+    assert fs.lookup("/srv/conf/assets/logo.png").presence is MAYBE  # what a copied folder holds
+    assert fs.lookup("/srv/conf/other").presence is not YES       # the rest of the folder: as before
+
+
 def test_a_run_the_model_cannot_read_may_make_anything():
     fs = fs_of("FROM golang:1.22\nWORKDIR /app\nRUN make assets\n", CONTEXT)
     assert fs.lookup("/app/public/index.html").presence is MAYBE

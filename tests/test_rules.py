@@ -90,11 +90,12 @@ def fat(*lines: str) -> str:
 
 
 # The rules a case folder cannot show: GS299 needs a pass that breaks the file (the test
-# below makes one), GS302 and GS311 need Go sources (tests/test_engine_context.py writes them).
+# below makes one), GS302 and GS311 need Go sources (tests/test_engine_context.py writes them),
+# GS118 and GS211 a Makefile or script in a build context (tests/test_recipes.py).
 ELSEWHERE = {"GS299": "test_incomplete_rewrite_is_refused", "GS302": "test_engine_context.py",
              "GS307": "test_context_rewrite.py", "GS308": "test_context_rewrite.py",
              "GS309": "test_context_rewrite.py", "GS310": "test_services.py (container-action)",
-             "GS311": "test_engine_context.py"}
+             "GS311": "test_engine_context.py", "GS118": "test_recipes.py", "GS211": "test_recipes.py"}
 
 
 @functools.cache

@@ -3,11 +3,16 @@ by side, same answers, the rewrite stays up, its writes succeed, an overridden c
 behaves alike.
 
 Needs podman and the local stand-in base images that .ci/e2e-setup.sh makes; without
-them every test here is skipped with the reason.
+them every test here is skipped with the reason. A fixture on a Go toolchain the machine
+does not have (``FROM golang:1.12``) builds on the stand-in toolchain tagged with that
+name for the test: what it checks is the file's shape (GOPATH mode, no -trimpath, zone data
+from GOROOT's zoneinfo.zip), on the Go that is here.
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
 import time
 
 import pytest
@@ -27,10 +32,31 @@ def engine(request):
 
 
 REWRITTEN = [s for s in ALL if s.status == "rewritten"]
+STAND_IN = "docker.io/library/golang:1.23"
+_GOLANG_TAG = re.compile(r"^FROM\s+(?:--platform=\S+\s+)?(golang:[\w.-]+)", re.IGNORECASE | re.MULTILINE)
+
+
+@pytest.fixture
+def toolchains(engine):
+    """Tags the stand-in toolchain as each golang image a fixture names and the engine lacks;
+    the tags go again after the test."""
+    added: list[str] = []
+
+    def provide(service: Service) -> None:
+        for tag in _GOLANG_TAG.findall(service.dockerfile):
+            ref = f"docker.io/library/{tag}"
+            if not engine.has_image(ref):
+                subprocess.run([engine.name, "tag", STAND_IN, ref], check=True, capture_output=True)
+                added.append(ref)
+
+    yield provide
+    for ref in added:
+        subprocess.run([engine.name, "rmi", ref], capture_output=True)
 
 
 @pytest.mark.parametrize("service", REWRITTEN, ids=[s.name for s in REWRITTEN])
-def test_the_rewrite_behaves_like_the_original(engine, service: Service):
+def test_the_rewrite_behaves_like_the_original(engine, toolchains, service: Service):
+    toolchains(service)
     result = rewrite(service)
     assert result.changed, [d.message for d in result.diagnostics]
     started = time.monotonic()

@@ -26,7 +26,7 @@ from rewriter.verify.observe import (
     parse_socket_table,
 )
 from rewriter.verify.packages import apk_installed, count_packages, dpkg_installed
-from rewriter.verify.zone import embedded_zone, seen_zone, sets_zone
+from rewriter.verify.zone import build_goroot, embedded_zone, seen_zone, sets_zone
 
 ZONEINFO = Path("/usr/share/zoneinfo")
 NEW_YORK = ("2024-01-15 07:00 EST -05:00", "2024-07-15 08:00 EDT -04:00")
@@ -204,6 +204,24 @@ def test_tz_without_zone_data_falls_back_to_utc_unless_the_binary_embeds_it():
     kept = seen_zone({"TZ": "America/New_York"}, reader({}), lambda: binary)
     assert kept.times == NEW_YORK and kept.source == "the binary (timetzdata)"
     assert embedded_zone(binary, "America/New") is None      # a name's prefix is not the zone
+
+
+def test_tz_falls_back_on_the_zoneinfo_zip_of_the_goroot_the_binary_was_built_with():
+    """Go's last source for a zone: $GOROOT/lib/time/zoneinfo.zip, GOROOT being the variable
+    or the toolchain root written into a binary built without -trimpath."""
+    archive = tzdata_zip("America/New_York", tzif("America/New_York"))
+    built_in_opt = b"\x7fELF...\x00/opt/go/src/runtime/proc.go\x00/opt/go/src/runtime/map.go\x00..."
+    files = reader({"/opt/go/lib/time/zoneinfo.zip": archive, "/usr/local/go/lib/time/zoneinfo.zip": archive})
+    zone = seen_zone({"TZ": "America/New_York"}, files, lambda: built_in_opt)
+    assert zone.times == NEW_YORK and zone.source == "/opt/go/lib/time/zoneinfo.zip"
+    assert build_goroot(built_in_opt) == "/opt/go"
+    trimmed = b"\x7fELF...\x00runtime/proc.go\x00..."                 # -trimpath: no GOROOT in the binary
+    assert build_goroot(trimmed) is None
+    assert seen_zone({"TZ": "America/New_York"}, files, lambda: trimmed).times == UTC
+    by_variable = seen_zone({"TZ": "America/New_York", "GOROOT": "/usr/local/go"}, files, lambda: trimmed)
+    assert by_variable.source == "/usr/local/go/lib/time/zoneinfo.zip"
+    elsewhere = seen_zone({"TZ": "America/New_York"}, reader({}), lambda: built_in_opt)
+    assert elsewhere.times == UTC and "/opt/go/lib/time/zoneinfo.zip" in elsewhere.source
 
 
 def test_localtime_absolute_tz_empty_tz_and_utc():

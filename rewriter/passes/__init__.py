@@ -30,6 +30,7 @@ from rewriter.passes import (
     no_context,
     onbuild,
     output_path,
+    recipe_build,
     runtime_base,
     runtime_files,
     runtime_packages,
@@ -40,6 +41,7 @@ from rewriter.passes import (
     timezones,
     trimpath,
     writable,
+    zoneinfo_copy,
 )
 from rewriter.passes.base import Check, Fix, Report
 from rewriter.rules import Rule
@@ -50,8 +52,10 @@ CHECKS: tuple[Check, ...] = (
     go_run,
     entry_shell,
     build_selection,
+    recipe_build,
     runtime_base,
     go_version,
+    trimpath,
     cgo,
     runtime_packages,
     healthcheck,
@@ -67,6 +71,7 @@ FIXES: tuple[Fix, ...] = (
     split_stages,
     runtime_files,
     certs,
+    zoneinfo_copy,
     identity,
     entrypoint,
     harden_final,

@@ -38,7 +38,7 @@ def apply(ctx: FixContext) -> Result:
         new_from = from_ins.with_changes(flags=(Segment.of(" --platform=$BUILDPLATFORM"), *from_ins.flags))
         tree = replace_item(tree, from_ins, [new_from])
         from_ins = new_from
-    go_word = build.command.words[build.go_index]
+    go_word = build.command.words[build.env_index]
     new_build = edit_arguments(build.instruction, [(go_word.start, go_word.start, "GOOS=$TARGETOS GOARCH=$TARGETARCH ")])
     tree = replace_item(tree, build.instruction, [new_build])
     tree = insert_after(tree, from_ins, make_items(["ARG TARGETOS", "ARG TARGETARCH"], ctx.newline, ctx.escape), ctx.newline)

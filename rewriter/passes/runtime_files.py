@@ -19,9 +19,11 @@ service can name resolves to it, from the folder the binary runs in or absolutel
 the arguments of CMD/ENTRYPOINT, ENV values, every string of the compiled Go packages,
 and the defaults of well-known config readers (godotenv's ``.env``, viper's config
 names). Go sources, go.mod, folders of Go packages and what ``//go:embed`` compiles into
-the binary are not copied. Without the build context, data the Dockerfile copies in by
-a name that says so (``config.yaml``, ``templates/``) is copied; a folder destination is
-copied whole. The ``extra-copy`` setting adds paths by hand (with the split, GS101).
+the binary are not copied. Without the build context, what the command and ENV name is
+still followed, and data the Dockerfile copies in by a name that says so
+(``config.yaml``, ``templates/``) is copied; a folder destination is copied whole. Go's
+own settings (GOPATH, GOBIN, PATH...) name the toolchain's folders, not the service's.
+The ``extra-copy`` setting adds paths by hand (with the split, GS101).
 """
 
 RULE = Rule(
@@ -44,8 +46,9 @@ def apply(ctx: FixContext) -> Result:
     if ctx.config.enabled(RULE.code):
         if ctx.go is not None:
             carried = runtime_files(ctx.go, stage, ctx.original.plan, ctx.original.image, ctx.build_context)
-        else:
-            carried = copied_by_name(stage)
+        else:  # what the command and ENV name is still known: it is in the Dockerfile
+            carried = copied_by_name(stage) + runtime_files(None, stage, ctx.original.plan, ctx.original.image,
+                                                            ctx.build_context)
     wanted = [c for c in {c.path: c for c in carried}.values()
               if c.path != plan.binary and not copies_to(runtime, c.path)]
     if not wanted:

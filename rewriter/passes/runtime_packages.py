@@ -8,6 +8,8 @@ from rewriter.needs import final_run_problem
 from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule
+from rewriter.shell import expand
+from rewriter.syntax.nodes import Instruction
 
 EXPLANATION = """GS202: refuse when the runtime needs programs or packages that scratch will not have.
 
@@ -36,19 +38,30 @@ BUILD_ONLY = re.compile(
 )
 
 
+def _names(package: str, env: dict[str, str]) -> list[str]:
+    """The package names a word of an install command stands for: ``${BUILD_DEPS}`` is the
+    list the stage's ENV gives it (none when it is empty); a value goslim cannot tell stays
+    as written."""
+    if "$" not in package:
+        return [package]
+    value = expand(package, env)
+    return [package] if value is None else value.split()
+
+
 def check(ctx: CheckContext) -> list:
     plan = ctx.plan
     if not isinstance(plan, Plan):
         return []
     out = []
     if plan.runtime is None:  # one stage builds and runs: packages may be runtime dependencies
-        seen = set()
+        seen: dict[str, Instruction] = {}
         for s in ctx.facts.chain(plan.builder):
-            for _ins, pkg in s.packages:
-                if not BUILD_ONLY.match(pkg) and pkg not in seen:
-                    seen.add(pkg)
+            for ins, pkg in s.packages:
+                for name in _names(pkg, s.env):
+                    if not BUILD_ONLY.match(name):
+                        seen.setdefault(name, ins)
         if seen:
-            first = next(ins for s in ctx.facts.chain(plan.builder) for ins, pkg in s.packages if pkg in seen)
+            first = next(iter(seen.values()))
             out.append(ctx.diagnostic(
                 RULE, f"installs packages the service may use at run time: {', '.join(sorted(seen))}", first))
         return out

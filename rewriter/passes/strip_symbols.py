@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.recipes import add_goflag
 from rewriter.rules import Anchor, Kind, Rule
 
 EXPLANATION = """GS104: strip the symbol table and DWARF data (-ldflags "-w -s").
 
 -s drops the symbol table and -w the DWARF debug information: the binary shrinks by a
 fifth to a third and still runs (panics keep their stack traces). Existing linker flags
-such as ``-X main.version=...`` are kept, with their quoting.
+such as ``-X main.version=...`` are kept, with their quoting. A build through make or a
+script gets ``-ldflags=-s`` in GOFLAGS, whose entries cannot hold a space: from Go 1.22
+the linker's -s also drops DWARF. A recipe's own -ldflags override GOFLAGS; they are
+left as they are.
 """
 
 RULE = Rule(
@@ -28,6 +32,11 @@ def missing_strip_flags(value: str) -> list[str]:
 
 def apply(ctx: FixContext) -> Result:
     build = ctx.plan.build
+    if build.via_recipe:
+        if build.ldflags is not None or "-ldflags" in build.env.get("GOFLAGS", ""):
+            return unchanged(ctx)  # the recipe's linker flags win over GOFLAGS
+        return edit_build(ctx, RULE, add_goflag(build, "-ldflags=-s"),
+                          f"added -ldflags=-s to GOFLAGS for `{build.through}` (-s drops DWARF too from Go 1.22)")
     word = build.ldflags
     if word is None:
         if "-ldflags" in build.env.get("GOFLAGS", ""):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rewriter.needs import tzdata_reason
 from rewriter.passes.base import FixContext, Result, edit_build, unchanged
+from rewriter.recipes import add_goflag
 from rewriter.rules import Anchor, Kind, Rule
+from rewriter.toolchain import TIMETZDATA
 
 EXPLANATION = """GS112: embed the time zone database (-tags timetzdata) when the service needs it.
 
@@ -13,7 +15,8 @@ have: the call fails at run time. Building with ``-tags timetzdata`` compiles th
 database into the binary (about 450 kB). It is added when the Go code loads locations
 and does not import time/tzdata itself, when the original runtime installed tzdata, or
 when a single-stage image (whose golang base has the database) is rewritten without
-its sources to check.
+its sources to check. Before Go 1.15 the tag does nothing; GS117 copies Go's own
+zoneinfo.zip instead. A build through make or a script gets the tag in GOFLAGS.
 """
 
 RULE = Rule(
@@ -30,9 +33,19 @@ def apply(ctx: FixContext) -> Result:
     build = plan.build
     if build.tags and "timetzdata" in build.tags.replace(",", " ").split():
         return unchanged(ctx)
+    if "timetzdata" in build.env.get("GOFLAGS", ""):
+        return unchanged(ctx)
+    version = plan.builder.go_version
+    if version is not None and version < TIMETZDATA:
+        return unchanged(ctx)  # the tag arrived in Go 1.15: GS117 copies zoneinfo.zip
     why = tzdata_reason(ctx.go, plan)
     if why is None:
         return unchanged(ctx)
+    if build.via_recipe:
+        if build.tags is not None:
+            return unchanged(ctx)  # the recipe's -tags override GOFLAGS: GS211 refuses the file
+        return edit_build(ctx, RULE, add_goflag(build, "-tags=timetzdata"),
+                          f"added -tags=timetzdata to GOFLAGS for `{build.through}` ({why})")
     # The last -tags flag is the one go uses (a value such as `-o tagsvc` is not a flag).
     tags_word = next((w for w in reversed(build.args)
                       if w.value in ("-tags", "--tags") or w.value.startswith(("-tags=", "--tags="))), None)

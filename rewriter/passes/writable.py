@@ -21,7 +21,10 @@ state file in its folder, an SQLite database or logs fails with ``no such file``
 image had it, and each folder the compiled code writes into (``os.Create``,
 ``os.WriteFile``, ``os.OpenFile`` for writing, ``os.Mkdir``/``MkdirAll``, temporary files
 in a named folder, SQLite data sources), every declared VOLUME and the folders the
-``writable`` setting names exist there, owned by the runtime user. A folder the original
+``writable`` setting names exist there, owned by the runtime user. Without the sources,
+the folders the build makes with ``mkdir`` (outside Go's workspace and the binary's own
+folder) and those it opens to every user (``chmod 777``) stand for the places the
+original, running as root, wrote. A folder the original
 image already held is copied with its files; a new one is made empty. The builder
 prepares both (``/runtime-root`` holds the sticky /tmp, ``/runtime-empty`` is the empty
 folder), since only ``COPY --from`` can make them in scratch.

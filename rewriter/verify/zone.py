@@ -9,7 +9,9 @@ environment and the program's own binary:
 - TZ=/abs/path (or ":/abs/path"): that file;
 - TZ=Area/City: /usr/share/zoneinfo, /usr/share/lib/zoneinfo, /usr/lib/locale/TZ,
   /etc/zoneinfo, then the copy compiled into the binary by `-tags timetzdata` or
-  `import _ "time/tzdata"`;
+  `import _ "time/tzdata"`, then $GOROOT/lib/time/zoneinfo.zip (time/zoneinfo_read.go,
+  loadLocation), GOROOT being the variable or else the toolchain's root the linker wrote
+  into a binary built without -trimpath (runtime.GOROOT);
 - anything not found: UTC.
 
 The zone is then described by what `date` would print at two instants, one in January
@@ -77,7 +79,29 @@ def seen_zone(env: dict[str, str], read: Reader, binary: Callable[[], bytes | No
     data = embedded_zone(program, tz) if program else None
     if data:
         return _zone(tz, "the binary (timetzdata)", data)
-    return _utc(f"fallback: TZ={tz} is neither in /usr/share/zoneinfo nor in the binary")
+    goroot = env.get("GOROOT") or (build_goroot(program) if program else None)
+    if goroot:
+        archive = posixpath.join(goroot, "lib/time/zoneinfo.zip")
+        try:
+            data = embedded_zone(read(archive), tz)
+        except (FileNotFoundError, IsADirectoryError):
+            data = None
+        if data:
+            return _zone(tz, archive, data)
+    return _utc(f"fallback: TZ={tz} is neither in /usr/share/zoneinfo nor in the binary"
+                + (f" nor in {goroot}/lib/time/zoneinfo.zip" if goroot else ""))
+
+
+# A file of the runtime package as the line table of a binary built without -trimpath names it.
+_RUNTIME_SOURCE = re.compile(rb"(?<![\x21-\x7e])(/[\x21-\x7e]{1,200}?)/src/runtime/proc\.go")
+
+
+def build_goroot(binary: bytes) -> str | None:
+    """The GOROOT a Go binary falls back on: the toolchain's root, which the linker writes
+    into it unless it was built with -trimpath. Its line table names the runtime's own
+    sources under that root, which gives it back."""
+    match = _RUNTIME_SOURCE.search(binary)
+    return match.group(1).decode() if match else None
 
 
 def embedded_zone(binary: bytes, name: str) -> bytes | None:

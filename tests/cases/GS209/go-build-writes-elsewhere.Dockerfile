@@ -1,0 +1,5 @@
+FROM golang:1.19-alpine
+RUN mkdir /app
+ADD . /app
+RUN go build -o main .
+CMD ["/app/main"]
