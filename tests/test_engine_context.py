@@ -332,3 +332,41 @@ def test_a_context_file_named_by_an_env_path_goes_to_the_runtime(tmp_path):
     result = rewrite(text, tmp_path)
     assert "COPY --from=builder /app/reports.yaml /app/reports.yaml" in result.code
     assert "/app/logs/app.log /app" not in result.code  # not in the context: nothing to copy
+
+
+# --- GOPATH mode (no go.mod) ----------------------------------------------------------------------
+
+
+CGO_MAIN = 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() {}\n'
+GOPATH_FILE_COPY = ('FROM golang:1.15\nRUN mkdir /app\nCOPY main.go /app\nWORKDIR /app\n'
+                    'RUN go build -o main .\nCMD ["/app/main"]\n')
+
+
+def test_gopath_build_of_files_copied_into_a_folder_is_read(tmp_path):
+    """COPY main.go /app into a folder made by RUN mkdir, built there: the sources are read and cgo refused."""
+    module(tmp_path, {"main.go": CGO_MAIN}, go_mod=None)
+    result = rewrite(GOPATH_FILE_COPY, tmp_path)
+    assert result.status is Status.REFUSED
+    assert [d.message for d in diagnostics(result, "GS201")] == ['main.go:4: import "C"']
+
+
+def test_only_the_files_copied_into_the_build_folder_are_compiled(tmp_path):
+    """The image's /app holds main.go alone: a cgo file beside it in the context is not built."""
+    module(tmp_path, {"main.go": main_go(), "sqlite.go": CGO_MAIN.replace("func main() {}\n", "")}, go_mod=None)
+    result = rewrite(GOPATH_FILE_COPY, tmp_path)
+    assert result.status is Status.REWRITTEN
+    assert not diagnostics(result, "GS312") and not diagnostics(result, "GS301")
+
+
+def test_gopath_imports_below_the_build_folder_are_followed(tmp_path):
+    """COPY . /go/src/app: import "app/store" is ./store; "lib/x" is elsewhere in GOPATH, named by GS312."""
+    text = ('FROM golang:1.15\nCOPY . /go/src/app\nWORKDIR /go/src/app\n'
+            'RUN go build -o /app/server .\nCMD ["/app/server"]\n')
+    module(tmp_path, {"main.go": main_go(("app/store",)), "store/store.go": CGO_MAIN.replace("main", "store")},
+           go_mod=None)
+    assert diagnostics(rewrite(text, tmp_path), "GS201")
+    module(tmp_path, {"main.go": main_go(("app/store", "lib/x")), "store/store.go": "package store\n"}, go_mod=None)
+    result = rewrite(text, tmp_path)
+    assert result.status is Status.REWRITTEN
+    [d] = diagnostics(result, "GS312")
+    assert d.severity is Severity.WARNING and d.message.startswith('main.go:5: import "lib/x": a GOPATH package')

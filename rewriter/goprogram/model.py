@@ -113,6 +113,7 @@ class GoProgram:
     writes: tuple[Write, ...] = ()    # the places it writes, with their paths when spelled
     imports: frozenset[str] = frozenset()  # every import path of the compiled packages
     embeds: tuple[str, ...] = ()      # //go:embed patterns, relative to the context root: in the binary
+    unresolved: tuple[Finding, ...] = ()  # GOPATH-mode imports of local packages the context does not hold
 
     @property
     def main_packages(self) -> tuple[str, ...]:

@@ -116,13 +116,15 @@ class SourceFile:
     writes: list[reach.PendingWrite] = field(default_factory=list)
 
 
-def scan(data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset()) -> SourceFile | None:
+def scan(data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset(),
+         constrained: bool = True) -> SourceFile | None:
     """Read one file's text: None when it is not Go a Linux build compiles (no package
-    clause, or build constraints that leave it out)."""
+    clause, or build constraints that leave it out). ``constrained=False`` for a file the
+    build names on its command line: Go compiles it whatever its constraints say."""
     path = name if rel_dir == "." else f"{rel_dir}/{name}"
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
     head = _PACKAGE.match(text)
-    if head is None or constraints.excluded(text[: head.start("name")], tags):
+    if head is None or (constrained and constraints.excluded(text[: head.start("name")], tags)):
         return None
     f = SourceFile(path=path, dir=rel_dir, package=head.group("name"))
 

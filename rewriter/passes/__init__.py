@@ -34,6 +34,7 @@ from rewriter.passes import (
     runtime_files,
     runtime_packages,
     runtime_secrets,
+    sources_unread,
     split_stages,
     static_build,
     strip_symbols,
@@ -46,6 +47,7 @@ from rewriter.rules import Rule
 
 CHECKS: tuple[Check, ...] = (
     context_found,
+    sources_unread,
     onbuild,
     go_run,
     entry_shell,
