@@ -279,17 +279,39 @@ def test_go_build_of_several_mains_into_a_folder_copies_the_one_cmd_runs(tmp_pat
 # --- warnings and module files --------------------------------------------------------------------------
 
 
-def test_os_exec_is_a_warning_not_a_refusal(tmp_path):
-    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("convert").Run()\n')})
+def test_os_exec_of_a_computed_program_is_a_warning_not_a_refusal(tmp_path):
+    module(tmp_path, {"main.go": main_go(("os", "os/exec"), '\t_ = exec.Command(os.Args[1]).Run()\n')})
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REWRITTEN
     [d] = diagnostics(result, "GS302")
     assert d.severity is Severity.WARNING
-    assert d.message.endswith("(main.go:4)")
+    assert d.message.endswith("(main.go:9)")
+
+
+def test_os_exec_of_a_named_program_scratch_lacks_is_refused(tmp_path):
+    source = ('package main\n\nimport (\n\t"context"\n\trun "os/exec"\n)\n\nfunc main() {\n'
+              '\t_ = run.CommandContext(context.Background(), "convert", "a.png").Run()\n}\n')
+    module(tmp_path, {"main.go": source})
+    result = rewrite(FAT, tmp_path)
+    assert result.status is Status.REFUSED
+    [d] = diagnostics(result, "GS211")
+    assert d.line == BUILD_LINE
+    assert d.message.startswith('main.go:9: run.CommandContext(context.Background(), "convert", "a.png") '
+                                'runs `convert`')
+    assert not diagnostics(result, "GS302")
+
+
+def test_os_exec_of_a_program_the_extra_copy_brings_is_not_refused(tmp_path):
+    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("/app/bin/helper").Run()\n'),
+                      "bin/helper": "a static program\n"})
+    assert diagnostics(rewrite(FAT, tmp_path), "GS211")
+    result = rewrite(FAT, tmp_path, Config(extra_copy=("bin/helper",)))
+    assert result.status is Status.REWRITTEN
+    assert not diagnostics(result, "GS211") and not diagnostics(result, "GS302")
 
 
 def test_os_exec_warning_can_be_turned_off(tmp_path):
-    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("convert").Run()\n')})
+    module(tmp_path, {"main.go": main_go(("os", "os/exec"), '\t_ = exec.Command(os.Args[1]).Run()\n')})
     result = rewrite(FAT, tmp_path, Config(disable=frozenset({"GS302"})))
     assert result.status is Status.REWRITTEN
     assert not diagnostics(result, "GS302")

@@ -127,6 +127,7 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
         writes=_writes(scoped),
         imports=frozenset(i for f in scoped for i in f.imports),
         embeds=tuple(dict.fromkeys(e for f in scoped for e in f.embeds)),
+        programs=tuple(p for f in scoped for p in f.programs),
         unresolved=unresolved,
     )
 
