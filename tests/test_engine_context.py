@@ -392,3 +392,13 @@ def test_gopath_imports_below_the_build_folder_are_followed(tmp_path):
     assert result.status is Status.REWRITTEN
     [d] = diagnostics(result, "GS312")
     assert d.severity is Severity.WARNING and d.message.startswith('main.go:5: import "lib/x": a GOPATH package')
+
+
+def test_files_copied_one_by_one_keep_their_build_constraints(tmp_path):
+    """Unlike files named to go build, copied files are still left out by their constraints."""
+    cgo_windows = '//go:build windows\n\npackage main\n\n// #include <stdlib.h>\nimport "C"\n'
+    module(tmp_path, {"main.go": main_go(), "win.go": cgo_windows}, go_mod=None)
+    text = GOPATH_FILE_COPY.replace("COPY main.go /app\n", "COPY main.go win.go /app/\n")
+    assert rewrite(text, tmp_path).status is Status.REWRITTEN
+    assert rewrite(text.replace("go build -o main .", "go build -o main main.go win.go"), tmp_path).status \
+        is Status.REFUSED

@@ -59,10 +59,11 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
         return None
     base = clean_dir(build_dir)
     tag_set = frozenset(t for t in (tags or "").replace(",", " ").split() if t)
-    only = _named_files(package, base)
-    if only is None and copied is not None:
-        only = {base: frozenset(posixpath.basename(c) for c in copied if (posixpath.dirname(c) or ".") == base)}
-    index = SourceIndex(context, tag_set, only)
+    named = _named_files(package, base)
+    kept = None
+    if named is None and copied is not None:
+        kept = {base: frozenset(posixpath.basename(c) for c in copied if (posixpath.dirname(c) or ".") == base)}
+    index = SourceIndex(context, tag_set, named, kept)
     module_dir = index.module_dir(base)
     mod = index.go_mod(module_dir) if module_dir is not None else None
     program = GoProgram(

@@ -27,13 +27,16 @@ class SourceIndex:
     """Go packages of one build context, read on demand and each read once."""
 
     def __init__(self, context: BuildContext, tags: frozenset[str] = frozenset(),
-                 only: dict[str, frozenset[str]] | None = None) -> None:
+                 named: dict[str, frozenset[str]] | None = None,
+                 copied: dict[str, frozenset[str]] | None = None) -> None:
         self.context = context
         self.tags = tags
-        # Folders whose package is a list of files rather than the folder: the .go files a
-        # build names (Go compiles exactly those, build constraints ignored) or the only
-        # ones COPY put in the folder the build runs in.
-        self.only = only or {}
+        # Folders whose package is a list of files rather than the whole folder: the .go
+        # files a build names (Go compiles exactly those, build constraints ignored), or
+        # the only files COPY put in the folder the build runs in (constraints apply).
+        self.named = named or {}
+        self.copied = copied or {}
+        self.only = {**self.copied, **self.named}
         self._packages: dict[str, list[SourceFile]] = {}
         self._entries: dict[str, list[tuple[str, bool]]] = {}
         self._mods: dict[str, GoMod | None] = {}
@@ -54,9 +57,10 @@ class SourceIndex:
         if found is not None:
             return found
         files = []
-        named = self.only.get(d)
+        named, copied = self.named.get(d), self.copied.get(d)
         for name, is_dir in self.entries(d):
-            if is_dir or not (_go_source(name) if named is None else name in named):
+            if is_dir or not (_go_source(name) and (copied is None or name in copied) if named is None
+                              else name in named):
                 continue
             data = self.context.read_listed(d, name)
             if data is None:
