@@ -294,7 +294,7 @@ def test_os_exec_of_a_named_program_scratch_lacks_is_refused(tmp_path):
     module(tmp_path, {"main.go": source})
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REFUSED
-    [d] = diagnostics(result, "GS211")
+    [d] = diagnostics(result, "GS212")
     assert d.line == BUILD_LINE
     assert d.message.startswith('main.go:9: run.CommandContext(context.Background(), "convert", "a.png") '
                                 'runs `convert`')
@@ -304,10 +304,10 @@ def test_os_exec_of_a_named_program_scratch_lacks_is_refused(tmp_path):
 def test_os_exec_of_a_program_the_extra_copy_brings_is_not_refused(tmp_path):
     module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("/app/bin/helper").Run()\n'),
                       "bin/helper": "a static program\n"})
-    assert diagnostics(rewrite(FAT, tmp_path), "GS211")
+    assert diagnostics(rewrite(FAT, tmp_path), "GS212")
     result = rewrite(FAT, tmp_path, Config(extra_copy=("bin/helper",)))
     assert result.status is Status.REWRITTEN
-    assert not diagnostics(result, "GS211") and not diagnostics(result, "GS302")
+    assert not diagnostics(result, "GS212") and not diagnostics(result, "GS302")
 
 
 def test_os_exec_warning_can_be_turned_off(tmp_path):

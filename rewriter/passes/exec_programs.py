@@ -1,4 +1,4 @@
-"""GS211: refuse when the code starts a program, named by a literal, that the runtime will not hold."""
+"""GS212: refuse when the code starts a program, named by a literal, that the runtime will not hold."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rewriter.passes.base import CheckContext
 from rewriter.plan import Plan
 from rewriter.rules import Kind, Rule
 
-EXPLANATION = """GS211: the service runs a program the runtime image will not have.
+EXPLANATION = """GS212: the service runs a program the runtime image will not have.
 
 The Go code the build compiles calls ``exec.Command("tar", ...)``, ``exec.CommandContext``
 or ``exec.LookPath`` with the program written out. The original image had it (the golang
@@ -25,7 +25,7 @@ are not checked here; GS302 warns about them.
 """
 
 RULE = Rule(
-    "GS211", "exec-program-missing", Kind.REFUSAL,
+    "GS212", "exec-program-missing", Kind.REFUSAL,
     "Refused: the code starts a program by name that the scratch runtime does not hold.",
     EXPLANATION,
 )

@@ -13,7 +13,7 @@ RULE = Rule(
     "A Go service that starts other programs (os/exec) will not find them in a scratch image. "
     "Check what it runs; copy static helpers into the runtime stage or choose another runtime. "
     "A program written out in exec.Command or exec.LookPath is checked against the runtime "
-    "(GS211); this warning is for the programs the code computes, which goslim cannot name.",
+    "(GS212); this warning is for the programs the code computes, which goslim cannot name.",
 )
 RULES = (RULE,)
 
@@ -24,6 +24,6 @@ def report(ctx: FixContext, applied: tuple[str, ...]) -> list[Diagnostic]:
         return []
     computed = [p.where for p in go.programs if p.name is None]
     if go.programs and not computed and ctx.config.runtime in EMPTY_RUNTIMES:
-        return []  # every program is named, and GS211 found each one in the runtime
+        return []  # every program is named, and GS212 found each one in the runtime
     f = computed[0] if computed else go.uses_exec[0]
     return [ctx.diagnostic(RULE, f"{RULE.summary} ({f.path}:{f.line})")]
