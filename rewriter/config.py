@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 RUNTIMES = ("scratch", "distroless-static", "alpine")
+EMPTY_RUNTIMES = frozenset({"scratch", "distroless-static"})  # no program there but the service's own
 # The base image of the runtime stage for each ``runtime`` setting.
 RUNTIME_IMAGES = {
     "scratch": "scratch",

@@ -283,7 +283,8 @@ class Copy(Layer):
     def find(self, path: str, before: Lookup) -> Found | None:
         dest = self.dest
         if path != dest and _is_ancestor(path, dest):
-            return Found(Presence.YES, "dir", Origin.UNKNOWN, None, self.instruction)
+            prior = before(path)  # a folder made earlier keeps its origin; the copy only adds below it
+            return prior if prior.is_dir else Found(Presence.YES, "dir", Origin.UNKNOWN, None, self.instruction)
         rel = _under(path, dest)
         if rel is None:
             return None  # a COPY writes its destination and what is below it, nothing else

@@ -8,6 +8,7 @@ mapped back through the builder's COPY instructions (``rewriter.goprogram``).
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,16 +60,22 @@ def read_sources(facts: Facts, plan: object, config: Config,
     )
     if context.root is None or not context.is_dir("."):
         return context, None
-    build_dir, package, tags = ".", None, None
+    build_dir, package, tags, copied, import_path = ".", None, None, None, None
     if isinstance(plan, Plan):
         build = plan.build
         package = " ".join(build.packages) if build.packages else None
         tags = build.tags
+        env = facts.stages[build.stage].env
+        copies = _into_folders(copies, build.workdir, facts, build.stage, context, lambda s: expand(s, env))
         mapped = _build_dir(facts, plan, copies, context)
         if mapped is None:
             return context, None  # the build compiles nothing the context holds
         build_dir = mapped
-    return context, read_program(context, build_dir=build_dir, package=package, tags=tags, go=request.go)
+        if build.workdir is not None:
+            copied = _copied_files(build.workdir, copies, context, lambda s: expand(s, env))
+            import_path = _gopath_import_path(build.workdir, env.get("GOPATH") or "/go")
+    return context, read_program(context, build_dir=build_dir, package=package, tags=tags, go=request.go,
+                                 copied=copied, import_path=import_path)
 
 
 def _builder_copies(facts: Facts, plan: object) -> list[Copy]:
@@ -76,6 +83,65 @@ def _builder_copies(facts: Facts, plan: object) -> list[Copy]:
     build is not known)."""
     stages = facts.chain(plan.builder)[::-1] if isinstance(plan, Plan) else facts.stages
     return [c for s in stages for c in s.local_copies]
+
+
+def _into_folders(copies: list[Copy], workdir: str | None, facts: Facts, stage: int, context: BuildContext,
+                  expand: Callable[[str], str | None]) -> list[Copy]:
+    """The copies, with a destination written without "/" marked as a folder when the file
+    went into it: ``RUN mkdir /app`` then ``COPY main.go /app`` puts /app/main.go (the
+    image model knows /app was a folder), and so does a copy to the very folder the build
+    runs in (had it been made a file, the build could not run there)."""
+    from rewriter.imagefs import model
+
+    fs = model(None, facts, context).stage(stage)  # type: ignore[arg-type]  # the tree is not read
+    out = []
+    for at, sources, dest in copies:
+        dest_x = expand(dest)
+        if len(sources) == 1 and dest_x is not None and not dest.endswith("/") and (dest_x.startswith("/") or at):
+            dest_abs = posixpath.normpath(posixpath.join(at or "/", dest_x))
+            src = posixpath.normpath("/" + sources[0]).lstrip("/")
+            inside = fs.lookup(posixpath.join(dest_abs, posixpath.basename(src)))
+            if dest_abs == workdir or (inside.exists and inside.source == src):
+                dest += "/"
+        out.append((at, sources, dest))
+    return out
+
+
+def _copied_files(workdir: str, copies: list[Copy], context: BuildContext,
+                  expand: Callable[[str], str | None]) -> tuple[str, ...] | None:
+    """The context paths of the files COPY put in the folder the build runs in, when COPY
+    put single files there and never a folder holding it; None when a folder was copied
+    (or a source cannot be told). Go compiles the files the image holds, not the folder
+    they came from."""
+    workdir = posixpath.normpath(workdir)
+    files: list[str] = []
+    for at, sources, dest in copies:
+        dest_x = expand(dest)
+        if dest_x is None or (not dest_x.startswith("/") and at is None):
+            continue
+        dest_abs = posixpath.normpath(posixpath.join(at or "/", dest_x))
+        into_folder = dest.endswith("/") or len(sources) > 1 or dest_x in (".", "./")
+        for src in sources:
+            if "$" in src or "://" in src or src.startswith("git@"):
+                return None
+            matched = context.glob(src) if any(c in src for c in "*?[") else [src]
+            for rel in matched:
+                rel = posixpath.normpath("/" + rel).lstrip("/") or "."
+                if rel == "." or context.is_dir(rel):
+                    if workdir == dest_abs or workdir.startswith(dest_abs.rstrip("/") + "/"):
+                        return None
+                elif (dest_abs if into_folder or len(matched) > 1 else posixpath.dirname(dest_abs)) == workdir:
+                    files.append(rel)
+    return tuple(files) if files else None
+
+
+def _gopath_import_path(workdir: str, gopath: str) -> str | None:
+    """The import path GOPATH mode gives the build folder: its place under $GOPATH/src."""
+    for root in gopath.split(":"):
+        src = posixpath.normpath(root) + "/src/"
+        if workdir.startswith(src) and len(workdir) > len(src):
+            return workdir[len(src):].rstrip("/")
+    return None
 
 
 def _build_dir(facts: Facts, plan: Plan, copies: list[Copy], context: BuildContext) -> str | None:

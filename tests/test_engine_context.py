@@ -345,17 +345,39 @@ def test_go_build_of_several_mains_into_a_folder_copies_the_one_cmd_runs(tmp_pat
 # --- warnings and module files --------------------------------------------------------------------------
 
 
-def test_os_exec_is_a_warning_not_a_refusal(tmp_path):
-    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("convert").Run()\n')})
+def test_os_exec_of_a_computed_program_is_a_warning_not_a_refusal(tmp_path):
+    module(tmp_path, {"main.go": main_go(("os", "os/exec"), '\t_ = exec.Command(os.Args[1]).Run()\n')})
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REWRITTEN
     [d] = diagnostics(result, "GS302")
     assert d.severity is Severity.WARNING
-    assert d.message.endswith("(main.go:4)")
+    assert d.message.endswith("(main.go:9)")
+
+
+def test_os_exec_of_a_named_program_scratch_lacks_is_refused(tmp_path):
+    source = ('package main\n\nimport (\n\t"context"\n\trun "os/exec"\n)\n\nfunc main() {\n'
+              '\t_ = run.CommandContext(context.Background(), "convert", "a.png").Run()\n}\n')
+    module(tmp_path, {"main.go": source})
+    result = rewrite(FAT, tmp_path)
+    assert result.status is Status.REFUSED
+    [d] = diagnostics(result, "GS212")
+    assert d.line == BUILD_LINE
+    assert d.message.startswith('main.go:9: run.CommandContext(context.Background(), "convert", "a.png") '
+                                'runs `convert`')
+    assert not diagnostics(result, "GS302")
+
+
+def test_os_exec_of_a_program_the_extra_copy_brings_is_not_refused(tmp_path):
+    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("/app/bin/helper").Run()\n'),
+                      "bin/helper": "a static program\n"})
+    assert diagnostics(rewrite(FAT, tmp_path), "GS212")
+    result = rewrite(FAT, tmp_path, Config(extra_copy=("bin/helper",)))
+    assert result.status is Status.REWRITTEN
+    assert not diagnostics(result, "GS212") and not diagnostics(result, "GS302")
 
 
 def test_os_exec_warning_can_be_turned_off(tmp_path):
-    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("convert").Run()\n')})
+    module(tmp_path, {"main.go": main_go(("os", "os/exec"), '\t_ = exec.Command(os.Args[1]).Run()\n')})
     result = rewrite(FAT, tmp_path, Config(disable=frozenset({"GS302"})))
     assert result.status is Status.REWRITTEN
     assert not diagnostics(result, "GS302")
@@ -398,3 +420,51 @@ def test_a_context_file_named_by_an_env_path_goes_to_the_runtime(tmp_path):
     result = rewrite(text, tmp_path)
     assert "COPY --from=builder /app/reports.yaml /app/reports.yaml" in result.code
     assert "/app/logs/app.log /app" not in result.code  # not in the context: nothing to copy
+
+
+# --- GOPATH mode (no go.mod) ----------------------------------------------------------------------
+
+
+CGO_MAIN = 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() {}\n'
+GOPATH_FILE_COPY = ('FROM golang:1.15\nRUN mkdir /app\nCOPY main.go /app\nWORKDIR /app\n'
+                    'RUN go build -o main .\nCMD ["/app/main"]\n')
+
+
+def test_gopath_build_of_files_copied_into_a_folder_is_read(tmp_path):
+    """COPY main.go /app into a folder made by RUN mkdir, built there: the sources are read and cgo refused."""
+    module(tmp_path, {"main.go": CGO_MAIN}, go_mod=None)
+    result = rewrite(GOPATH_FILE_COPY, tmp_path)
+    assert result.status is Status.REFUSED
+    assert [d.message for d in diagnostics(result, "GS201")] == ['main.go:4: import "C"']
+
+
+def test_only_the_files_copied_into_the_build_folder_are_compiled(tmp_path):
+    """The image's /app holds main.go alone: a cgo file beside it in the context is not built."""
+    module(tmp_path, {"main.go": main_go(), "sqlite.go": CGO_MAIN.replace("func main() {}\n", "")}, go_mod=None)
+    result = rewrite(GOPATH_FILE_COPY, tmp_path)
+    assert result.status is Status.REWRITTEN
+    assert not diagnostics(result, "GS312") and not diagnostics(result, "GS301")
+
+
+def test_gopath_imports_below_the_build_folder_are_followed(tmp_path):
+    """COPY . /go/src/app: import "app/store" is ./store; "lib/x" is elsewhere in GOPATH, named by GS312."""
+    text = ('FROM golang:1.15\nCOPY . /go/src/app\nWORKDIR /go/src/app\n'
+            'RUN go build -o /app/server .\nCMD ["/app/server"]\n')
+    module(tmp_path, {"main.go": main_go(("app/store",)), "store/store.go": CGO_MAIN.replace("main", "store")},
+           go_mod=None)
+    assert diagnostics(rewrite(text, tmp_path), "GS201")
+    module(tmp_path, {"main.go": main_go(("app/store", "lib/x")), "store/store.go": "package store\n"}, go_mod=None)
+    result = rewrite(text, tmp_path)
+    assert result.status is Status.REWRITTEN
+    [d] = diagnostics(result, "GS312")
+    assert d.severity is Severity.WARNING and d.message.startswith('main.go:5: import "lib/x": a GOPATH package')
+
+
+def test_files_copied_one_by_one_keep_their_build_constraints(tmp_path):
+    """Unlike files named to go build, copied files are still left out by their constraints."""
+    cgo_windows = '//go:build windows\n\npackage main\n\n// #include <stdlib.h>\nimport "C"\n'
+    module(tmp_path, {"main.go": main_go(), "win.go": cgo_windows}, go_mod=None)
+    text = GOPATH_FILE_COPY.replace("COPY main.go /app\n", "COPY main.go win.go /app/\n")
+    assert rewrite(text, tmp_path).status is Status.REWRITTEN
+    assert rewrite(text.replace("go build -o main .", "go build -o main main.go win.go"), tmp_path).status \
+        is Status.REFUSED

@@ -659,9 +659,9 @@ def test_only_the_imported_packages_are_read(tmp_path, monkeypatch):
 
     read: list[str] = []
     real = static.scan
-    def spy(data, d, name, tags=frozenset()):
+    def spy(data, d, name, tags=frozenset(), **how):
         read.append(d)
-        return real(data, d, name, tags)
+        return real(data, d, name, tags, **how)
 
     monkeypatch.setattr(static, "scan", spy)
     assert analyze_context(tmp_path, package="./cmd/api").scope == ("cmd/api",)
@@ -679,3 +679,41 @@ def test_a_package_pattern_over_a_huge_tree_stops_and_says_so(tmp_path, monkeypa
     ctx = analyze_context(tmp_path, package="./...")
     assert ctx.reader_note == "a package pattern stopped after 10 folders"
     assert len(ctx.scope) < 10
+
+
+def test_named_files_are_the_package(tmp_path):
+    """go build main.go compiles main.go alone: a sibling's cgo, exec and reads are not in the binary."""
+    write(tmp_path, {
+        "go.mod": GO_MOD,
+        "main.go": 'package main\n\nimport "os"\n\nfunc main() { os.ReadFile("conf.yaml") }\n',
+        "check.go": 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nimport "os/exec"\n\n'
+                    'func check() { exec.Command("halt").Run() }\n',
+    })
+    named = analyze_context(tmp_path, package="main.go")
+    assert named.uses_cgo == () and named.uses_exec == ()
+    assert [r.path for r in named.runtime_files] == ["conf.yaml"]
+    folder = analyze_context(tmp_path, package=".")
+    assert folder.uses_cgo and folder.uses_exec
+
+
+def test_named_files_ignore_their_build_constraints(tmp_path):
+    """Go compiles a file named on the command line whatever its //go:build line says (go run gen.go)."""
+    write(tmp_path, {
+        "go.mod": GO_MOD,
+        "gen.go": '//go:build ignore\n\npackage main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() {}\n',
+        "main.go": "package main\n\nfunc main() {}\n",
+    })
+    assert analyze_context(tmp_path, package="gen.go").uses_cgo == (Finding("gen.go", 6, 'import "C"'),)
+    assert analyze_context(tmp_path, package="main.go").uses_cgo == ()
+
+
+def test_gopath_mode_follows_relative_imports_and_names_the_rest(tmp_path):
+    """No go.mod: ./x imports are read; an import GOPATH would find elsewhere is named as unread."""
+    write(tmp_path, {
+        "main.go": 'package main\n\nimport (\n\t"./db"\n\t"fmt"\n\t"shared/log"\n)\n\nfunc main() {}\n',
+        "db/db.go": 'package db\n\nimport _ "github.com/mattn/go-sqlite3"\n',
+    })
+    go = analyze_context(tmp_path)
+    assert go.scope == (".", "db")
+    assert [f.detail.split(":")[0] for f in go.uses_cgo] == ['import "github.com/mattn/go-sqlite3"']
+    assert go.unresolved == (Finding("main.go", 6, 'import "shared/log"'),)

@@ -55,6 +55,7 @@ class Case:
     absent: tuple[str, ...] = ()    # text the output does not hold
     at: str | None = None           # refusals: the original line the error names starts so
     unsound: tuple[str, ...] = ()   # violations the config asks for (a rule turned off)
+    context: Path | None = None     # NAME.context/ beside the input: the build context, Go sources and all
 
 
 def load_case(dockerfile: Path) -> Case:
@@ -74,6 +75,7 @@ def load_case(dockerfile: Path) -> Case:
         absent=tuple(data.get("absent", ())),
         at=data.get("at"),
         unsound=tuple(data.get("unsound", ())),
+        context=dockerfile.with_suffix(".context") if dockerfile.with_suffix(".context").is_dir() else None,
     )
 
 
@@ -89,9 +91,10 @@ def fat(*lines: str) -> str:
     return "\n".join(["FROM golang:1.22", "WORKDIR /app", "COPY . .", *lines]) + "\n"
 
 
-# The rules a case folder cannot show: GS299 needs a pass that breaks the file (the test
-# below makes one), GS302 and GS311 need Go sources (tests/test_engine_context.py writes them),
-# GS118 and GS211 a Makefile or script in a build context (tests/test_recipes.py).
+# The rules a case folder does not show: GS299 needs a pass that breaks the file (the test
+# below makes one); GS302 and GS311 are tested with the Go sources tests/test_engine_context.py
+# writes; GS118 and GS211 with a Makefile or script (tests/test_recipes.py). A case that needs
+# a build context has one beside it: NAME.context/.
 ELSEWHERE = {"GS299": "test_incomplete_rewrite_is_refused", "GS302": "test_engine_context.py",
              "GS307": "test_context_rewrite.py", "GS308": "test_context_rewrite.py",
              "GS309": "test_context_rewrite.py", "GS310": "test_services.py (container-action)",
@@ -100,7 +103,7 @@ ELSEWHERE = {"GS299": "test_incomplete_rewrite_is_refused", "GS302": "test_engin
 
 @functools.cache
 def run(case: Case):
-    return rewriter.rewrite(case.text, case.config)
+    return rewriter.rewrite(case.text, case.config, context=case.context)
 
 
 def codes(result, severity: Severity | None = None) -> list[str]:
@@ -203,7 +206,7 @@ def test_rewrite_is_sound(case: Case):
 
 @pytest.mark.parametrize("case", CHANGED, ids=[c.id for c in CHANGED])
 def test_rewrite_is_stable(case: Case):
-    again = rewriter.rewrite(run(case).code, case.config)
+    again = rewriter.rewrite(run(case).code, case.config, context=case.context)
     assert again.code == run(case).code
     assert not again.applied
 

@@ -34,7 +34,7 @@ from rewriter.goprogram.model import (
     RuntimeFile,
 )
 from rewriter.goprogram.scan import SourceFile, prefix_of, runtime_files
-from rewriter.goprogram.static import PACKAGE_WALK_LIMIT, SourceIndex, closure, local_modules
+from rewriter.goprogram.static import PACKAGE_WALK_LIMIT, SourceIndex, closure, gopath_local, local_modules
 
 __all__ = [
     "GO_LIST", "KNOWN_CGO_IMPORTS", "STATIC", "TLS_IMPORTS", "Finding", "GoContext", "GoProgram", "MainChoice",
@@ -43,19 +43,27 @@ __all__ = [
 
 
 def read_program(context: BuildContext, *, build_dir: str = ".", package: str | None = None,
-                 tags: str | None = None, go: str | None = None) -> GoProgram | None:
+                 tags: str | None = None, go: str | None = None, copied: tuple[str, ...] | None = None,
+                 import_path: str | None = None) -> GoProgram | None:
     """Read the Go program the build compiles; None when the build reads no Go from the
     context (no go.mod above the build folder and no Go files in the packages it names).
 
     ``build_dir`` is where ``go build`` runs, relative to the context root; ``package`` its
     package argument(s), None when it has none; ``tags`` its ``-tags``; ``go`` the Go
-    command for ``go list``, None for the static reader alone.
+    command for ``go list``, None for the static reader alone. ``copied`` names the only
+    files of ``build_dir`` the image holds, when COPY put single files there rather than
+    the folder; ``import_path`` is the build folder's import path in GOPATH mode (its
+    place under ``$GOPATH/src``), so that imports below it are followed.
     """
     if context.root is None or not context.is_dir("."):
         return None
     base = clean_dir(build_dir)
     tag_set = frozenset(t for t in (tags or "").replace(",", " ").split() if t)
-    index = SourceIndex(context, tag_set)
+    named = _named_files(package, base)
+    kept = None
+    if named is None and copied is not None:
+        kept = {base: frozenset(posixpath.basename(c) for c in copied if (posixpath.dirname(c) or ".") == base)}
+    index = SourceIndex(context, tag_set, named, kept)
     module_dir = index.module_dir(base)
     mod = index.go_mod(module_dir) if module_dir is not None else None
     program = GoProgram(
@@ -79,9 +87,12 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
         scope, cgo = listed
         reader = GO_LIST
     else:
-        local = local_modules(index, module_dir, mod) if mod is not None and module_dir is not None else []
+        if mod is not None and module_dir is not None:
+            local = local_modules(index, module_dir, mod)
+        else:
+            local = [(import_path, base)] if import_path else []
         vendor = _join(module_dir, "vendor") if program.has_vendor and module_dir is not None else None
-        scope, vendored = closure(index, targets, local, vendor)
+        scope, vendored = closure(index, targets, local, vendor, relative=mod is None)
         cgo = [f for d in sorted(vendored) for s in index.package(d) for f in s.cgo]
         if mod is not None and module_dir is not None and vendor is None:
             cgo += _over_approximated_cgo(index, module_dir, mod)
@@ -93,6 +104,7 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
     scoped = [f for d in sorted(scope) for f in index.package(d)]
     if not scoped and mod is None:
         return None
+    unresolved = _unresolved(index, scoped, local) if mod is None and reader == STATIC else ()
     return GoProgram(
         root=context.root,
         module_path=program.module_path,
@@ -116,7 +128,36 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
         writes=_writes(scoped),
         imports=frozenset(i for f in scoped for i in f.imports),
         embeds=tuple(dict.fromkeys(e for f in scoped for e in f.embeds)),
+        programs=tuple(p for f in scoped for p in f.programs),
+        unresolved=unresolved,
     )
+
+
+def _named_files(package: str | None, base: str) -> dict[str, frozenset[str]] | None:
+    """{folder: names} when the build names .go files: Go compiles exactly those, as one
+    package, whatever the folder's other files are."""
+    args = package.split() if package else []
+    if not args or not all(a.endswith(".go") for a in args):
+        return None
+    paths = [clean_dir(posixpath.join(base, a)) for a in args]
+    folder = posixpath.dirname(paths[0]) or "."
+    return {folder: frozenset(posixpath.basename(p) for p in paths if (posixpath.dirname(p) or ".") == folder)}
+
+
+def _unresolved(index: SourceIndex, files: list[SourceFile], local: list[tuple[str, str]]) -> tuple[Finding, ...]:
+    """GOPATH-mode imports of packages that are neither the standard library's nor
+    fetched by path (no dot in the first element), and that the context does not hold
+    where the build would find them: their code was not read."""
+    out = []
+    for f in files:
+        for imported in f.imports:
+            if imported.startswith(("./", "../")):
+                if index.package(posixpath.normpath(posixpath.join(f.dir, imported))):
+                    continue
+            elif not gopath_local(imported) or any(imported == p or imported.startswith(p + "/") for p, _ in local):
+                continue
+            out.append(Finding(f.path, f.import_lines.get(imported, 1), f'import "{imported}"'))
+    return _sorted(out)
 
 
 def _literals(files: list[SourceFile]) -> tuple[reach.Literal, ...]:
@@ -198,7 +239,10 @@ def _go_list(go: str, context: BuildContext, index: SourceIndex, program: GoProg
     root = context.root
     assert root is not None and program.module_dir is not None
     workdir = root / program.build_dir if program.build_dir != "." else root
-    patterns = ["./" + posixpath.relpath(t, program.build_dir) for t in targets]
+    patterns = []
+    for t in targets:
+        names = sorted(index.only[t]) if t in index.only else [""]
+        patterns += ["./" + posixpath.relpath(posixpath.join(t, n) if n else t, program.build_dir) for n in names]
     listing = golist.go_list(go, workdir, patterns, vendor=program.has_vendor, tags=tags)
     if listing.error is not None:
         return None, f"go list failed ({listing.error}); the sources were read statically"
@@ -211,6 +255,7 @@ def _go_list(go: str, context: BuildContext, index: SourceIndex, program: GoProg
         rel = _inside(real_root, p.dir)
         if rel is not None:
             scope.add(rel)
+    scope.update(t for t in targets if t in index.only)  # files named: go list calls them command-line-arguments
     cgo: list[Finding] = []
     importers = [f for d in sorted(scope) for f in index.package(d)]
     for p in listing.packages:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rewriter.context import BuildContext
     from rewriter.goprogram.reach import Literal, Write
+    from rewriter.goprogram.scan import Program
 
 # Import paths (or prefixes ending in "/") whose packages only build with cgo. A path
 # matches when it equals an entry or continues it with "/", so ".../confluent-kafka-go"
@@ -113,6 +114,8 @@ class GoProgram:
     writes: tuple[Write, ...] = ()    # the places it writes, with their paths when spelled
     imports: frozenset[str] = frozenset()  # every import path of the compiled packages
     embeds: tuple[str, ...] = ()      # //go:embed patterns, relative to the context root: in the binary
+    programs: tuple[Program, ...] = ()  # os/exec calls in the compiled files, literal program first known
+    unresolved: tuple[Finding, ...] = ()  # GOPATH-mode imports of local packages the context does not hold
 
     @property
     def main_packages(self) -> tuple[str, ...]:

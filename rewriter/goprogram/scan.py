@@ -39,7 +39,7 @@ _EMBED_PATTERN = re.compile(r'"((?:[^"\\\n]|\\.)*)"|`([^`]*)`|(\S+)')
 _CALL = re.compile(
     r"\.[ \t]*(?P<name>ReadFile|OpenFile|Open|ReadDir|DirFS|Dir|ServeFile|ParseFiles|ParseGlob"
     r"|LoadHTMLFiles|LoadHTMLGlob|StaticFile|Static|Overload|Load|LoadLocationFromTZData"
-    r"|LoadLocation|Getenv|LookupEnv|Setenv)[ \t]*\("
+    r"|LoadLocation|Getenv|LookupEnv|Setenv|CommandContext|Command|LookPath)[ \t]*\("
 )
 _QUALIFIER = re.compile(r"(\w+)[ \t]*\Z")
 _ARG_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|[()\[\]{},]|[^"`()\[\]{},]+')
@@ -83,6 +83,8 @@ _READERS = {
     "Overload": _Reader(("github.com/joho/godotenv",), (), _ALL, default=".env"),
 }
 _TZ_LOADERS = frozenset({"LoadLocation", "LoadLocationFromTZData"})
+# os/exec calls and which argument names the program they start.
+_RUNNERS = {"Command": 0, "LookPath": 0, "CommandContext": 1}
 _ENV_CALLS = frozenset({"Getenv", "LookupEnv", "Setenv"})
 
 
@@ -90,6 +92,14 @@ _ENV_CALLS = frozenset({"Getenv", "LookupEnv", "Setenv"})
 class Read:
     literal: str   # as written in the call
     glob: bool
+    where: Finding
+
+
+@dataclass(frozen=True)
+class Program:
+    """An os/exec call (Command, CommandContext, LookPath) and the program it starts."""
+
+    name: str | None   # the literal program name or path; None when the code computes it
     where: Finding
 
 
@@ -114,15 +124,18 @@ class SourceFile:
     literals: list[reach.Literal] = field(default_factory=list)  # every string it holds
     constants: dict[str, str] = field(default_factory=dict)     # names set to a string
     writes: list[reach.PendingWrite] = field(default_factory=list)
+    programs: list[Program] = field(default_factory=list)       # os/exec calls, with the program when literal
 
 
-def scan(data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset()) -> SourceFile | None:
+def scan(data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset(),
+         constrained: bool = True) -> SourceFile | None:
     """Read one file's text: None when it is not Go a Linux build compiles (no package
-    clause, or build constraints that leave it out)."""
+    clause, or build constraints that leave it out). ``constrained=False`` for a file the
+    build names on its command line: Go compiles it whatever its constraints say."""
     path = name if rel_dir == "." else f"{rel_dir}/{name}"
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
     head = _PACKAGE.match(text)
-    if head is None or constraints.excluded(text[: head.start("name")], tags):
+    if head is None or (constrained and constraints.excluded(text[: head.start("name")], tags)):
         return None
     f = SourceFile(path=path, dir=rel_dir, package=head.group("name"))
 
@@ -193,7 +206,12 @@ def _classify_call(f: SourceFile, text: str, call: re.Match, aliases: dict[str, 
         written = written[: _DETAIL_MAX - 1] + "…"
     finding = Finding(f.path, text.count("\n", 0, start) + 1, written)
 
-    if name in _TZ_LOADERS:
+    if name in _RUNNERS:
+        if package == "os/exec":
+            at = _RUNNERS[name]
+            program = args[at] if len(args) > at else None
+            f.programs.append(Program(program or None, finding))
+    elif name in _TZ_LOADERS:
         if package == "time" and not (name == "LoadLocation" and args[:1] and args[0] in _BUILTIN_ZONES):
             f.timezones.append(finding)
     elif name in _ENV_CALLS:

@@ -26,9 +26,17 @@ _SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules"})
 class SourceIndex:
     """Go packages of one build context, read on demand and each read once."""
 
-    def __init__(self, context: BuildContext, tags: frozenset[str] = frozenset()) -> None:
+    def __init__(self, context: BuildContext, tags: frozenset[str] = frozenset(),
+                 named: dict[str, frozenset[str]] | None = None,
+                 copied: dict[str, frozenset[str]] | None = None) -> None:
         self.context = context
         self.tags = tags
+        # Folders whose package is a list of files rather than the whole folder: the .go
+        # files a build names (Go compiles exactly those, build constraints ignored), or
+        # the only files COPY put in the folder the build runs in (constraints apply).
+        self.named = named or {}
+        self.copied = copied or {}
+        self.only = {**self.copied, **self.named}
         self._packages: dict[str, list[SourceFile]] = {}
         self._entries: dict[str, list[tuple[str, bool]]] = {}
         self._mods: dict[str, GoMod | None] = {}
@@ -49,14 +57,16 @@ class SourceIndex:
         if found is not None:
             return found
         files = []
+        named, copied = self.named.get(d), self.copied.get(d)
         for name, is_dir in self.entries(d):
-            if is_dir or not _go_source(name):
+            if is_dir or not (_go_source(name) and (copied is None or name in copied) if named is None
+                              else name in named):
                 continue
             data = self.context.read_listed(d, name)
             if data is None:
                 continue
             self.files_read += 1
-            parsed = scan(data, d, name, self.tags)
+            parsed = scan(data, d, name, self.tags, constrained=named is None)
             if parsed is not None:
                 files.append(parsed)
         self._packages[d] = files
@@ -125,11 +135,12 @@ class SourceIndex:
 
 
 def closure(index: SourceIndex, targets: list[str], local: list[tuple[str, str]],
-            vendor: str | None) -> tuple[set[str], set[str]]:
+            vendor: str | None, relative: bool = False) -> tuple[set[str], set[str]]:
     """(package folders the build compiles, vendored package folders it reaches).
 
     ``local`` maps import path prefixes to folders (the module and its local replace
-    targets), longest first; ``vendor`` is the module's vendor folder when it has one."""
+    targets), longest first; ``vendor`` is the module's vendor folder when it has one;
+    ``relative`` follows ``./x`` imports, which GOPATH mode allows outside $GOPATH."""
     seen: set[str] = set()
     vendored: set[str] = set()
     todo = [(d, False) for d in targets]
@@ -140,9 +151,14 @@ def closure(index: SourceIndex, targets: list[str], local: list[tuple[str, str]]
         (vendored if in_vendor else seen).add(d)
         for f in index.package(d):
             for imported in f.imports:
+                if relative and imported.startswith(("./", "../")):
+                    folder = posixpath.normpath(posixpath.join(d, imported))
+                    if folder != ".." and not folder.startswith("../"):
+                        todo.append((folder, False))
+                    continue
                 target = _local_dir(imported, local)
                 if target is not None and not in_vendor:
-                    if index.module_dir(target[0]) == target[1]:  # not a nested module
+                    if index.module_dir(target[0]) == index.module_dir(target[1]):  # not a nested module
                         todo.append((target[0], False))
                 elif vendor is not None and _third_party(imported):
                     todo.append((_join(vendor, imported), True))
@@ -172,6 +188,22 @@ def _local_dir(imported: str, local: list[tuple[str, str]]) -> tuple[str, str] |
         if imported.startswith(prefix + "/"):
             return posixpath.normpath(posixpath.join(d, imported[len(prefix) + 1:])), d
     return None
+
+
+# First elements of the standard library's import paths (and cgo's "C").
+_STANDARD_ROOTS = frozenset(
+    "C archive arena bufio builtin bytes cmp compress container context crypto database debug embed encoding "
+    "errors expvar flag fmt go hash html image index internal io iter log maps math mime net os path plugin "
+    "reflect regexp runtime slices sort strconv strings structs sync syscall testing text time unicode unique "
+    "unsafe weak".split()
+)
+
+
+def gopath_local(imported: str) -> bool:
+    """Whether GOPATH mode finds an import under $GOPATH/src rather than downloading it
+    or taking it from the standard library: no dot in its first element, not standard."""
+    first = imported.split("/", 1)[0]
+    return "." not in first and first not in _STANDARD_ROOTS
 
 
 def _third_party(imported: str) -> bool:

@@ -19,6 +19,7 @@ from rewriter.passes import (
     cross_compile,
     entry_shell,
     entrypoint,
+    exec_programs,
     exec_use,
     go_run,
     go_version,
@@ -35,6 +36,7 @@ from rewriter.passes import (
     runtime_files,
     runtime_packages,
     runtime_secrets,
+    sources_unread,
     split_stages,
     static_build,
     strip_symbols,
@@ -48,6 +50,7 @@ from rewriter.rules import Rule
 
 CHECKS: tuple[Check, ...] = (
     context_found,
+    sources_unread,
     onbuild,
     go_run,
     entry_shell,
@@ -57,6 +60,7 @@ CHECKS: tuple[Check, ...] = (
     go_version,
     trimpath,
     cgo,
+    exec_programs,
     runtime_packages,
     healthcheck,
     runtime_secrets,

@@ -17,7 +17,6 @@ RULES = (RULE,)
 
 
 def report(ctx: FixContext, applied: tuple[str, ...]) -> list[Diagnostic]:
-    found = ctx.build_context
-    if ctx.go is not None or not applied or (found is not None and found.root is None):
-        return []  # GS307 already said that no context was found
+    if ctx.go is not None or not applied or ctx.build_context is not None:
+        return []  # a context was searched for: GS307 or GS312 said what was not found
     return [ctx.diagnostic(RULE, RULE.summary)]

@@ -1,0 +1,10 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+)
+
+func main() {
+	_ = exec.Command(os.Getenv("HOOK")).Run()
+}

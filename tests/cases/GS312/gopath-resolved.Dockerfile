@@ -1,0 +1,5 @@
+FROM golang:1.15
+COPY . /go/src/app
+WORKDIR /go/src/app
+RUN go build -o /app/server .
+CMD ["/app/server"]

@@ -1,0 +1,11 @@
+package main
+
+import (
+	"app/store"
+	"./web"
+)
+
+func main() {
+	store.Open()
+	web.Serve()
+}

@@ -1,0 +1,5 @@
+package web
+
+import "os"
+
+func Serve() { _, _ = os.ReadFile("static/page.html") }

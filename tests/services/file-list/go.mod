@@ -1,0 +1,3 @@
+module example.com/filelist
+
+go 1.23
