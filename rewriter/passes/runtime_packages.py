@@ -24,7 +24,8 @@ RULE = Rule(
 )
 RULES = (RULE,)
 
-BUILD_ONLY = re.compile(
+# Compiled on first use (re caches it): most files install no packages.
+BUILD_ONLY = (
     r"^(git|git-core|make|cmake|gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|"
     r"ca-certificates|tzdata|bash|curl|wget|openssh|openssh-client|openssh-client-default|upx|mercurial|"
     r"bzr|subversion|gnupg|gpg|unzip|zip|tar|xz|xz-utils|bzip2|gzip|coreutils|binutils|file|protobuf|"
@@ -45,7 +46,7 @@ def check(ctx: CheckContext) -> list:
         seen = set()
         for s in ctx.facts.chain(plan.builder):
             for _ins, pkg in s.packages:
-                if not BUILD_ONLY.match(pkg) and pkg not in seen:
+                if not re.match(BUILD_ONLY, pkg) and pkg not in seen:
                     seen.add(pkg)
         if seen:
             first = next(ins for s in ctx.facts.chain(plan.builder) for ins, pkg in s.packages if pkg in seen)
