@@ -29,6 +29,8 @@ HEAVY = {
     "multiprocessing": "rewriting many files in parallel",
     "rewriter.verify": "goslim verify and rewrite --verify",
     "subprocess": "goslim verify (container engines)",
+    "threading": "goslim verify and rewrite --verify (verifications run in threads)",
+    "rewriter.cli.report_sarif": "--format sarif",
     "jsonschema": "the tests",
     "importlib.metadata": "--format sarif (the tool version)",
     "logging": "nothing",

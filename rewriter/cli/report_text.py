@@ -4,7 +4,6 @@ for a batch a summary table and the rules applied."""
 from __future__ import annotations
 
 import sys
-import threading
 from typing import TYPE_CHECKING
 
 from rewriter.cli.outcome import Options, Outcome
@@ -267,6 +266,8 @@ class VerifyProgress:
     image, running the rewritten image...). Verifications report from their threads."""
 
     def __init__(self, total: int, console) -> None:
+        import threading
+
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.total, self.finished = total, 0
