@@ -33,7 +33,8 @@ KEEPING: Final = frozenset(rule.code for rule in RULES if rule.kind is Kind.KEEP
 # The anchored rules of the fixes (see Rule.anchor), found once.
 ANCHORED: Final = tuple((rule.code, rule.anchor) for fix in FIXES for rule in fix.RULES if rule.anchor is not Anchor.NODE)
 
-PRAGMA: Final = re.compile(r"#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?", re.IGNORECASE)
+# Compiled on first use (re caches it): only files with comments are searched.
+PRAGMA: Final = r"(?i)#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?"
 
 
 def pragmas(tree: Dockerfile) -> tuple[bool, frozenset[str]]:
@@ -42,7 +43,7 @@ def pragmas(tree: Dockerfile) -> tuple[bool, frozenset[str]]:
     for item in tree.items():
         if type(item) is not Comment:
             continue
-        m = PRAGMA.search(item.text)
+        m = re.search(PRAGMA, item.text)
         if m is None:
             continue
         if not m.group(1):

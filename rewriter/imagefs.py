@@ -87,8 +87,8 @@ _DISTRO_FILES = ("/etc/passwd", "/etc/group", "/bin/sh")
 CERT_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 ZONEINFO = "/usr/share/zoneinfo"
 GO_ZONEINFO_ZIP = "/usr/local/go/lib/time/zoneinfo.zip"
-_SLIM_STATIC = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:distroless/static|chainguard/static|static)[\w.:@-]*$",
-                          re.IGNORECASE)
+# Compiled on first use (re caches it): asked only of base images with "static" in the name.
+_SLIM_STATIC = r"(?i)^(?:[\w.-]+(?::\d+)?/)*(?:distroless/static|chainguard/static|static)[\w.:@-]*$"
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def base_image(name: str) -> Base:
         # Debian-based: buildpack-deps brings certificates and tzdata
         return _base(name, dirs=(*_DISTRO_DIRS, *go_dirs, "/etc/ssl/certs", ZONEINFO),
                      files=(*_DISTRO_FILES, CERT_BUNDLE, GO_ZONEINFO_ZIP))
-    if _SLIM_STATIC.match(name.split("/")[-1]) or "distroless/static" in lower:
+    if re.match(_SLIM_STATIC, name.split("/")[-1]) or "distroless/static" in lower:
         return _base(name, dirs=("/etc", "/etc/ssl/certs", "/tmp", "/home", ZONEINFO, "/usr", "/usr/share"),
                      files=("/etc/passwd", "/etc/group", CERT_BUNDLE), absent=("/bin/sh", "/bin"))
     m = DISTRO_IMAGE.match(name)

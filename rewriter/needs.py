@@ -61,11 +61,12 @@ def tzdata_reason(go: Any, plan: Plan) -> str | None:
 # mkdir, chown, ln and cp are not here: the folders, owners and links they make are state
 # the service may use (a data dir it writes), and no copy from the builder brings them back.
 # The one link goslim does bring back is the zone /etc/localtime names (GS116).
-REPLACEABLE_FINAL_RUN: Final = re.compile(
+# Patterns used by few files are compiled on first use (re caches them), not at every start.
+REPLACEABLE_FINAL_RUN: Final = (
     r"^(apk|apt-get|apt|yum|dnf|microdnf|update-ca-certificates|adduser|addgroup|useradd|groupadd|"
     r"chmod|rm|echo|true|set)$"
 )
-REPLACEABLE_PACKAGES: Final = re.compile(r"^(ca-certificates|tzdata)([=<>].*)?$")
+REPLACEABLE_PACKAGES: Final = r"^(ca-certificates|tzdata)([=<>].*)?$"
 PACKAGE_VERBS: Final = frozenset({"add", "install", "update", "upgrade", "clean", "-y", "--no-cache", "--update"})
 
 
@@ -80,11 +81,11 @@ def final_run_problem(ins: Instruction) -> str | None:
             continue
         if _zone_link(words) is not None:
             continue
-        if not REPLACEABLE_FINAL_RUN.match(words[0]):
+        if not re.match(REPLACEABLE_FINAL_RUN, words[0]):
             return " ".join(words)[:80]
         if words[0] in ("apk", "apt-get", "apt", "yum", "dnf", "microdnf"):
             pkgs = [w for w in words[1:] if w not in PACKAGE_VERBS and not w.startswith("-")]
-            extra = [p for p in pkgs if not REPLACEABLE_PACKAGES.match(p)]
+            extra = [p for p in pkgs if not re.match(REPLACEABLE_PACKAGES, p)]
             if extra:
                 return f"installs {', '.join(extra)}"
     return None
@@ -149,7 +150,7 @@ DATA_SUFFIXES: Final = (
     ".html", ".htm", ".tmpl", ".tpl", ".gohtml", ".css", ".js", ".txt", ".md", ".sql", ".csv",
     ".png", ".jpg", ".svg", ".ico", ".crt", ".pem",
 )
-DATA_DIRS: Final = re.compile(
+DATA_DIRS: Final = (  # compiled on first use
     r"^(templates?|static|public|assets|web|www|ui|views|migrations|config|configs|conf|locales?|i18n|"
     r"resources|data|schema|schemas|sql|docs|html|dist|frontend/dist)/?$"
 )
@@ -172,7 +173,7 @@ def is_data_source(src: str) -> bool:
         return False
     if name.endswith(".go") or posixpath.basename(name) in ("go.mod", "go.sum", "vendor", "Makefile"):
         return False
-    return name.endswith(DATA_SUFFIXES) or bool(DATA_DIRS.match(name))
+    return name.endswith(DATA_SUFFIXES) or bool(re.match(DATA_DIRS, name))
 
 
 def copied_by_name(stage_facts: StageFacts) -> list[Carried]:

@@ -4,16 +4,22 @@ hooks, editor integrations and CI steps, where the process start is most of the 
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from rewriter.cli.entry import rewrite_flags
 from rewriter.config import CONFIG_NAMES
 
 # Modules a plain `goslim rewrite FILE` (output piped, no config file) has no use for, each
 # a few milliseconds or more of a start, with what needs them.
 HEAVY = {
+    "click": "command lines other than plain `rewrite` ones and --version (rewriter.cli.entry)",
+    "rewriter.cli.app": "command lines other than plain `rewrite` ones and --version",
     "lark": "generating or checking the parse table (rewriter.syntax.generate)",
     "rewriter.syntax.generate": "generating or checking the parse table",
     "rich": "colour, tables and progress bars",
@@ -23,6 +29,8 @@ HEAVY = {
     "multiprocessing": "rewriting many files in parallel",
     "rewriter.verify": "goslim verify and rewrite --verify",
     "subprocess": "goslim verify (container engines)",
+    "threading": "goslim verify and rewrite --verify (verifications run in threads)",
+    "rewriter.cli.report_sarif": "--format sarif",
     "jsonschema": "the tests",
     "importlib.metadata": "--format sarif (the tool version)",
     "logging": "nothing",
@@ -87,3 +95,101 @@ def test_the_probe_sees_what_a_command_imports(tmp_path):
     diff, status, modules = _run_probe(tmp_path)
     assert status == 0 and "10002" in diff
     assert "tomllib" in modules
+
+
+def test_version_imports_no_click(tmp_path):
+    probe = ("import sys; sys.argv = ['goslim', '--version']\n"
+             "from rewriter.cli import main\n"
+             "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code)\n"
+             "print('click' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.splitlines()[1:] == ["exit 0", "False"]
+    assert proc.stdout.startswith("goslim ")
+
+
+@pytest.mark.parametrize("args, flags", [
+    (["rewrite", "Dockerfile"], {}),
+    (["rewrite", "--check", "a", "b"], {"check": True}),
+    (["rewrite", "-i", "--diff", "-q", "Dockerfile"], {"in_place": True, "show_diff": True, "quiet": True}),
+    (["rewrite", "--diff", "--no-diff", "--no-go-list", "."], {"show_diff": False, "go_list": False}),
+])
+def test_plain_rewrite_command_lines_run_without_click(args, flags):
+    assert rewrite_flags(args) == flags
+
+
+@pytest.mark.parametrize("args", [
+    [], ["--version", "rewrite"], ["rules"], ["rewrite"], ["rewrite", "--check"], ["rewrite", "-"],
+    ["rewrite", "--", "Dockerfile"], ["rewrite", "-iq", "Dockerfile"], ["rewrite", "--format", "json", "Dockerfile"],
+    ["rewrite", "--format=json", "Dockerfile"], ["rewrite", "-q", "-v", "Dockerfile"], ["rewrite", "--help", "x"],
+    ["rewrite", "--context", "x", "Dockerfile"],
+])
+def test_other_command_lines_go_to_click(args):
+    assert rewrite_flags(args) is None
+
+
+# Runs one command line through the entry point (ENTRY) or through click (CLICK).
+RUN = """
+import sys
+args = sys.argv[2:]
+if sys.argv[1] == "entry":
+    from rewriter.cli import main
+    main(args)
+else:
+    from rewriter.cli.app import cli
+    cli.main(args=args, prog_name="goslim")
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ["rewrite", "Dockerfile"],
+    ["rewrite", "--check", "Dockerfile"],
+    ["rewrite", "-v", "--no-diff", "."],
+    ["rewrite", "-q", "Dockerfile", "missing/Dockerfile"],
+    ["rewrite", "--require-context", "--no-go-list", "Dockerfile"],
+    ["rewrite", "-i", "Dockerfile"],
+    ["rewrite", "Broken.Dockerfile"],
+])
+def test_the_entry_point_answers_as_click_does(tmp_path, args):
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    results = []
+    for way in ("entry", "click"):
+        for name, text in SERVICE.items():
+            (tmp_path / name).write_text(text)
+        (tmp_path / "Broken.Dockerfile").write_bytes(b"FROM golang:1.23\nRUN \xff\n")
+        proc = subprocess.run([sys.executable, "-c", RUN, way, *args], cwd=tmp_path, capture_output=True,
+                              text=True, env=env)
+        results.append((proc.returncode, proc.stdout, proc.stderr, (tmp_path / "Dockerfile").read_text()))
+    assert results[0] == results[1]
+    assert "Traceback" not in results[0][2]
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+@pytest.mark.parametrize("err", [True, False])
+@pytest.mark.parametrize("styles", [{}, {"bold": True}, {"dim": True}, {"fg": "red", "bold": True},
+                                    {"fg": "yellow"}, {"fg": "blue", "bold": True}])
+def test_messages_are_written_as_click_writes_them(monkeypatch, tty, err, styles):
+    """The entry point's runs write with rewriter.cli.style, the click commands' with click:
+    the same bytes either way, colour codes left out when the stream is not a terminal."""
+    import click
+
+    from rewriter.cli.style import echo, style
+
+    assert style("GS101", **styles) == click.style("GS101", **styles)
+    written = []
+    for write in (echo, click.echo):
+        stream = _Stream(tty)
+        monkeypatch.setattr(sys, "stderr" if err else "stdout", stream)
+        write(f"{style('a.Dockerfile:3', **styles)}: rewritten ×2", err=err)
+        write(err=err)
+        written.append(stream.getvalue())
+    assert written[0] == written[1]
+    assert ("\x1b" in written[0]) == tty

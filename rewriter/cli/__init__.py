@@ -1,7 +1,10 @@
 """The goslim command line, one module per concern:
 
-- ``app``: the command group, exit codes and the one-line failure;
-- ``rewrite``: the ``rewrite`` command; ``batch``: runs it over many files in processes;
+- ``entry``: the console script's entry point, exit codes and the one-line failure; it
+  runs ``--version`` and plain ``rewrite`` command lines without importing click;
+- ``app``: the click command group;
+- ``rewrite``: the ``rewrite`` command's options; ``rewrite_files``: what it does;
+  ``batch``: runs it over many files in processes;
 - ``outcome``: what happened to one file, typed, for every report;
 - ``report_text``, ``report_json``, ``report_sarif``, ``report_patch``: one per format;
 - ``verify``: the ``verify`` command; ``info``: ``parse`` and ``rules``;
@@ -11,6 +14,14 @@ Commands stay thin: reading, finding files, config and the rewrite itself live i
 library.
 """
 
-from rewriter.cli.app import cli, main
+from rewriter.cli.entry import main
 
 __all__ = ["cli", "main"]
+
+
+def __getattr__(name: str):
+    if name == "cli":  # the click group, imported only when asked for
+        from rewriter.cli.app import cli
+
+        return cli
+    raise AttributeError(f"module 'rewriter.cli' has no attribute {name!r}")

@@ -1,3 +1,3 @@
-from rewriter.cli.app import main
+from rewriter.cli.entry import main
 
 main()

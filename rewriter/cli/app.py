@@ -1,21 +1,24 @@
-"""The command group: its subcommands, loaded when used, the exit codes, and the one-line
-failure every command ends with instead of a traceback."""
+"""The click command group: its subcommands, loaded when used, and the one-line failure
+every command ends with instead of a traceback. (The console script starts in
+rewriter.cli.entry, which runs the commonest command lines without click.)"""
 
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 
 import click
 
 from rewriter import __version__, compiled
-
-EXIT_OK = 0
-EXIT_CHANGED = 1
-EXIT_NOT_VERIFIED = 1
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
+from rewriter.cli.entry import (  # noqa: F401 - the commands' exit codes, here as before
+    EXIT_CHANGED,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    Fail,
+    main,
+    silence_stdout,
+)
 
 # name -> (module, function): a command's module is imported only when it runs (or when
 # --help describes it), so `goslim --version` and each command load only what they use.
@@ -25,15 +28,6 @@ COMMANDS = {
     "rules": ("rewriter.cli.info", "rules"),
     "verify": ("rewriter.cli.verify", "verify_command"),
 }
-
-
-class Fail(click.ClickException):
-    """A one-line failure printed as is (no "Error:" prefix), exit 2."""
-
-    exit_code = EXIT_ERROR
-
-    def show(self, file=None) -> None:
-        click.echo(self.message, err=True)
 
 
 class _Group(click.Group):
@@ -57,8 +51,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except Fail as exc:
+            click.echo(exc.message, err=True)
+            ctx.exit(exc.exit_code)
         except BrokenPipeError:
-            _silence_stdout()
+            silence_stdout()
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("goslim: interrupted", err=True)
@@ -79,16 +76,3 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
               help="Show the version, and whether the compiled modules are in use, and exit.")
 def cli() -> None:
     """Rewrite fat Go Dockerfiles into small multi-stage builds that run FROM scratch."""
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, keep Python from failing again while flushing stdout at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def main(argv: list[str] | None = None) -> None:
-    cli.main(args=argv, prog_name="goslim")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +18,8 @@ from rewriter.diagnostics import Severity, Status
 from rewriter.files import MAX_BYTES, SourceError, decode_source, read_source, write_atomic
 
 if TYPE_CHECKING:
+    import threading
+
     from rewriter.verify import Engine, VerifyReport
 
 PARALLEL_MIN_FILES = 8      # below this, starting processes costs more than it saves
@@ -89,6 +90,7 @@ def _verify_all(results: Iterator[Outcome], total: int, jobs: int, opts: Options
     ones under way stop after their current step, remove what they made, and the
     interrupt goes on.
     """
+    import threading  # only --verify runs threads
     from concurrent.futures import Future, ThreadPoolExecutor
 
     stop = threading.Event()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
-from rewriter.cli.app import Fail
+from rewriter.cli.entry import Fail
 from rewriter.cli.outcome import Options, Outcome
+from rewriter.cli.style import echo
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
@@ -39,7 +38,7 @@ def write_patch(patch_file: Path, outcomes: list[Outcome], opts: Options) -> Non
         if not outcome.diff or outcome.not_verified:
             continue
         if outcome.encoding != "utf-8":
-            click.echo(f"goslim: {outcome.path}: left out of {patch_file} "
+            echo(f"goslim: {outcome.path}: left out of {patch_file} "
                        f"({outcome.encoding.upper()} cannot be patched as text)", err=True)
             continue
         parts.append(outcome.diff)
@@ -49,4 +48,4 @@ def write_patch(patch_file: Path, outcomes: list[Outcome], opts: Options) -> Non
     except OSError as exc:
         raise Fail(f"goslim: cannot write {patch_file}: {exc.strerror or exc}") from None
     if not opts.quiet and opts.output_format == "text":
-        click.echo(f"goslim: wrote {len(parts)} change(s) to {patch_file}", err=True)
+        echo(f"goslim: wrote {len(parts)} change(s) to {patch_file}", err=True)

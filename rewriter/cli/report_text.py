@@ -4,14 +4,11 @@ for a batch a summary table and the rules applied."""
 from __future__ import annotations
 
 import sys
-import threading
 from typing import TYPE_CHECKING
-
-import click
 
 from rewriter.cli.outcome import Options, Outcome
 from rewriter.cli.report_json import summary_counts
-from rewriter.cli.style import Styler, human_size, print_table, times
+from rewriter.cli.style import Styler, echo, human_size, print_table, times
 from rewriter.diagnostics import Diagnostic, Severity, Status
 from rewriter.files import encode_source
 
@@ -30,7 +27,7 @@ def print_outcome(outcome: Outcome, opts: Options) -> None:
     err = Styler(opts.color_err)
     if outcome.error is not None:
         error = outcome.error
-        click.echo(f"{err.where(outcome.path, error.line, error.column)}: {err.red('error')}: {error.message}",
+        echo(f"{err.where(outcome.path, error.line, error.column)}: {err.red('error')}: {error.message}",
                    err=True)
     if opts.quiet:
         return
@@ -39,25 +36,25 @@ def print_outcome(outcome: Outcome, opts: Options) -> None:
         verb = "rewrote" if outcome.written or printed else "would rewrite"
         if opts.batch and not opts.verbose:  # the rules are explained once, under the summary
             codes = f" ({', '.join(sorted(outcome.applied))})" if outcome.applied else ""
-            click.echo(f"{err.bold(verb)} {outcome.path}{codes}", err=True)
+            echo(f"{err.bold(verb)} {outcome.path}{codes}", err=True)
         else:
-            click.echo(f"{err.bold(verb)} {outcome.path}" + (":" if outcome.applied else ""),
+            echo(f"{err.bold(verb)} {outcome.path}" + (":" if outcome.applied else ""),
                        err=True)
             for line in rule_lines(sorted(outcome.applied), err):
-                click.echo(f"  {line}", err=True)
+                echo(f"  {line}", err=True)
         if outcome.verify is not None:
-            click.echo(f"  {_verify_line(outcome, opts.in_place, err)}", err=True)
+            echo(f"  {_verify_line(outcome, opts.in_place, err)}", err=True)
     elif outcome.status in (Status.UNCHANGED, Status.SKIPPED) and (opts.verbose or not opts.batch):
         explained = any(d.severity is Severity.INFO for d in outcome.diagnostics)
         if opts.verbose or not explained:
             label = "already slim" if outcome.status is Status.UNCHANGED else "skipped (not a Go build)"
-            click.echo(f"{outcome.path}: {err.dim(label)}", err=True)
+            echo(f"{outcome.path}: {err.dim(label)}", err=True)
     if opts.verbose and outcome.context_source is not None:
-        click.echo(f"{outcome.path}: {err.dim(_context_line(outcome))}", err=True)
+        echo(f"{outcome.path}: {err.dim(_context_line(outcome))}", err=True)
     for diag in outcome.diagnostics:
         if diag.severity is Severity.INFO and not _show_info(diag, outcome, opts):
             continue
-        click.echo(f"{err.where(outcome.path, diag.line, diag.column)}: "
+        echo(f"{err.where(outcome.path, diag.line, diag.column)}: "
                    f"{err.severity(diag.code, diag.severity)}: {diag.message}", err=True)
 
 
@@ -169,19 +166,19 @@ def print_summary(outcomes: list[Outcome], opts: Options) -> None:
                   "not written" if opts.in_place and counts["not_verified"] else "", "red")]
     for label, n, detail, style in rows:
         table.add_row(label, f"[{style}]{n}[/]" if n and style else str(n), detail)
-    click.echo(err=True)
+    echo(err=True)
     print_table(table, sys.stderr, opts.color_err)
     if opts.verify and any(outcome.verify is not None for outcome in outcomes):
-        click.echo(err=True)
+        echo(err=True)
         print_table(verify_table(outcomes, opts), sys.stderr, opts.color_err)
     failed = [outcome for outcome in outcomes if outcome.not_verified]
     if failed:
         err = Styler(opts.color_err)
-        click.echo("\nnot verified" + (" (left as they were):" if opts.in_place else ":"),
+        echo("\nnot verified" + (" (left as they were):" if opts.in_place else ":"),
                    err=True)
         for outcome in failed:
             assert outcome.verify is not None
-            click.echo(f"  {err.bold(outcome.path)}: {outcome.verify.reason}", err=True)
+            echo(f"  {err.bold(outcome.path)}: {outcome.verify.reason}", err=True)
     applied: dict[str, int] = {}
     for outcome in outcomes:
         kept_back = opts.in_place and outcome.not_verified
@@ -189,9 +186,9 @@ def print_summary(outcomes: list[Outcome], opts: Options) -> None:
             applied[code] = applied.get(code, 0) + 1
     if applied:
         err = Styler(opts.color_err)
-        click.echo("\nrules applied:", err=True)
+        echo("\nrules applied:", err=True)
         for line in rule_lines(sorted(applied), err, applied):
-            click.echo(f"  {line}", err=True)
+            echo(f"  {line}", err=True)
 
 
 def progress_bar(total: int, opts: Options):
@@ -269,6 +266,8 @@ class VerifyProgress:
     image, running the rewritten image...). Verifications report from their threads."""
 
     def __init__(self, total: int, console) -> None:
+        import threading
+
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.total, self.finished = total, 0

@@ -1,27 +1,14 @@
-"""``goslim rewrite``: pick the files, run the batch, report, and say with the exit status
-whether anything would change."""
+"""``goslim rewrite``: its options and the command line's mistakes; what it does is in
+rewriter.cli.rewrite_files."""
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
 
-from rewriter import discovery
-from rewriter.cli import batch
-from rewriter.cli.app import EXIT_CHANGED, EXIT_ERROR, EXIT_NOT_VERIFIED, EXIT_OK, Fail
-from rewriter.cli.outcome import Options, Outcome
-from rewriter.cli.report_json import json_report
-from rewriter.cli.report_patch import write_patch
-from rewriter.cli.report_sarif import sarif_report
-from rewriter.cli.report_text import print_summary
-from rewriter.cli.style import use_color
-from rewriter.config import RUNTIMES, Config, ConfigError, load_config, load_config_file
-from rewriter.diagnostics import Status
-
-ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_engine's choices
+from rewriter.cli.rewrite_files import ENGINES, rewrite_files
+from rewriter.config import RUNTIMES
 
 
 @click.command(short_help="Rewrite Dockerfiles: diff, check, or change them in place.")
@@ -83,94 +70,8 @@ def rewrite(ctx: click.Context, paths: tuple[str, ...], in_place: bool, check: b
     if engine_name and not verify:
         raise click.UsageError("--engine is for --verify")
 
-    files = discovery.discover(paths)
-    searched = len(files) > 1 or any(Path(p) not in files for p in paths)  # a folder was searched
-    opts = Options(
-        in_place=in_place,
-        check=check,
-        show_diff=show_diff if show_diff is not None else not (in_place or check or "-" in paths),
-        output_format=output_format,
-        quiet=quiet,
-        verbose=verbose,
-        batch=searched,
-        color_out=use_color(sys.stdout),
-        color_err=use_color(sys.stderr),
-        verify=verify,
-    )
-    engine = None
-    if verify:
-        from rewriter.cli.verify import engine_or_fail
-
-        engine = engine_or_fail(engine_name or "auto")
-    if not files:
-        if not quiet:
-            click.echo(f"goslim: no Dockerfiles found in {' '.join(paths)}", err=True)
-        if output_format != "text":
-            _emit_report([], opts)
-        ctx.exit(EXIT_OK)
-
-    # A batch's text report without -v and without diffs shows neither diffs nor info
-    # notes: the workers leave them out rather than make and ship them for every file.
-    lean = output_format == "text" and searched and not (verbose or opts.show_diff or patch_file)
-    overrides = {"runtime": runtime, "require_context": require_context,
-                 "go_list": None if go_list is None else ("always" if go_list else "never")}
-    tasks = _make_tasks(files, config_file, overrides, context_dir, in_place, verify, lean, batch_run=searched)
-    outcomes = batch.run(tasks, jobs or batch.cpu_count(), opts, engine)
-    _emit_report(outcomes, opts)
-    if patch_file is not None:
-        write_patch(patch_file, outcomes, opts)
-    ctx.exit(_exit_status(outcomes, check))
-
-
-def _make_tasks(files, config_file, overrides, context_dir, in_place, verify=False,
-                lean=False, batch_run=False) -> list[batch.Task]:
-    """Resolve each file's config up front so a bad config stops the run before any write.
-
-    go-list "auto" means a single Dockerfile asks go list and a batch does not (a process
-    per module would cost more than the rest of the batch): a batch's tasks say "never"."""
-    tasks = []
-    merged: dict[Config, Config] = {}  # one object per config, which a chunk pickles once
-    try:
-        explicit = load_config_file(config_file) if config_file else None
-        for path in files:
-            stdin = None
-            if str(path) == "-":
-                stdin = batch.read_stdin()
-                base = explicit or load_config(Path.cwd() / "Dockerfile")
-            else:
-                base = explicit or load_config(path)
-            config = merged.get(base)
-            if config is None:
-                config = base.merged(**overrides)
-                if batch_run and config.go_list == "auto":
-                    config = config.merged(go_list="never")
-                merged[base] = config
-            tasks.append(batch.Task(path=os.fspath(path), display=batch.display(path), config=config,
-                                    context=context_dir, in_place=in_place, stdin=stdin,
-                                    verify=verify, lean=lean))
-    except ConfigError as exc:
-        raise Fail(f"goslim: invalid config: {exc}") from None
-    return tasks
-
-
-def _emit_report(outcomes: list[Outcome], opts: Options) -> None:
-    if opts.output_format == "json":
-        import json
-
-        click.echo(json.dumps(json_report(outcomes, verify=opts.verify), indent=2))
-    elif opts.output_format == "sarif":
-        import json
-
-        click.echo(json.dumps(sarif_report(outcomes), indent=2))
-    elif opts.batch and not opts.quiet:
-        print_summary(outcomes, opts)
-
-
-def _exit_status(outcomes: list[Outcome], check: bool) -> int:
-    if any(o.status is Status.ERROR for o in outcomes):
-        return EXIT_ERROR
-    if check and any(o.changed for o in outcomes):
-        return EXIT_CHANGED
-    if any(o.not_verified for o in outcomes):
-        return EXIT_NOT_VERIFIED
-    return EXIT_OK
+    ctx.exit(rewrite_files(paths, in_place=in_place, check=check, show_diff=show_diff,
+                           output_format=output_format, jobs=jobs, quiet=quiet, verbose=verbose,
+                           patch_file=patch_file, context_dir=context_dir, require_context=require_context,
+                           go_list=go_list, runtime=runtime, config_file=config_file, verify=verify,
+                           engine_name=engine_name))

@@ -1,16 +1,47 @@
 """Colour and layout for the terminal: styled stderr messages, rich tables, sizes.
 
 rich is imported only where a table or a coloured diff is printed: a plain run never
-loads it.
+loads it. Messages are styled and written as click.style and click.echo do it, without
+importing click (see rewriter.cli.entry).
 """
 
 from __future__ import annotations
 
 import os
-
-import click
+import sys
 
 from rewriter.diagnostics import Severity
+
+_COLOURS = {"red": 31, "yellow": 33, "blue": 34}
+
+
+def style(text: str, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+    """click.style's ANSI codes: colour, then bold, then dim, and a reset."""
+    codes = f"\033[{_COLOURS[fg]}m" if fg else ""
+    codes += "\033[1m" if bold else ""
+    codes += "\033[2m" if dim else ""
+    return f"{codes}{text}\033[0m"
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """click.echo: a line on stdout (stderr with err), without colour codes when the stream
+    is not a terminal, flushed."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
+    if "\033" in message and not _isatty(stream):
+        import re
+
+        message = re.sub(r"\033\[[0-?]*[ -/]*[@-~]", "", message)
+    stream.write(message + "\n")
+    stream.flush()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except Exception:  # noqa: BLE001 - as click: a stream that cannot tell is not a terminal
+        return False
 
 
 class Styler:
@@ -20,7 +51,7 @@ class Styler:
         self.enabled = enabled
 
     def _style(self, text: str, **kw) -> str:
-        return click.style(text, **kw) if self.enabled else text
+        return style(text, **kw) if self.enabled else text
 
     def bold(self, text: str) -> str:
         return self._style(text, bold=True)

@@ -29,7 +29,9 @@ _SKAFFOLD = re.compile(r"skaffold(?:\.[\w.-]+)?\.ya?ml")
 _MAKEFILE = re.compile(r"(?:GNUmakefile|[Mm]akefile|.+\.mk)")
 _SCRIPT = re.compile(r".+\.(?:sh|bash)")
 _WORKFLOW = re.compile(r".+\.ya?ml")
-_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)", re.I)
+# Patterns for reading definitions are compiled on first use (re caches them): most
+# Dockerfiles have no compose, bake, Makefile or script beside them to read.
+_REMOTE = r"(?i)^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)"
 
 
 @dataclass(frozen=True)
@@ -263,13 +265,13 @@ def _inherit(targets: dict, name: str, seen: set[str]) -> dict:
     return merged
 
 
-_HCL_VAR = re.compile(r"\$\{\s*([A-Za-z_]\w*)\s*\}")
+_HCL_VAR = r"\$\{\s*([A-Za-z_]\w*)\s*\}"
 
 
 def _substitute(value: object, values: dict[str, str]) -> object:
     if not isinstance(value, str) or "${" not in value:
         return value
-    out = _HCL_VAR.sub(lambda m: values.get(m.group(1), m.group(0)), value)
+    out = re.sub(_HCL_VAR, lambda m: values.get(m.group(1), m.group(0)), value)
     return None if "${" in out else out
 
 
@@ -293,12 +295,12 @@ _VALUE_OPTIONS = frozenset({
     "--authfile", "--creds", "--arch", "--os", "--variant", "--manifest", "--runtime",
 })
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;"})
-_MAKE_ASSIGN = re.compile(r"^([A-Za-z_][\w.-]*)\s*(?:::=|:=|\?=|\+=|=)\s*(.*?)\s*$")
-_SHELL_ASSIGN = re.compile(
+_MAKE_ASSIGN = r"^([A-Za-z_][\w.-]*)\s*(?:::=|:=|\?=|\+=|=)\s*(.*?)\s*$"
+_SHELL_ASSIGN = (
     r"^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_]\w*)=(\"[^\"$`]*\"|'[^']*'|[^\s;&|$`]*)\s*$"
 )
-_MAKE_REF = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
-_SHELL_REF = re.compile(r"\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)")
+_MAKE_REF = r"\$[({]([A-Za-z_][\w.-]*)[)}]"
+_SHELL_REF = r"\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)"
 
 
 def _script(text: str, bases: list[str], shown: str, *, make: bool) -> Iterator[Reference]:
@@ -307,7 +309,7 @@ def _script(text: str, bases: list[str], shown: str, *, make: bool) -> Iterator[
         stripped = line.strip()
         if stripped.startswith("#"):
             continue
-        assign = (_MAKE_ASSIGN if make else _SHELL_ASSIGN).match(line if make else stripped)
+        assign = re.match(_MAKE_ASSIGN if make else _SHELL_ASSIGN, line if make else stripped)
         if assign and not (make and line.startswith("\t")):
             variables[assign.group(1)] = _strip_quotes(assign.group(2))
             continue
@@ -363,9 +365,9 @@ def _expand(line: str, variables: dict[str, str], make: bool) -> str | None:
         return ""
 
     if make:
-        line = _MAKE_REF.sub(make_sub, line.replace("$$", "\0"))
+        line = re.sub(_MAKE_REF, make_sub, line.replace("$$", "\0"))
         line = line.replace("\0", "$")
-    line = _SHELL_REF.sub(shell_sub, line)
+    line = re.sub(_SHELL_REF, shell_sub, line)
     return None if unknown or "$(" in line or "`" in line else line
 
 
@@ -432,7 +434,7 @@ def _docker_build(words: list[str]) -> tuple[str | None, str] | None:
         else:
             positional.append(word)
         j += 1
-    if not positional or positional[-1] == "-" or _REMOTE.match(positional[-1]):
+    if not positional or positional[-1] == "-" or re.match(_REMOTE, positional[-1]):
         return None
     return file, positional[-1]
 
@@ -445,7 +447,7 @@ def _reference(base: str, context: object, dockerfile: object, source: ContextSo
         return None
     context = _interpolate(context)
     dockerfile = _interpolate(dockerfile)
-    if context is None or dockerfile is None or _REMOTE.match(context):
+    if context is None or dockerfile is None or re.match(_REMOTE, context):
         return None
     context_abs = _join(base, context)
     if context_abs is None:
@@ -456,7 +458,7 @@ def _reference(base: str, context: object, dockerfile: object, source: ContextSo
     return Reference(os.path.realpath(dockerfile_abs), context_abs, source)
 
 
-_COMPOSE_VAR = re.compile(r"\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)")
+_COMPOSE_VAR = r"\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)"
 
 
 def _interpolate(value: str) -> str | None:
@@ -473,7 +475,7 @@ def _interpolate(value: str) -> str | None:
         unknown = True
         return ""
 
-    out = _COMPOSE_VAR.sub(sub, value.replace("$$", "\0")).replace("\0", "$")
+    out = re.sub(_COMPOSE_VAR, sub, value.replace("$$", "\0")).replace("\0", "$")
     return None if unknown else out
 
 

@@ -35,7 +35,8 @@ drop them from the builder.
 )
 RULES = (RULE, UNUSED_TOOLCHAIN)
 
-C_TOOLCHAIN = re.compile(
+# Compiled on first use (re caches it): most files install no packages.
+C_TOOLCHAIN = (
     r"^(gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|musl-gcc|"
     r".*sqlite.*-dev|libsqlite3.*|sqlite-dev|librdkafka.*|libpcap.*|.*-dev|.*-devel)$"
 )
@@ -61,7 +62,7 @@ def check(ctx: CheckContext) -> list:
         more = f" (and {len(go.uses_cgo) - 1} more)" if len(go.uses_cgo) > 1 else ""
         out.append(ctx.diagnostic(RULE, f"{finding.path}:{finding.line}: {finding.detail}{more}", build.instruction))
     stages = ctx.facts.chain(plan.builder)
-    compilers = [(ins, pkg) for s in stages for ins, pkg in s.packages if C_TOOLCHAIN.match(pkg)]
+    compilers = [(ins, pkg) for s in stages for ins, pkg in s.packages if re.match(C_TOOLCHAIN, pkg)]
     if compilers and go is not None and not out:
         ins, _ = compilers[0]
         names = ", ".join(sorted({p for _, p in compilers}))

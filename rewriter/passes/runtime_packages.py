@@ -26,7 +26,8 @@ RULE = Rule(
 )
 RULES = (RULE,)
 
-BUILD_ONLY = re.compile(
+# Compiled on first use (re caches it): most files install no packages.
+BUILD_ONLY = (
     r"^(git|git-core|make|cmake|gcc|g\+\+|clang|musl-dev|build-base|libc-dev|libc6-dev|alpine-sdk|"
     r"ca-certificates|tzdata|bash|curl|wget|openssh|openssh-client|openssh-client-default|upx|mercurial|"
     r"bzr|subversion|gnupg|gpg|unzip|zip|tar|xz|xz-utils|bzip2|gzip|coreutils|binutils|file|protobuf|"
@@ -58,7 +59,7 @@ def check(ctx: CheckContext) -> list:
         for s in ctx.facts.chain(plan.builder):
             for ins, pkg in s.packages:
                 for name in _names(pkg, s.env):
-                    if not BUILD_ONLY.match(name):
+                    if not re.match(BUILD_ONLY, name):
                         seen.setdefault(name, ins)
         if seen:
             first = next(iter(seen.values()))

@@ -1,0 +1,121 @@
+"""The console script's entry point, the exit codes and the one-line failure, without click.
+
+goslim runs once per file in pre-commit hooks and editors, where starting the process is
+most of the cost, and importing click (and the inspect, typing and datetime modules it
+pulls in) is a large part of that start. So the two commands such hooks run,
+``goslim --version`` and ``goslim rewrite [FLAGS] PATH...`` with only the plain flags
+below, are read here and run the same code the click command runs; every other command
+line (options with values, ``-``, ``--help``, a mistake to explain) goes to click.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_OK = 0
+EXIT_CHANGED = 1
+EXIT_NOT_VERIFIED = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+# `goslim rewrite` flags read without click: the option's parameter name, and its value.
+REWRITE_FLAGS = {
+    "-i": ("in_place", True),
+    "--in-place": ("in_place", True),
+    "--check": ("check", True),
+    "--diff": ("show_diff", True),
+    "--no-diff": ("show_diff", False),
+    "-q": ("quiet", True),
+    "--quiet": ("quiet", True),
+    "-v": ("verbose", True),
+    "--verbose": ("verbose", True),
+    "--require-context": ("require_context", True),
+    "--go-list": ("go_list", True),
+    "--no-go-list": ("go_list", False),
+}
+
+
+class Fail(Exception):
+    """A one-line failure printed as is (no "Error:" prefix), exit 2."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args == ["--version"]:
+        from rewriter import __version__, compiled
+
+        print(f"goslim {__version__} ({'compiled' if compiled() else 'plain Python'})", flush=True)
+        sys.exit(EXIT_OK)
+    flags = rewrite_flags(args)
+    if flags is not None:
+        sys.exit(guarded(_rewrite, flags, args[1:]))
+    from rewriter.cli.app import cli
+
+    cli.main(args=argv, prog_name="goslim")
+
+
+def rewrite_flags(args: list[str]) -> dict[str, bool] | None:
+    """The flags of a `goslim rewrite` command line that needs no click, or None."""
+    if not args or args[0] != "rewrite":
+        return None
+    flags: dict[str, bool] = {}
+    paths = 0
+    for arg in args[1:]:
+        if arg.startswith("-"):
+            if arg not in REWRITE_FLAGS:
+                return None
+            name, value = REWRITE_FLAGS[arg]
+            flags[name] = value
+        else:
+            paths += 1
+    if not paths or (flags.get("quiet") and flags.get("verbose")):
+        return None  # click explains what is wrong
+    return flags
+
+
+def _rewrite(flags: dict[str, bool], args: list[str]) -> int:
+    from rewriter.cli.rewrite_files import rewrite_files
+
+    paths = tuple(arg for arg in args if not arg.startswith("-"))
+    return rewrite_files(paths, **flags)
+
+
+def guarded(run, *args) -> int:
+    """run(*args)'s exit status; what goes wrong, in one line and an exit status instead of
+    a traceback (the click commands do the same in rewriter.cli.app)."""
+    try:
+        return run(*args)
+    except Fail as exc:
+        echo_err(exc.message)
+        return exc.exit_code
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        echo_err("goslim: interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last resort: still one line, still exit 2
+        echo_err(f"goslim: internal error: {type(exc).__name__}: {exc}")
+        return EXIT_ERROR
+
+
+def echo_err(message: str) -> None:
+    from rewriter.cli.style import echo
+
+    echo(message, err=True)
+
+
+def silence_stdout() -> None:
+    """After a closed pipe, keep Python from failing again while flushing stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
