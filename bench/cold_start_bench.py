@@ -74,7 +74,7 @@ def importtime(python: str, cwd: Path, top: int) -> tuple[int, list[tuple[int, s
     rows = []
     for line in proc.stderr.splitlines():
         if line.startswith("import time:") and "self [us]" not in line:
-            self_us, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
+            self_us, cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
             rows.append((int(self_us), int(cumulative), name))
     slowest = sorted(((cumulative, name) for _, cumulative, name in rows), reverse=True)[:top]
     return sum(row[0] for row in rows), slowest
@@ -83,8 +83,13 @@ def importtime(python: str, cwd: Path, top: int) -> tuple[int, list[tuple[int, s
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=21, help="rounds; the figures are medians (default 21)")
-    ap.add_argument("--goslim", action="append", default=[], metavar="LABEL=PATH",
-                    help="a goslim console script to time (repeatable); default: the one next to this Python")
+    ap.add_argument(
+        "--goslim",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="a goslim console script to time (repeatable); default: the one next to this Python",
+    )
     ap.add_argument("--hadolint", default=None, help="the hadolint program (default: next to this Python, or on PATH)")
     ap.add_argument("--importtime", action="store_true", help="also show each goslim's slowest imports")
     args = ap.parse_args(argv)
@@ -114,24 +119,30 @@ def main(argv: list[str] | None = None) -> int:
 
         reference = statistics.median(wall for wall, _ in samples["hadolint Dockerfile"])
         cpu_reference = statistics.median(cpu for _, cpu in samples["hadolint Dockerfile"])
-        print(f"cold start, ms: wall (median, fastest) and CPU (median) of {args.runs} rounds, commands in turn; "
-              f"{os.cpu_count()} CPUs, "
-              f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+        print(
+            f"cold start, ms: wall (median, fastest) and CPU (median) of {args.runs} rounds, commands in turn; "
+            f"{os.cpu_count()} CPUs, "
+            f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after"
+        )
         width = max(map(len, commands))
         print(f"{'command':<{width}} {'median':>7} {'fastest':>8} {'x hadolint':>11} {'CPU':>7} {'x hadolint':>11}")
         for label, values in samples.items():
             median = statistics.median(wall for wall, _ in values)
             fastest = min(wall for wall, _ in values)
             cpu = statistics.median(cpu for _, cpu in values)
-            print(f"{label:<{width}} {median * 1000:>7.1f} {fastest * 1000:>8.1f} {median / reference:>10.1f}x "
-                  f"{cpu * 1000:>7.1f} {cpu / cpu_reference:>10.1f}x")
+            print(
+                f"{label:<{width}} {median * 1000:>7.1f} {fastest * 1000:>8.1f} {median / reference:>10.1f}x "
+                f"{cpu * 1000:>7.1f} {cpu / cpu_reference:>10.1f}x"
+            )
         print("goal: goslim rewrite <= 3.0x hadolint")
 
         if args.importtime:
             for tag, python in pythons.items():
                 total, slowest = importtime(python, folder, top=12)
-                print(f"\nslowest imports of `goslim rewrite Dockerfile` ({tag}), python -X importtime, "
-                      f"cumulative ms; all imports {total / 1000:.1f} ms")
+                print(
+                    f"\nslowest imports of `goslim rewrite Dockerfile` ({tag}), python -X importtime, "
+                    f"cumulative ms; all imports {total / 1000:.1f} ms"
+                )
                 for cumulative, name in slowest:
                     print(f"  {cumulative / 1000:>6.1f}  {name}")
     return 0

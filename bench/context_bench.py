@@ -117,8 +117,9 @@ def monorepo(root: Path, services: int, files: int, compose: bool) -> None:
 
 def baseline_tree(revision: str, into: Path) -> Path:
     """Today's code: the package at ``revision``, laid out as an install has it."""
-    data = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "rewriter", "grammar"],
-                          check=True, capture_output=True).stdout
+    data = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "rewriter", "grammar"], check=True, capture_output=True
+    ).stdout
     with tarfile.open(fileobj=BytesIO(data)) as archive:
         archive.extractall(into, filter="data")
     shutil.copytree(into / "grammar", into / "rewriter" / "grammar")
@@ -141,8 +142,15 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(argv: list[str], env: dict[str, str], runs: int, cwd: Path | str | None = None,
-          stdin: bytes | None = None, timeout: float = 300, label: str | None = None) -> tuple[float, int]:
+def timed(
+    argv: list[str],
+    env: dict[str, str],
+    runs: int,
+    cwd: Path | str | None = None,
+    stdin: bytes | None = None,
+    timeout: float = 300,
+    label: str | None = None,
+) -> tuple[float, int]:
     """Median wall time of ``runs`` runs (and, under ``label`` in CPU, the CPU time each
     took: less moved by other work on the machine than wall time)."""
     times, code = [], 0
@@ -173,10 +181,16 @@ def main() -> None:
     parser.add_argument("--go-list-runs", type=int, default=1, help="runs of (a) with --go-list (0: none)")
     args = parser.parse_args()
     only = set(args.only.split(","))
-    revision = args.baseline or subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
-                                               check=True, capture_output=True, text=True).stdout.strip()
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}  cores: {os.cpu_count()}  "
-          f"baseline: {revision[:10]}  go for go list: {GO_BIN or 'none'}")
+    revision = (
+        args.baseline
+        or subprocess.run(
+            ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], check=True, capture_output=True, text=True
+        ).stdout.strip()
+    )
+    print(
+        f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}  cores: {os.cpu_count()}  "
+        f"baseline: {revision[:10]}  go for go list: {GO_BIN or 'none'}"
+    )
     with tempfile.TemporaryDirectory(prefix="goslim-context-bench-") as tmp:
         tmp_path = Path(tmp)
         base = baseline_tree(revision, tmp_path / "baseline")
@@ -198,13 +212,19 @@ def main() -> None:
                 runs["bare"].append(timed(new + command, new_env, 1, cwd=bare, label="a-bare")[0])
             t_old, t_new, t_new_bare = (statistics.median(runs[k]) for k in ("old", "new", "bare"))
             c_old, c_new, c_bare = (statistics.median(CPU[k]) for k in ("a-old", "a-new", "a-bare"))
-            print(f"(a) {args.services} services x {args.files} Go files, rewrite --check --jobs 2 .: "
-                  "wall, and CPU (user+system) of the processes")
+            print(
+                f"(a) {args.services} services x {args.files} Go files, rewrite --check --jobs 2 .: "
+                "wall, and CPU (user+system) of the processes"
+            )
             print(f"    today's code (no compose file)  {t_old:6.2f} s   CPU {c_old:6.2f} s")
-            print(f"    this code, compose file         {t_new:6.2f} s   CPU {c_new:6.2f} s"
-                  f"  ({t_new / t_old:.2f}x wall, {c_new / c_old:.2f}x CPU)")
-            print(f"    this code, no compose file      {t_new_bare:6.2f} s   CPU {c_bare:6.2f} s"
-                  f"  ({t_new_bare / t_old:.2f}x wall, {c_bare / c_old:.2f}x CPU)")
+            print(
+                f"    this code, compose file         {t_new:6.2f} s   CPU {c_new:6.2f} s"
+                f"  ({t_new / t_old:.2f}x wall, {c_new / c_old:.2f}x CPU)"
+            )
+            print(
+                f"    this code, no compose file      {t_new_bare:6.2f} s   CPU {c_bare:6.2f} s"
+                f"  ({t_new_bare / t_old:.2f}x wall, {c_bare / c_old:.2f}x CPU)"
+            )
             if GO_BIN and args.go_list_runs:
                 t_on, _ = timed(new + command + ["--go-list"], on_env, args.go_list_runs, cwd=repo)
                 print(f"    this code, compose, --go-list   {t_on:6.2f} s  ({args.go_list_runs} run(s))")
@@ -219,18 +239,23 @@ def main() -> None:
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / f"file{i:05d}.txt").write_text("unrelated\n")
             dockerfile = ctx / "services" / "api" / "Dockerfile"
-            dockerfile.write_text(DOCKERFILE.format(name="api").replace("COPY go.mod ./\nCOPY . .\n",
-                                                                     "COPY services/api/go.mod ./\n"
-                                                                     "COPY services/api ./\n"))
-            t_old, _ = timed(old + ["rewrite", "--context", str(ctx), str(dockerfile)], old_env, args.runs * 3,
-                             label="b-old")
+            dockerfile.write_text(
+                DOCKERFILE.format(name="api").replace(
+                    "COPY go.mod ./\nCOPY . .\n", "COPY services/api/go.mod ./\nCOPY services/api ./\n"
+                )
+            )
+            t_old, _ = timed(
+                old + ["rewrite", "--context", str(ctx), str(dockerfile)], old_env, args.runs * 3, label="b-old"
+            )
             t_new, _ = timed(new + ["rewrite", str(dockerfile)], new_env, args.runs * 3, label="b-new")
             t_version, _ = timed(new + ["--version"], new_env, args.runs * 3)
             print(f"(b) one Dockerfile, context of {args.unrelated} unrelated files and a 20-file service, wall:")
             c_old, c_new = (statistics.median(CPU[k]) for k in ("b-old", "b-new"))
             print(f"    today's code (--context ROOT)   {t_old * 1000:6.0f} ms   CPU {c_old * 1000:4.0f} ms")
-            print(f"    this code (context found)       {t_new * 1000:6.0f} ms   CPU {c_new * 1000:4.0f} ms"
-                  f"   (goslim --version: {t_version * 1000:.0f} ms)")
+            print(
+                f"    this code (context found)       {t_new * 1000:6.0f} ms   CPU {c_new * 1000:4.0f} ms"
+                f"   (goslim --version: {t_version * 1000:.0f} ms)"
+            )
             if GO_BIN:
                 t_on, _ = timed(new + ["rewrite", "--go-list", str(dockerfile)], on_env, args.runs * 3)
                 print(f"    this code, go list              {t_on * 1000:6.0f} ms")
@@ -245,8 +270,10 @@ def main() -> None:
                 for _ in range(1 if argv is old else args.runs * 3):
                     roots.append(timed(argv + ["rewrite", "-"], env, 1, cwd="/", stdin=text, timeout=120)[0])
                     empties.append(timed(argv + ["rewrite", "-"], env, 1, cwd=empty, stdin=text)[0])
-                print(f"(c) {label:13} stdin from /: {statistics.median(roots) * 1000:6.0f} ms   "
-                      f"from an empty folder: {statistics.median(empties) * 1000:6.0f} ms")
+                print(
+                    f"(c) {label:13} stdin from /: {statistics.median(roots) * 1000:6.0f} ms   "
+                    f"from an empty folder: {statistics.median(empties) * 1000:6.0f} ms"
+                )
 
 
 if __name__ == "__main__":

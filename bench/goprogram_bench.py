@@ -16,7 +16,7 @@ from rewriter.goprogram import analyze_context
 MODULE = "github.com/acme/bench"
 FILES_PER_PACKAGE = 20
 
-FILE = '''// Code in package {pkg}: file {n} of a synthetic service.
+FILE = """// Code in package {pkg}: file {n} of a synthetic service.
 package {pkg}
 
 import (
@@ -54,9 +54,9 @@ func (h *Handler{n}) ServeHTTP(w http.ResponseWriter, r *http.Request) {{
 	_ = os.Getenv("APP_MODE")
 	w.WriteHeader(http.StatusNoContent)
 }}
-{filler}'''
+{filler}"""
 
-FILLER = '''
+FILLER = """
 func helper{n}_{i}(xs []string) (out []string) {{
 	for _, x := range xs {{
 		if len(x) > {i} {{
@@ -65,9 +65,9 @@ func helper{n}_{i}(xs []string) (out []string) {{
 	}}
 	return out
 }}
-'''
+"""
 
-MAIN = '''package main
+MAIN = """package main
 
 import (
 	"html/template"
@@ -85,7 +85,7 @@ func main() {{
 	_, _, _, _ = t, loc, cfg, p000.Value
 	http.ListenAndServe(":8080", http.FileServer(http.Dir("./static")))
 }}
-'''
+"""
 
 
 def generate(root: Path, files: int) -> None:
@@ -124,8 +124,10 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         assert ctx is not None
         print(f"files: {args.files}  Go source: {size / 1e6:.1f} MB  packages in scope: {len(ctx.scope)}")
-        print(f"analyze_context median of {args.runs}: {statistics.median(times) * 1000:.0f} ms"
-              f"  (min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms)")
+        print(
+            f"analyze_context median of {args.runs}: {statistics.median(times) * 1000:.0f} ms"
+            f"  (min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms)"
+        )
 
 
 if __name__ == "__main__":

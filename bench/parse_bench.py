@@ -94,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         ("BuildKit (dockerfile.parse_string)", buildkit),
         ("dockerfile-parse (.structure)", dockerfile_parse),
     ]
-    print(f"goslim {'compiled with mypyc' if rewriter.compiled() else 'plain Python'}; {len(texts)} files, {lines} lines, "
-          f"{sum(map(len, encoded)) / 1e6:.2f} MB; best of {args.runs} rounds, CPU time")
+    print(
+        f"goslim {'compiled with mypyc' if rewriter.compiled() else 'plain Python'}; "
+        f"{len(texts)} files, {lines} lines, "
+        f"{sum(map(len, encoded)) / 1e6:.2f} MB; best of {args.runs} rounds, CPU time"
+    )
     print(f"{'parser':<36} {'ms':>9} {'lines/s':>12} {'vs BuildKit':>12}")
     times = {name: float("inf") for name, _ in parsers}
     for _ in range(args.runs):

@@ -68,7 +68,8 @@ FROM golang:1.{minor} AS builder
 WORKDIR /app
 COPY . .
 RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -ldflags="-s -w" -o /out/{name} .
-RUN echo 'app:x:10001:10001::/nonexistent:/sbin/nologin' > /etc/passwd.runtime && echo 'app:x:10001:' > /etc/group.runtime
+RUN echo 'app:x:10001:10001::/nonexistent:/sbin/nologin' > /etc/passwd.runtime \\
+    && echo 'app:x:10001:' > /etc/group.runtime
 
 FROM scratch
 COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
@@ -148,9 +149,11 @@ def throughput(corpus: Path, runs: int) -> None:
     print(f"    ratio goslim / BuildKit: {goslim / buildkit:.2f} (goal <= 1.0)")
     likely_go = [t for t in texts if may_mention_go(t)]
     others = [t for t in texts if not may_mention_go(t)]
-    print(f"    goslim's time by file: {len(likely_go)} that mention Go (parsed in full) "
-          f"{best_of(runs, goslim_rewrite, likely_go) * 1000:.1f} ms, "
-          f"{len(others)} others (judged by their outline) {best_of(runs, goslim_rewrite, others) * 1000:.1f} ms")
+    print(
+        f"    goslim's time by file: {len(likely_go)} that mention Go (parsed in full) "
+        f"{best_of(runs, goslim_rewrite, likely_go) * 1000:.1f} ms, "
+        f"{len(others)} others (judged by their outline) {best_of(runs, goslim_rewrite, others) * 1000:.1f} ms"
+    )
 
 
 # ------------------------------------------------------------------------------ (b)
@@ -183,13 +186,22 @@ def monorepo(services: int) -> None:
         for jobs in (1, 2):
             cpu = _children_cpu()
             start = time.perf_counter()
-            proc = subprocess.run([*GOSLIM, "rewrite", "--check", "--jobs", str(jobs), "."], cwd=root,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
+            proc = subprocess.run(
+                [*GOSLIM, "rewrite", "--check", "--jobs", str(jobs), "."],
+                cwd=root,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=ENV,
+            )
             seconds = time.perf_counter() - start
             cpu = _children_cpu() - cpu
             flagged = sum(1 for line in proc.stderr.splitlines() if line.startswith("would rewrite ") and "/" in line)
-            print(f"    goslim rewrite --check --jobs {jobs}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU, exit {proc.returncode}, "
-                  f"{flagged} files would change (goal <= 5 s on 2 cores)")
+            print(
+                f"    goslim rewrite --check --jobs {jobs}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU, "
+                f"exit {proc.returncode}, "
+                f"{flagged} files would change (goal <= 5 s on 2 cores)"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

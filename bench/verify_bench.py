@@ -28,8 +28,9 @@ import time
 import uuid
 from pathlib import Path
 
-FAT = ('FROM golang:1.23\n{env}WORKDIR /app\nCOPY . .\nRUN go build {flags}-o main .\nEXPOSE 8080\n'
-       'CMD ["./main"{args}]\n')
+FAT = (
+    'FROM golang:1.23\n{env}WORKDIR /app\nCOPY . .\nRUN go build {flags}-o main .\nEXPOSE 8080\nCMD ["./main"{args}]\n'
+)
 SERVER = """package main
 
 // build {salt}
@@ -59,26 +60,65 @@ func main() {{
 SERVICES = {
     "api": ("", '"api ok"', "", {}, {}),
     "version": ("", "version", "", {"flags": '-ldflags "-X main.version=1.4.2" '}, {}),
-    "scheduler": ('\tparis, err := time.LoadLocation("Europe/Paris")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n',
-                  "time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC).In(paris)", "", {}, {}),
-    "web": ('\tpage := template.Must(template.ParseFiles("templates/index.html"))\n',
-            'func() string { var b strings.Builder; page.Execute(&b, "web"); return b.String() }()',
-            '\t"html/template"\n\t"strings"\n', {}, {"templates/index.html": "<h1>{{.}}</h1>\n"}),
-    "reports": ('\tdata, err := os.ReadFile(os.Getenv("REPORTS_CONFIG"))\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n',
-                "string(data)", "", {"env": "ENV REPORTS_CONFIG=/app/reports.json\n"},
-                {"reports.json": '{"daily": true}\n'}),
-    "worker": ("", '"worker ok"', "", {"base": "golang:1.23-alpine", "env": "RUN apk add --no-cache ca-certificates\n"},
-               {}),
-    "metrics": ('\tudp, err := net.ListenPacket("udp", ":8125")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n'
-                '\tdefer udp.Close()\n', '"metrics ok"', "", {}, {}),
-    "gateway": ('\tconfig := flag.String("config", "", "routes")\n\tflag.Parse()\n\tdata, err := os.ReadFile(*config)\n'
-                '\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n', "string(data)", '\t"flag"\n',
-                {"args": ', "-config", "routes.json"'}, {"routes.json": '{"/": "api"}\n'}),
-    "clock": ("", "time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC).Local()", "", {"env": "ENV TZ=America/New_York\n"},
-              {}),
-    "uploads": ('\tif err := os.WriteFile("uploads/.ready", nil, 0o644); err != nil {\n'
-                '\t\tlog.Printf("uploads: %v", err)\n\t}\n', '"uploads ok"', "",
-                {"env": "RUN mkdir -p /app/uploads\n"}, {}),
+    "scheduler": (
+        '\tparis, err := time.LoadLocation("Europe/Paris")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n',
+        "time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC).In(paris)",
+        "",
+        {},
+        {},
+    ),
+    "web": (
+        '\tpage := template.Must(template.ParseFiles("templates/index.html"))\n',
+        'func() string { var b strings.Builder; page.Execute(&b, "web"); return b.String() }()',
+        '\t"html/template"\n\t"strings"\n',
+        {},
+        {"templates/index.html": "<h1>{{.}}</h1>\n"},
+    ),
+    "reports": (
+        '\tdata, err := os.ReadFile(os.Getenv("REPORTS_CONFIG"))\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n',
+        "string(data)",
+        "",
+        {"env": "ENV REPORTS_CONFIG=/app/reports.json\n"},
+        {"reports.json": '{"daily": true}\n'},
+    ),
+    "worker": (
+        "",
+        '"worker ok"',
+        "",
+        {"base": "golang:1.23-alpine", "env": "RUN apk add --no-cache ca-certificates\n"},
+        {},
+    ),
+    "metrics": (
+        '\tudp, err := net.ListenPacket("udp", ":8125")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n'
+        "\tdefer udp.Close()\n",
+        '"metrics ok"',
+        "",
+        {},
+        {},
+    ),
+    "gateway": (
+        '\tconfig := flag.String("config", "", "routes")\n\tflag.Parse()\n\tdata, err := os.ReadFile(*config)\n'
+        "\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n",
+        "string(data)",
+        '\t"flag"\n',
+        {"args": ', "-config", "routes.json"'},
+        {"routes.json": '{"/": "api"}\n'},
+    ),
+    "clock": (
+        "",
+        "time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC).Local()",
+        "",
+        {"env": "ENV TZ=America/New_York\n"},
+        {},
+    ),
+    "uploads": (
+        '\tif err := os.WriteFile("uploads/.ready", nil, 0o644); err != nil {\n'
+        '\t\tlog.Printf("uploads: %v", err)\n\t}\n',
+        '"uploads ok"',
+        "",
+        {"env": "RUN mkdir -p /app/uploads\n"},
+        {},
+    ),
 }
 
 
@@ -87,8 +127,11 @@ def services(salt: str) -> dict[str, dict[str, str]]:
     made = {}
     for name, (start, answer, imports, docker, files) in SERVICES.items():
         dockerfile = FAT.format(env=docker.get("env", ""), flags=docker.get("flags", ""), args=docker.get("args", ""))
-        made[name] = {"main.go": SERVER.format(salt=salt, imports=imports, start=start, answer=answer),
-                      "Dockerfile": dockerfile.replace("golang:1.23", docker.get("base", "golang:1.23")), **files}
+        made[name] = {
+            "main.go": SERVER.format(salt=salt, imports=imports, start=start, answer=answer),
+            "Dockerfile": dockerfile.replace("golang:1.23", docker.get("base", "golang:1.23")),
+            **files,
+        }
     return made
 
 
@@ -104,8 +147,9 @@ def write(root: Path, salt: str) -> Path:
 
 def goslim(*args: str, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "rewriter.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=3600)
+    done = subprocess.run(
+        [sys.executable, "-m", "rewriter.cli", *args], capture_output=True, text=True, env=env, timeout=3600
+    )
     return time.monotonic() - started, done
 
 
@@ -118,9 +162,11 @@ def bench_engine(engine: str, jobs: int, only: set[str], scratch: Path) -> dict[
         for run in ("cold", "warm"):
             seconds, done = goslim("verify", "--engine", engine, str(root / "api" / "Dockerfile"), env=env)
             figures[f"one service, {run}"] = seconds
-            print(f"{engine} verify api ({run}): {seconds:.1f} s, exit {done.returncode}: "
-                  f"{done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]}",
-                  flush=True)
+            print(
+                f"{engine} verify api ({run}): {seconds:.1f} s, exit {done.returncode}: "
+                f"{done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]}",
+                flush=True,
+            )
     if "b" in only:
         root = write(scratch / engine / "batch", uuid.uuid4().hex)
         originals = {path: path.read_text() for path in root.rglob("Dockerfile")}
@@ -128,11 +174,15 @@ def bench_engine(engine: str, jobs: int, only: set[str], scratch: Path) -> dict[
         for run in ("cold", "warm"):
             for path, text in originals.items():
                 path.write_text(text)
-            seconds, done = goslim("rewrite", "-i", "--verify", "--engine", engine, "--jobs", str(jobs),
-                                   str(root), env=env)
+            seconds, done = goslim(
+                "rewrite", "-i", "--verify", "--engine", engine, "--jobs", str(jobs), str(root), env=env
+            )
             figures[f"batch of 10, {run}"] = seconds
-            print(f"{engine} rewrite -i --verify --jobs {jobs}, 10 services ({run}): {seconds:.1f} s, "
-                  f"exit {done.returncode}", flush=True)
+            print(
+                f"{engine} rewrite -i --verify --jobs {jobs}, 10 services ({run}): {seconds:.1f} s, "
+                f"exit {done.returncode}",
+                flush=True,
+            )
         table = done.stderr.split("\n\nservice", 1)
         figures["table"] = ("service" + table[1].split("\n\n", 1)[0]) if len(table) == 2 else done.stderr[-2000:]
     return figures

@@ -94,8 +94,10 @@ class Run:
 
     def progress(self) -> None:
         elapsed = time.monotonic() - self.started
-        print(f"{self.count} inputs, {len(self.findings)} findings, {elapsed:.0f}s "
-              f"({self.count / elapsed:.0f}/s)", flush=True)
+        print(
+            f"{self.count} inputs, {len(self.findings)} findings, {elapsed:.0f}s ({self.count / elapsed:.0f}/s)",
+            flush=True,
+        )
 
     def summary(self) -> int:
         self.progress()
@@ -119,8 +121,13 @@ def main(argv: list[str] | None = None) -> int:
 
     run = Run(args)
     signal.signal(signal.SIGALRM, _on_alarm)
-    budget = settings(max_examples=args.inputs, deadline=None, database=None, phases=[Phase.generate],
-                      suppress_health_check=list(HealthCheck))
+    budget = settings(
+        max_examples=args.inputs,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
 
     @budget
     @given(strategies.any_input)
@@ -129,8 +136,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.seed is not None:
         fuzz = seed(args.seed)(fuzz)
-    print(f"fuzzing {args.inputs} inputs (corpus files: {len(strategies.CORPUS_TEXTS)}, "
-          f"hadolint: {properties.invariants.HADOLINT or 'absent'})", flush=True)
+    print(
+        f"fuzzing {args.inputs} inputs (corpus files: {len(strategies.CORPUS_TEXTS)}, "
+        f"hadolint: {properties.invariants.HADOLINT or 'absent'})",
+        flush=True,
+    )
     try:
         fuzz()
     except KeyboardInterrupt:

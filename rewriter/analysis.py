@@ -25,17 +25,45 @@ DISTRO_IMAGE: Final = re.compile(
     r"amazonlinux|rockylinux|almalinux|redhat/ubi\d*(?:-minimal)?|ubi\d*(?:-minimal)?)(?:[:@]|$)",
     re.IGNORECASE,
 )
-SLIM_IMAGE: Final = re.compile(r"^(scratch|(?:[\w.-]+/)*distroless/static[\w.:@-]*|(?:[\w.-]+/)*chainguard/static[\w.:@-]*)$", re.IGNORECASE)
+SLIM_IMAGE: Final = re.compile(
+    r"^(scratch|(?:[\w.-]+/)*distroless/static[\w.:@-]*|(?:[\w.-]+/)*chainguard/static[\w.:@-]*)$", re.IGNORECASE
+)
 CERT_BUNDLE: Final = "/etc/ssl/certs/ca-certificates.crt"
 BUILD_ONLY_ENV: Final = frozenset(
-    {"CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GOAMD64", "GOFLAGS", "GO111MODULE", "GOPATH", "GOPROXY",
-     "GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOSUMDB", "GOBIN", "GOCACHE", "GOMODCACHE", "GOROOT",
-     "GOTOOLCHAIN", "GOINSECURE", "CC", "CXX", "CGO_CFLAGS", "CGO_LDFLAGS", "PATH", "GOLANG_VERSION"}
+    {
+        "CGO_ENABLED",
+        "GOOS",
+        "GOARCH",
+        "GOARM",
+        "GOAMD64",
+        "GOFLAGS",
+        "GO111MODULE",
+        "GOPATH",
+        "GOPROXY",
+        "GOPRIVATE",
+        "GONOSUMDB",
+        "GONOPROXY",
+        "GOSUMDB",
+        "GOBIN",
+        "GOCACHE",
+        "GOMODCACHE",
+        "GOROOT",
+        "GOTOOLCHAIN",
+        "GOINSECURE",
+        "CC",
+        "CXX",
+        "CGO_CFLAGS",
+        "CGO_LDFLAGS",
+        "PATH",
+        "GOLANG_VERSION",
+    }
 )
 _GO_BUILD: Final = re.compile(r"\bgo\s+(build|install)\b")
 # An entrypoint with one of these suffixes is a script: it needs an interpreter.
 SCRIPT_SUFFIXES: Final = (".sh", ".bash", ".py", ".pl", ".rb", ".js")
-SECRET_NAME: Final = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE)
+SECRET_NAME: Final = re.compile(
+    r"(TOKEN|PASSWORD|PASSWD|SECRET|(^|_)KEY($|_)|PRIVATE|CREDENTIAL|API_?KEY)", re.IGNORECASE
+)
 
 
 def path_dirs(env: dict[str, str]) -> tuple[str, ...]:
@@ -70,19 +98,24 @@ def image_go_version(image: str) -> tuple[int, int] | None:
 _GO_TAG: Final = re.compile(r"golang:(\d+)\.(\d+)", re.IGNORECASE)
 
 
-
 @dataclass(init=False, unsafe_hash=True, slots=True)
 class Entrypoint:
     """What the image runs: its ENTRYPOINT and CMD, resolved to a program path."""
 
     entrypoint: Final[Instruction | None]
     cmd: Final[Instruction | None]
-    argv: Final[tuple[str, ...] | None]       # the full command as exec words, when it is plain
-    program_path: Final[str | None]           # absolute path of argv[0] in the image
-    needs_shell: Final[str | None]            # why it needs a shell, when it does
+    argv: Final[tuple[str, ...] | None]  # the full command as exec words, when it is plain
+    program_path: Final[str | None]  # absolute path of argv[0] in the image
+    needs_shell: Final[str | None]  # why it needs a shell, when it does
 
-    def __init__(self, entrypoint: Instruction | None, cmd: Instruction | None, argv: tuple[str, ...] | None,
-                 program_path: str | None, needs_shell: str | None) -> None:
+    def __init__(
+        self,
+        entrypoint: Instruction | None,
+        cmd: Instruction | None,
+        argv: tuple[str, ...] | None,
+        program_path: str | None,
+        needs_shell: str | None,
+    ) -> None:
         self.entrypoint = entrypoint
         self.cmd = cmd
         self.argv = argv
@@ -96,9 +129,9 @@ class StageFacts:
     stage: Stage
     name: str | None
     base: str
-    parent: int | None          # index of the stage this one is FROM, if any
-    is_go: bool                 # a golang base (directly or through its parent)
-    workdir: str | None         # final WORKDIR
+    parent: int | None  # index of the stage this one is FROM, if any
+    is_go: bool  # a golang base (directly or through its parent)
+    workdir: str | None  # final WORKDIR
     env: dict[str, str] = field(default_factory=dict)
     builds: list[GoBuild] = field(default_factory=list)
     packages: list[tuple[Instruction, str]] = field(default_factory=list)  # (RUN, package)
@@ -108,10 +141,10 @@ class StageFacts:
     local_copies: list[tuple[str | None, tuple[str, ...], str]] = field(default_factory=list)
     go_version: tuple[int, int] | None = None  # (major, minor) of the golang image the stage is on
     moves: list[Move] = field(default_factory=list)  # mv, cp and rm of files after the builds
-    folders: set[str] = field(default_factory=set)   # folders WORKDIR or mkdir made
-    module_hint: bool = False   # go.mod is copied in or `go mod` runs: Go works in module mode
+    folders: set[str] = field(default_factory=set)  # folders WORKDIR or mkdir made
+    module_hint: bool = False  # go.mod is copied in or `go mod` runs: Go works in module mode
     makes: list[MakeRun] = field(default_factory=list)  # `make`/script lines that may hold the build
-    events: int = 0             # builds and make runs recorded so far (their ``seq``)
+    events: int = 0  # builds and make runs recorded so far (their ``seq``)
 
 
 @dataclass
@@ -241,8 +274,9 @@ def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _memo_stage_facts(memo: dict, index: int, stage: Stage, earlier: list[StageFacts],
-                      global_args: dict[str, str], args_key: tuple) -> StageFacts:
+def _memo_stage_facts(
+    memo: dict, index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str], args_key: tuple
+) -> StageFacts:
     """``_stage_facts`` through ``memo`` (see ``analyze``)."""
     parent = _parent(stage.base_image, earlier, global_args)
     key = (id(stage), index, id(parent), args_key)
@@ -260,8 +294,9 @@ def _parent(base_raw: str, earlier: list[StageFacts], global_args: dict[str, str
     return next((s for s in reversed(earlier) if s.name and s.name == base.lower()), None)
 
 
-def _stage_facts(index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str],
-                 memo: dict | None = None) -> StageFacts:
+def _stage_facts(
+    index: int, stage: Stage, earlier: list[StageFacts], global_args: dict[str, str], memo: dict | None = None
+) -> StageFacts:
     base_raw = stage.base_image
     base = expand(base_raw, global_args) or base_raw
     parent = _parent(base_raw, earlier, global_args)
@@ -393,8 +428,10 @@ def _shell_syntax(text: str) -> str:
         return f"{flat} (it looks like exec form, but typographic quotes make it invalid JSON, so it runs in a shell)"
     if _PLAIN_VARIABLE.search(flat) and not re.search(r"[|&;<>()`*?]", flat):
         names = sorted({m.group(0).strip("${}") for m in _PLAIN_VARIABLE.finditer(flat)})
-        return (f"{flat} (the shell expands ${', $'.join(names)} when the container starts, `docker run -e` values "
-                "included; exec form cannot: write the values in exec form, or have the program read the variables)")
+        return (
+            f"{flat} (the shell expands ${', $'.join(names)} when the container starts, `docker run -e` values "
+            "included; exec form cannot: write the values in exec form, or have the program read the variables)"
+        )
     return flat
 
 
@@ -428,7 +465,9 @@ def copies_to(stage_facts: StageFacts, path: str) -> bool:
             return True
         if dest_x.endswith("/") and any(paths.join(dest_x, paths.basename(s)) == path for s in srcs):
             return True
-        if paths.normpath(dest_x) == paths.dirname(path) and any(paths.basename(s) == paths.basename(path) for s in srcs):
+        if paths.normpath(dest_x) == paths.dirname(path) and any(
+            paths.basename(s) == paths.basename(path) for s in srcs
+        ):
             return True
     return False
 

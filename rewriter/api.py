@@ -19,8 +19,14 @@ def print(node: Node) -> str:  # noqa: A001 - the library's name for "tree to te
     return node.code
 
 
-def rewrite(source: str, config: Config | None = None, *, context: str | os.PathLike | None = None,
-            dockerfile: str | os.PathLike | None = None, cwd: str | os.PathLike | None = None) -> RewriteResult:
+def rewrite(
+    source: str,
+    config: Config | None = None,
+    *,
+    context: str | os.PathLike | None = None,
+    dockerfile: str | os.PathLike | None = None,
+    cwd: str | os.PathLike | None = None,
+) -> RewriteResult:
     """Rewrite a Go service's Dockerfile into a multi-stage FROM scratch build.
 
     ``context`` is the build context directory (for reading go.mod and the Go sources).
@@ -71,5 +77,3 @@ def write_file(source: SourceFile, text: str) -> None:
     """Atomically replace the file ``source`` was read from, in its original encoding;
     refuses when the file changed on disk since it was read."""
     write_atomic(source.path, text, source.encoding, expected=source.stat, bom=source.bom)
-
-

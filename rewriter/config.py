@@ -29,18 +29,18 @@ _MAX_ID = 2**31 - 1
 
 @dataclass(frozen=True)
 class Config:
-    runtime: str = "scratch"            # one of RUNTIMES
+    runtime: str = "scratch"  # one of RUNTIMES
     uid: int = 10001
     gid: int = 10001
     disable: frozenset[str] = field(default_factory=frozenset)  # rule codes turned off
-    extra_copy: tuple[str, ...] = ()    # extra paths copied from the builder into the runtime stage
-    writable: tuple[str, ...] = ()      # extra folders the runtime user must be able to write
-    cross_compile: bool = False         # FROM --platform=$BUILDPLATFORM + TARGETOS/TARGETARCH
-    cache_mounts: bool = False          # RUN --mount=type=cache for the module and build caches
-    healthcheck: str = "refuse"         # "refuse" or "drop" a HEALTHCHECK that needs a shell/curl
-    main_package: str | None = None     # which package to build when several mains exist
-    require_context: bool = False       # no build context found: refuse instead of warning
-    go_list: str = "auto"               # one of GO_LIST_MODES: when to ask `go list`
+    extra_copy: tuple[str, ...] = ()  # extra paths copied from the builder into the runtime stage
+    writable: tuple[str, ...] = ()  # extra folders the runtime user must be able to write
+    cross_compile: bool = False  # FROM --platform=$BUILDPLATFORM + TARGETOS/TARGETARCH
+    cache_mounts: bool = False  # RUN --mount=type=cache for the module and build caches
+    healthcheck: str = "refuse"  # "refuse" or "drop" a HEALTHCHECK that needs a shell/curl
+    main_package: str | None = None  # which package to build when several mains exist
+    require_context: bool = False  # no build context found: refuse instead of warning
+    go_list: str = "auto"  # one of GO_LIST_MODES: when to ask `go list`
     # (folder of the config file, Dockerfile path or pattern relative to it, context relative to it)
     contexts: tuple[tuple[str, str, str], ...] = ()
 
@@ -196,15 +196,16 @@ def _check_choice(choices):
         if not isinstance(value, str) or value not in choices:
             raise ConfigError(path, key, f"must be one of {', '.join(choices)}; got {value!r}")
         return value
+
     return check
 
 
 def _check_id(minimum):
     def check(key, value, path):
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= _MAX_ID:
-            raise ConfigError(path, key, f"must be an integer from {minimum} to {_MAX_ID}; "
-                                         f"got {value!r}")
+            raise ConfigError(path, key, f"must be an integer from {minimum} to {_MAX_ID}; got {value!r}")
         return value
+
     return check
 
 
@@ -245,16 +246,19 @@ def _check_contexts(key, value, path):
         extra = set(entry) - {"dockerfile", "context"}
         dockerfile, context = entry.get("dockerfile"), entry.get("context")
         if extra or not isinstance(dockerfile, str) or not dockerfile or not isinstance(context, str) or not context:
-            raise ConfigError(path, f"{key}[{number}]", "needs dockerfile = \"PATH\" and context = \"DIR\" "
-                                                        f"(strings), nothing else; got {entry!r}")
+            raise ConfigError(
+                path,
+                f"{key}[{number}]",
+                f'needs dockerfile = "PATH" and context = "DIR" (strings), nothing else; got {entry!r}',
+            )
         out.append((base, dockerfile, context))
     return tuple(out)
 
 
 _CHECKS = {
     "runtime": _check_choice(RUNTIMES),
-    "uid": _check_id(1),      # 0 would run as root
-    "gid": _check_id(0),      # group 0 is fine (OpenShift runs arbitrary uids in it)
+    "uid": _check_id(1),  # 0 would run as root
+    "gid": _check_id(0),  # group 0 is fine (OpenShift runs arbitrary uids in it)
     "disable": _check_codes,
     "extra-copy": _check_strings,
     "writable": _check_strings,

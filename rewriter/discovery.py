@@ -22,8 +22,7 @@ if TYPE_CHECKING:  # imported when a folder is searched: a named file needs no i
 
 STDIN = "-"
 ALWAYS_SKIP = frozenset({".git", "vendor", "node_modules"})
-DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile",
-                       "Containerfile.*")
+DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile", "Containerfile.*")
 _DOCKERFILE_NAME = re.compile("|".join(fnmatch.translate(p) for p in DOCKERFILE_PATTERNS))
 
 
@@ -114,14 +113,13 @@ def _dedupe(found: list[tuple[Path, str, bool]]) -> list[Path]:
         kept = by_real.get(real)
         if kept is None or (kept[1] and not link):
             by_real[real] = (path, link)
-    return sorted((path for path, _ in by_real.values()),
-                  key=lambda p: (str(p) != STDIN, p.parts))
+    return sorted((path for path, _ in by_real.values()), key=lambda p: (str(p) != STDIN, p.parts))
 
 
 def _ignored(rules: _Rules, real: str, is_dir: bool) -> bool:
     """The deepest .gitignore with a matching pattern decides, as in git."""
     for prefix, spec in rules:
-        verdict = spec.check_file(real[len(prefix):] + ("/" if is_dir else "")).include
+        verdict = spec.check_file(real[len(prefix) :] + ("/" if is_dir else "")).include
         if verdict is not None:
             return verdict
     return False

@@ -31,7 +31,9 @@ from rewriter.verdicts import IGNORED, INCOMPLETE, NOT_GO
 # Rules whose report leaves the file as it is without refusing it.
 KEEPING: Final = frozenset(rule.code for rule in RULES if rule.kind is Kind.KEEP)
 # The anchored rules of the fixes (see Rule.anchor), found once.
-ANCHORED: Final = tuple((rule.code, rule.anchor) for fix in FIXES for rule in fix.RULES if rule.anchor is not Anchor.NODE)
+ANCHORED: Final = tuple(
+    (rule.code, rule.anchor) for fix in FIXES for rule in fix.RULES if rule.anchor is not Anchor.NODE
+)
 
 # Compiled on first use (re caches it): only files with comments are searched.
 PRAGMA: Final = r"(?i)#\s*goslim:\s*ignore(?:\s*=\s*([A-Za-z0-9_, ]+))?"
@@ -66,8 +68,9 @@ def _main_packages(go, facts, config: Config):
     return choice.binary_name, names, choice.reason if choice.ambiguous else None
 
 
-def rewrite(source: str, config: Config, *, context: Path | None = None,
-            sources: SourceRequest | None = None) -> RewriteResult:
+def rewrite(
+    source: str, config: Config, *, context: Path | None = None, sources: SourceRequest | None = None
+) -> RewriteResult:
     """Rewrite one Dockerfile's text. ``sources`` says where the build's context is to be
     found (a path on disk, --context, standard input); ``context`` alone is a folder the
     caller names. With neither, the rewrite relies on the Dockerfile."""
@@ -132,7 +135,9 @@ def rewrite(source: str, config: Config, *, context: Path | None = None,
         if not isinstance(next_plan, Plan):
             # A pass must leave a file the next pass can follow; if one did not, the
             # rewrite is abandoned rather than finished on a guess.
-            diagnostics.append(Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({next_plan.reason})"))
+            diagnostics.append(
+                Diagnostic(INCOMPLETE.code, Severity.ERROR, f"{INCOMPLETE.summary} ({next_plan.reason})")
+            )
             return _result(source, source, Status.REFUSED, diagnostics, (), sources_read)
         ctx = FixContext(tree, facts, next_plan, config, go, anchors, original, build_context)
 
@@ -190,8 +195,10 @@ def _misread(tree: Dockerfile, code: str) -> str | None:
         written = [(i.name, i.logical_line) for i in meant.instructions]
         parsed = [(i.name, i.logical_line) for i in read.instructions]
         if written != parsed:
-            where = next((k for k, (a, b) in enumerate(zip(written, parsed, strict=False)) if a != b),
-                         min(len(written), len(parsed)))
+            where = next(
+                (k for k, (a, b) in enumerate(zip(written, parsed, strict=False)) if a != b),
+                min(len(written), len(parsed)),
+            )
             return f"stage {stage + 1} does not read back as written from its instruction {where + 1}"
     return None
 
@@ -216,5 +223,13 @@ def _result(original, code, status, diagnostics, applied=(), sources_read=(None,
         context_source = build_context.source.describe()
     if go is not None:
         reader = go.reader if go.reader_note is None else f"{go.reader}: {go.reader_note}"
-    return RewriteResult(original=original, code=code, status=status, diagnostics=tuple(diagnostics),
-                         applied=tuple(applied), context=context, context_source=context_source, go_reader=reader)
+    return RewriteResult(
+        original=original,
+        code=code,
+        status=status,
+        diagnostics=tuple(diagnostics),
+        applied=tuple(applied),
+        context=context,
+        context_source=context_source,
+        go_reader=reader,
+    )

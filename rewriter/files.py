@@ -31,8 +31,9 @@ BOM = "\ufeff"
 class SourceError(Exception):
     """A file that cannot be read or written; the message is one line a user can act on."""
 
-    def __init__(self, path: str | os.PathLike, message: str, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
         super().__init__(message)
         self.path = os.fspath(path)
         self.message = message
@@ -54,10 +55,10 @@ class SourceError(Exception):
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
-    text: str          # starts with "\ufeff" when the file has a byte order mark; CRLF kept
-    encoding: str      # a Python codec name: utf-8, utf-16-le, utf-16-be, utf-32-le, utf-32-be
+    text: str  # starts with "\ufeff" when the file has a byte order mark; CRLF kept
+    encoding: str  # a Python codec name: utf-8, utf-16-le, utf-16-be, utf-32-le, utf-32-be
     bom: bool
-    newline: str       # "\r\n" when the first line ends that way, else "\n"
+    newline: str  # "\r\n" when the first line ends that way, else "\n"
     stat: os.stat_result | None = field(default=None, compare=False, repr=False)
 
 
@@ -73,8 +74,7 @@ def read_source(path: str | os.PathLike) -> SourceFile:
     if not stat_mod.S_ISREG(st.st_mode):
         raise SourceError(path, "not a regular file")
     if st.st_size > MAX_BYTES:
-        raise SourceError(path, f"file is too large ({_size(st.st_size)}; the limit is "
-                                f"{_size(MAX_BYTES)})")
+        raise SourceError(path, f"file is too large ({_size(st.st_size)}; the limit is {_size(MAX_BYTES)})")
     try:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
@@ -87,22 +87,20 @@ def read_source(path: str | os.PathLike) -> SourceFile:
     return decode_source(data, path, stat=st)
 
 
-def decode_source(data: bytes, path: str | os.PathLike = "-", *,
-                  stat: os.stat_result | None = None) -> SourceFile:
+def decode_source(data: bytes, path: str | os.PathLike = "-", *, stat: os.stat_result | None = None) -> SourceFile:
     """Decode the bytes of a Dockerfile (from disk or stdin) with the same checks as read_source."""
     path = Path(path)
     if len(data) > MAX_BYTES:
         raise SourceError(path, f"input is too large (more than {_size(MAX_BYTES)})")
     encoding, bom = _detect_encoding(data, path)
-    body = data[len(_bom_bytes(encoding)):] if bom else data
+    body = data[len(_bom_bytes(encoding)) :] if bom else data
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding == "utf-8":
             offset = len(data) - len(body) + exc.start
             line, column = _position(data, offset)
-            raise SourceError(path, f"invalid UTF-8 (byte 0x{data[offset]:02x})",
-                              line, column) from None
+            raise SourceError(path, f"invalid UTF-8 (byte 0x{data[offset]:02x})", line, column) from None
         raise SourceError(path, f"invalid {encoding.upper()} after its byte order mark") from None
     if "\x00" in text:
         line, column = _text_position(text, text.index("\x00"))
@@ -113,8 +111,7 @@ def decode_source(data: bytes, path: str | os.PathLike = "-", *,
         raise SourceError(path, "file is empty")
     first_end = text.find("\n")
     newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
-    return SourceFile(path=path, text=text, encoding=encoding, bom=bom, newline=newline,
-                      stat=stat)
+    return SourceFile(path=path, text=text, encoding=encoding, bom=bom, newline=newline, stat=stat)
 
 
 def encode_source(text: str, encoding: str, *, bom: bool | None = None) -> bytes:
@@ -130,8 +127,9 @@ def encode_source(text: str, encoding: str, *, bom: bool | None = None) -> bytes
     return text.encode(encoding)
 
 
-def write_atomic(path: str | os.PathLike, text: str, encoding: str, *,
-                 expected: os.stat_result, bom: bool | None = None) -> None:
+def write_atomic(
+    path: str | os.PathLike, text: str, encoding: str, *, expected: os.stat_result, bom: bool | None = None
+) -> None:
     """Replace a file in one step, or leave it untouched and raise SourceError.
 
     The new bytes go to a temporary file beside the target, are flushed to disk and then
@@ -149,8 +147,7 @@ def write_atomic(path: str | os.PathLike, text: str, encoding: str, *,
     import tempfile  # only writes need it; reading and --check start faster without
 
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".goslim.tmp",
-                                        dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".goslim.tmp", dir=target.parent)
     except OSError as exc:
         raise SourceError(shown, f"cannot write: {_write_reason(exc, 'directory')}") from None
     try:
@@ -182,8 +179,7 @@ def _detect_encoding(data: bytes, path: Path) -> tuple[str, bool]:
     if b"\x00" in data:
         guess = _bomless_utf16_32(data)
         if guess:
-            raise SourceError(path, f"looks like {guess} without a byte order mark; "
-                                    "save it as UTF-8 (or add a BOM)")
+            raise SourceError(path, f"looks like {guess} without a byte order mark; save it as UTF-8 (or add a BOM)")
         line, column = _position(data, data.index(b"\x00"))
         raise SourceError(path, "binary file (NUL byte)", line, column)
     return "utf-8", False
@@ -196,7 +192,7 @@ def _bomless_utf16_32(data: bytes) -> str | None:
     if len(sample) < 4:
         return None
     for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        units = [sample[i:i + width] for i in range(0, len(sample), width)]
+        units = [sample[i : i + width] for i in range(0, len(sample), width)]
         for order, high in (("LE", slice(1, None)), ("BE", slice(None, -1))):
             narrow = sum(1 for u in units if not any(u[high]) and any(u))
             if narrow >= 0.9 * len(units):

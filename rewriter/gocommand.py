@@ -22,8 +22,16 @@ from rewriter.syntax.nodes import Instruction
 if TYPE_CHECKING:
     from rewriter.analysis import StageFacts
 
-PATH_DIRS: Final = ("/go/bin", "/usr/local/go/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
-                    "/sbin", "/bin")
+PATH_DIRS: Final = (
+    "/go/bin",
+    "/usr/local/go/bin",
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+)
 # Folders every image that builds Go has: ``mv app /usr/bin`` moves app into them.
 KNOWN_FOLDERS: Final = frozenset({"/", *PATH_DIRS, "/usr/local", "/usr", "/opt", "/tmp", "/srv", "/go", "/root"})
 
@@ -35,16 +43,16 @@ class GoBuild:
     stage: Final[int]
     instruction: Final[Instruction]
     command: Final[shell.SimpleCommand]
-    verb: Final[str]                 # "build" or "install"
-    go_index: Final[int]             # index of the ``go`` word in command.words
+    verb: Final[str]  # "build" or "install"
+    go_index: Final[int]  # index of the ``go`` word in command.words
     args: Final[tuple[shell.Word, ...]]  # the words after the verb
-    env: Final[dict[str, str]]       # what the build sees: ENV/ARG of the stage, exports, inline
+    env: Final[dict[str, str]]  # what the build sees: ENV/ARG of the stage, exports, inline
     inline_env: Final[dict[str, str]]
     workdir: Final[str | None]
-    output: Final[str | None]        # -o value (unquoted), if given
+    output: Final[str | None]  # -o value (unquoted), if given
     output_word: Final[shell.Word | None]
     packages: Final[tuple[str, ...]]
-    binary: Final[str | None]        # absolute path of the produced binary, when it can be told
+    binary: Final[str | None]  # absolute path of the produced binary, when it can be told
     ldflags: Final[shell.Word | None]  # the word holding the -ldflags value (may be the flag itself)
     ldflags_value: Final[str | None]
     tags: Final[str | None]
@@ -56,16 +64,34 @@ class GoBuild:
     # How the go command is reached when not directly: "godep", or "make TARGET" /
     # "./build.sh" for a build whose recipe goslim read (the RUN line runs that instead)
     through: Final[str | None]
-    seq: Final[int]   # its place among the builds and make runs of the stage (see Move.after)
+    seq: Final[int]  # its place among the builds and make runs of the stage (see Move.after)
     env_index: Final[int]  # index in command.words before which environment assignments go
 
-    def __init__(self, stage: int, instruction: Instruction, command: shell.SimpleCommand, verb: str,
-                 go_index: int, args: tuple[shell.Word, ...], env: dict[str, str], inline_env: dict[str, str],
-                 workdir: str | None, output: str | None, output_word: shell.Word | None,
-                 packages: tuple[str, ...], binary: str | None, ldflags: shell.Word | None,
-                 ldflags_value: str | None, tags: str | None, flag_names: frozenset[str] = frozenset(),
-                 out_dir: str | None = None, installs: tuple[str, ...] = (), through: str | None = None,
-                 seq: int = 0, env_index: int | None = None) -> None:
+    def __init__(
+        self,
+        stage: int,
+        instruction: Instruction,
+        command: shell.SimpleCommand,
+        verb: str,
+        go_index: int,
+        args: tuple[shell.Word, ...],
+        env: dict[str, str],
+        inline_env: dict[str, str],
+        workdir: str | None,
+        output: str | None,
+        output_word: shell.Word | None,
+        packages: tuple[str, ...],
+        binary: str | None,
+        ldflags: shell.Word | None,
+        ldflags_value: str | None,
+        tags: str | None,
+        flag_names: frozenset[str] = frozenset(),
+        out_dir: str | None = None,
+        installs: tuple[str, ...] = (),
+        through: str | None = None,
+        seq: int = 0,
+        env_index: int | None = None,
+    ) -> None:
         self.stage = stage
         self.instruction = instruction
         self.command = command
@@ -99,15 +125,46 @@ class GoBuild:
         return self.through is not None and self.through != "godep"
 
 
-_VALUE_FLAGS: Final = {"o", "ldflags", "gcflags", "asmflags", "tags", "mod", "p", "pkgdir", "buildmode", "compiler",
-                "gccgoflags", "installsuffix", "modfile", "overlay", "pgo", "toolexec", "C", "buildvcs", "cover",
-                "covermode", "coverpkg"}
+_VALUE_FLAGS: Final = {
+    "o",
+    "ldflags",
+    "gcflags",
+    "asmflags",
+    "tags",
+    "mod",
+    "p",
+    "pkgdir",
+    "buildmode",
+    "compiler",
+    "gccgoflags",
+    "installsuffix",
+    "modfile",
+    "overlay",
+    "pgo",
+    "toolexec",
+    "C",
+    "buildvcs",
+    "cover",
+    "covermode",
+    "coverpkg",
+}
 
 
-def go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand, go_index: int,
-              args: tuple[shell.Word, ...], verb: str, env: dict[str, str], inline: dict[str, str],
-              workdir: str | None, scope: dict[str, str] | None = None, through: str | None = None,
-              seq: int | None = None, env_index: int | None = None) -> GoBuild | None:
+def go_build(
+    facts: StageFacts,
+    ins: Instruction,
+    command: shell.SimpleCommand,
+    go_index: int,
+    args: tuple[shell.Word, ...],
+    verb: str,
+    env: dict[str, str],
+    inline: dict[str, str],
+    workdir: str | None,
+    scope: dict[str, str] | None = None,
+    through: str | None = None,
+    seq: int | None = None,
+    env_index: int | None = None,
+) -> GoBuild | None:
     """The build a go command makes, or None for a ``go get`` that installs nothing."""
     output = output_word = ldflags = ldflags_value = tags = None
     packages: list[str] = []
@@ -142,9 +199,30 @@ def go_build(facts: StageFacts, ins: Instruction, command: shell.SimpleCommand, 
     where = {**env, **(scope or {})}
     named = [expand(p, where) or p for p in packages]
     binary, out_dir, installs = _binary_path(verb, output, named, workdir, where, gopath, facts.folders)
-    return GoBuild(facts.index, ins, command, verb, go_index, args, env, inline, workdir, output, output_word,
-                   tuple(packages), binary, ldflags, ldflags_value, tags, frozenset(names), out_dir, installs, through,
-                   facts.events if seq is None else seq, env_index)
+    return GoBuild(
+        facts.index,
+        ins,
+        command,
+        verb,
+        go_index,
+        args,
+        env,
+        inline,
+        workdir,
+        output,
+        output_word,
+        tuple(packages),
+        binary,
+        ldflags,
+        ldflags_value,
+        tags,
+        frozenset(names),
+        out_dir,
+        installs,
+        through,
+        facts.events if seq is None else seq,
+        env_index,
+    )
 
 
 def get_installs(facts: StageFacts, env: dict[str, str], flags: set[str] | frozenset[str]) -> bool:
@@ -233,9 +311,15 @@ def _local_name(package: str, workdir: str | None, gopath: bool | None) -> str |
     return package_binary_name(package, gopath)
 
 
-def _binary_path(verb: str, output: str | None, packages: list[str], workdir: str | None, env: dict[str, str],
-                 gopath: bool | None = False, folders: set[str] | frozenset[str] = frozenset(),
-                 ) -> tuple[str | None, str | None, tuple[str, ...]]:
+def _binary_path(
+    verb: str,
+    output: str | None,
+    packages: list[str],
+    workdir: str | None,
+    env: dict[str, str],
+    gopath: bool | None = False,
+    folders: set[str] | frozenset[str] = frozenset(),
+) -> tuple[str | None, str | None, tuple[str, ...]]:
     """(the binary's path when known, the folder Go writes it to when Go names it, every
     binary an install of several packages writes). ``-o`` naming a folder (a final ``/``,
     or one the image has) writes into it."""

@@ -60,7 +60,7 @@ class Found:
     put it there."""
 
     presence: Presence
-    kind: str | None = None          # "file" or "dir"
+    kind: str | None = None  # "file" or "dir"
     origin: Origin = Origin.UNKNOWN
     source: str | None = None
     instruction: Instruction | None = None
@@ -80,9 +80,30 @@ UNSURE = Found(Presence.MAYBE)
 # --- base images ----------------------------------------------------------------------------
 
 # Folders every distribution image has.
-_DISTRO_DIRS = ("/bin", "/etc", "/home", "/root", "/sbin", "/srv", "/tmp", "/usr", "/usr/bin", "/usr/lib",
-                "/usr/local", "/usr/local/bin", "/usr/local/sbin", "/usr/sbin", "/usr/share", "/var", "/var/lib",
-                "/var/log", "/opt", "/mnt", "/run", "/lib")
+_DISTRO_DIRS = (
+    "/bin",
+    "/etc",
+    "/home",
+    "/root",
+    "/sbin",
+    "/srv",
+    "/tmp",
+    "/usr",
+    "/usr/bin",
+    "/usr/lib",
+    "/usr/local",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/usr/sbin",
+    "/usr/share",
+    "/var",
+    "/var/lib",
+    "/var/log",
+    "/opt",
+    "/mnt",
+    "/run",
+    "/lib",
+)
 _DISTRO_FILES = ("/etc/passwd", "/etc/group", "/bin/sh")
 CERT_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
 ZONEINFO = "/usr/share/zoneinfo"
@@ -98,8 +119,8 @@ class Base:
     name: str
     dirs: frozenset[str]
     files: frozenset[str]
-    absent: frozenset[str]      # known not to be there (and nothing below them)
-    empty: bool = False         # scratch: nothing at all
+    absent: frozenset[str]  # known not to be there (and nothing below them)
+    empty: bool = False  # scratch: nothing at all
     roots: frozenset[str] | None = None  # its top-level folders, when known: /app is none of them
 
     def find(self, path: str) -> Found:
@@ -119,8 +140,32 @@ class Base:
 
 
 # The top-level folders of a Linux distribution image (the FHS, and GOPATH for golang).
-_ROOTS = frozenset({"bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "media", "mnt", "opt",
-                    "proc", "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var", "go"})
+_ROOTS = frozenset(
+    {
+        "bin",
+        "boot",
+        "dev",
+        "etc",
+        "home",
+        "lib",
+        "lib32",
+        "lib64",
+        "libx32",
+        "media",
+        "mnt",
+        "opt",
+        "proc",
+        "root",
+        "run",
+        "sbin",
+        "srv",
+        "sys",
+        "tmp",
+        "usr",
+        "var",
+        "go",
+    }
+)
 
 
 def _base(name: str, *, dirs=(), files=(), absent=(), roots: frozenset[str] | None = _ROOTS) -> Base:
@@ -139,20 +184,32 @@ def base_image(name: str) -> Base:
     go_dirs = ("/go", "/go/bin", "/go/src", "/usr/local/go", "/usr/local/go/lib/time")
     if GO_IMAGE.match(name):
         if "alpine" in lower:  # certificates come with Alpine; tzdata does not
-            return _base(name, dirs=(*_DISTRO_DIRS, *go_dirs, "/etc/ssl/certs"),
-                         files=(*_DISTRO_FILES, CERT_BUNDLE, GO_ZONEINFO_ZIP), absent=(ZONEINFO,))
+            return _base(
+                name,
+                dirs=(*_DISTRO_DIRS, *go_dirs, "/etc/ssl/certs"),
+                files=(*_DISTRO_FILES, CERT_BUNDLE, GO_ZONEINFO_ZIP),
+                absent=(ZONEINFO,),
+            )
         # Debian-based: buildpack-deps brings certificates and tzdata
-        return _base(name, dirs=(*_DISTRO_DIRS, *go_dirs, "/etc/ssl/certs", ZONEINFO),
-                     files=(*_DISTRO_FILES, CERT_BUNDLE, GO_ZONEINFO_ZIP))
+        return _base(
+            name,
+            dirs=(*_DISTRO_DIRS, *go_dirs, "/etc/ssl/certs", ZONEINFO),
+            files=(*_DISTRO_FILES, CERT_BUNDLE, GO_ZONEINFO_ZIP),
+        )
     if re.match(_SLIM_STATIC, name.split("/")[-1]) or "distroless/static" in lower:
-        return _base(name, dirs=("/etc", "/etc/ssl/certs", "/tmp", "/home", ZONEINFO, "/usr", "/usr/share"),
-                     files=("/etc/passwd", "/etc/group", CERT_BUNDLE), absent=("/bin/sh", "/bin"))
+        return _base(
+            name,
+            dirs=("/etc", "/etc/ssl/certs", "/tmp", "/home", ZONEINFO, "/usr", "/usr/share"),
+            files=("/etc/passwd", "/etc/group", CERT_BUNDLE),
+            absent=("/bin/sh", "/bin"),
+        )
     m = DISTRO_IMAGE.match(name)
     if m:
         family = m.group(1).lower()
         if family == "alpine":
-            return _base(name, dirs=(*_DISTRO_DIRS, "/etc/ssl/certs"), files=(*_DISTRO_FILES, CERT_BUNDLE),
-                         absent=(ZONEINFO,))
+            return _base(
+                name, dirs=(*_DISTRO_DIRS, "/etc/ssl/certs"), files=(*_DISTRO_FILES, CERT_BUNDLE), absent=(ZONEINFO,)
+            )
         if family in ("debian", "ubuntu"):
             return _base(name, dirs=_DISTRO_DIRS, files=_DISTRO_FILES, absent=(CERT_BUNDLE, ZONEINFO))
         return _base(name, dirs=_DISTRO_DIRS, files=_DISTRO_FILES)
@@ -169,7 +226,7 @@ def _under(path: str, folder: str) -> str | None:
     if path == folder:
         return "."
     prefix = folder if folder.endswith("/") else folder + "/"
-    return path[len(prefix):] if path.startswith(prefix) else None
+    return path[len(prefix) :] if path.startswith(prefix) else None
 
 
 def _is_ancestor(path: str, of: str) -> bool:
@@ -193,8 +250,14 @@ class Layer:
 class Folders(Layer):
     """Folders made by WORKDIR or ``mkdir``, and files by ``touch`` or a redirection."""
 
-    def __init__(self, dirs: Sequence[str], files: Sequence[str], origin: Origin, instruction: Instruction | None,
-                 filled: bool = False):
+    def __init__(
+        self,
+        dirs: Sequence[str],
+        files: Sequence[str],
+        origin: Origin,
+        instruction: Instruction | None,
+        filled: bool = False,
+    ):
         self.dirs = tuple(dirs)
         self.files = tuple(files)
         self.origin = origin
@@ -269,11 +332,20 @@ class CopiedByRun(Layer):
 class Copy(Layer):
     """COPY/ADD: from the build context (``stage`` None), another stage, or an image."""
 
-    def __init__(self, sources: Sequence[str], dest: str, dest_is_dir: bool, instruction: Instruction,
-                 context: Context | None, stage: StageFS | None = None, image: bool = False, add: bool = False):
+    def __init__(
+        self,
+        sources: Sequence[str],
+        dest: str,
+        dest_is_dir: bool,
+        instruction: Instruction,
+        context: Context | None,
+        stage: StageFS | None = None,
+        image: bool = False,
+        add: bool = False,
+    ):
         self.sources = tuple(sources)
         self.dest = dest
-        self.dest_is_dir = dest_is_dir    # written as a folder: trailing "/", several sources
+        self.dest_is_dir = dest_is_dir  # written as a folder: trailing "/", several sources
         self.instruction = instruction
         self.context = context
         self.stage = stage
@@ -363,7 +435,7 @@ class StageFS:
     def __init__(self, base: Base | StageFS, layers: list[Layer]):
         self.base = base
         self.layers = layers
-        self.chowned: list[tuple[str, str, Instruction]] = []   # (path, owner, RUN) from chown
+        self.chowned: list[tuple[str, str, Instruction]] = []  # (path, owner, RUN) from chown
         self._memo: dict[str, Found] = {}
 
     def lookup(self, path: str) -> Found:
@@ -445,8 +517,14 @@ def _stage(sf: StageFacts, facts: Facts, earlier: list[StageFS], context: Contex
     return fs
 
 
-def _copy(ins: Instruction, env: dict[str, str], workdir: str | None, context: Context | None,
-          facts: Facts, earlier: list[StageFS]) -> Layer | None:
+def _copy(
+    ins: Instruction,
+    env: dict[str, str],
+    workdir: str | None,
+    context: Context | None,
+    facts: Facts,
+    earlier: list[StageFS],
+) -> Layer | None:
     values = [expand(v, env) for v in ins.values]
     if len(values) < 2 or any(v is None for v in values):
         return None
@@ -464,13 +542,39 @@ def _copy(ins: Instruction, env: dict[str, str], workdir: str | None, context: C
     return Copy(sources, dest, dest_is_dir, ins, None, stage=earlier[source_stage.index])
 
 
-_INSTALLS = {"ca-certificates": ([], [CERT_BUNDLE]), "ca-certificates-bundle": ([], [CERT_BUNDLE]),
-             "tzdata": ([ZONEINFO], [])}
+_INSTALLS = {
+    "ca-certificates": ([], [CERT_BUNDLE]),
+    "ca-certificates-bundle": ([], [CERT_BUNDLE]),
+    "tzdata": ([ZONEINFO], []),
+}
 _REMOVALS = frozenset({"del", "remove", "purge", "autoremove", "erase"})  # apk del, apt-get purge, dnf erase
 _PACKAGE_VERBS = frozenset({"add", "install", "update", "upgrade", "clean", *_REMOVALS})
-_NO_FILES = frozenset({"echo", "true", "false", "set", "export", "cd", "env", "printf", "test", "[", "exit",
-                       "chmod", "chown", "update-ca-certificates", "adduser", "addgroup", "useradd", "groupadd",
-                       "apk", "apt-get", "apt", "go"})
+_NO_FILES = frozenset(
+    {
+        "echo",
+        "true",
+        "false",
+        "set",
+        "export",
+        "cd",
+        "env",
+        "printf",
+        "test",
+        "[",
+        "exit",
+        "chmod",
+        "chown",
+        "update-ca-certificates",
+        "adduser",
+        "addgroup",
+        "useradd",
+        "groupadd",
+        "apk",
+        "apt-get",
+        "apt",
+        "go",
+    }
+)
 
 
 def _run(ins: Instruction, env: dict[str, str], workdir: str | None, fs: StageFS, builds: list) -> list[Layer]:

@@ -103,7 +103,7 @@ def _zone_link(words: list[str]) -> str | None:
     args = [w for w in words[1:] if not w.startswith("-")]
     if len(args) != 2 or args[1] != LOCALTIME or not args[0].startswith(ZONEINFO):
         return None
-    zone = args[0][len(ZONEINFO):]
+    zone = args[0][len(ZONEINFO) :]
     return zone if zone and ".." not in zone.split("/") else None
 
 
@@ -146,17 +146,53 @@ class Carried:
 
 
 DATA_SUFFIXES: Final = (
-    ".json", ".yaml", ".yml", ".toml", ".ini", ".conf", ".cfg", ".env", ".properties", ".xml",
-    ".html", ".htm", ".tmpl", ".tpl", ".gohtml", ".css", ".js", ".txt", ".md", ".sql", ".csv",
-    ".png", ".jpg", ".svg", ".ico", ".crt", ".pem",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".ini",
+    ".conf",
+    ".cfg",
+    ".env",
+    ".properties",
+    ".xml",
+    ".html",
+    ".htm",
+    ".tmpl",
+    ".tpl",
+    ".gohtml",
+    ".css",
+    ".js",
+    ".txt",
+    ".md",
+    ".sql",
+    ".csv",
+    ".png",
+    ".jpg",
+    ".svg",
+    ".ico",
+    ".crt",
+    ".pem",
 )
 DATA_DIRS: Final = (  # compiled on first use
     r"^(templates?|static|public|assets|web|www|ui|views|migrations|config|configs|conf|locales?|i18n|"
     r"resources|data|schema|schemas|sql|docs|html|dist|frontend/dist)/?$"
 )
 # Files a service does not read at run time, and folders it does not serve.
-_NOT_RUNTIME: Final = frozenset({"go.mod", "go.sum", "go.work", "go.work.sum", "vendor", "Makefile", ".git",
-                                 "Dockerfile", ".dockerignore", "node_modules"})
+_NOT_RUNTIME: Final = frozenset(
+    {
+        "go.mod",
+        "go.sum",
+        "go.work",
+        "go.work.sum",
+        "vendor",
+        "Makefile",
+        ".git",
+        "Dockerfile",
+        ".dockerignore",
+        "node_modules",
+    }
+)
 _GO_FILES: Final = (".go", "/go.mod", "/go.sum")
 _DOTENV_READERS: Final = ("github.com/joho/godotenv", "github.com/subosito/gotenv")
 _CONFIG_READERS: Final = ("github.com/spf13/viper", "github.com/knadh/koanf")
@@ -253,10 +289,34 @@ def runtime_files(go: Any, stage: StageFacts, plan: Plan, image: Any, context: A
 
 
 # ENV the go command and the shell read, naming the toolchain's folders (`go help environment`).
-_TOOLCHAIN_SETTINGS: Final = frozenset({
-    "PATH", "GOPATH", "GOROOT", "GOBIN", "GOCACHE", "GOMODCACHE", "GOENV", "GOFLAGS", "GOTMPDIR", "GOTOOLDIR",
-    "GOTOOLCHAIN", "GOWORK", "GOCOVERDIR", "GOTELEMETRYDIR", "GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOPROXY",
-    "GONOSUMDB", "GOINSECURE", "GO111MODULE", "CGO_ENABLED", "GOOS", "GOARCH"})
+_TOOLCHAIN_SETTINGS: Final = frozenset(
+    {
+        "PATH",
+        "GOPATH",
+        "GOROOT",
+        "GOBIN",
+        "GOCACHE",
+        "GOMODCACHE",
+        "GOENV",
+        "GOFLAGS",
+        "GOTMPDIR",
+        "GOTOOLDIR",
+        "GOTOOLCHAIN",
+        "GOWORK",
+        "GOCOVERDIR",
+        "GOTELEMETRYDIR",
+        "GOPROXY",
+        "GOSUMDB",
+        "GOPRIVATE",
+        "GONOPROXY",
+        "GONOSUMDB",
+        "GOINSECURE",
+        "GO111MODULE",
+        "CGO_ENABLED",
+        "GOOS",
+        "GOARCH",
+    }
+)
 
 
 def _imports(go: Any, prefix: str) -> bool:

@@ -37,14 +37,22 @@ from rewriter.verdicts import GO_RUN, NEEDS_SHELL, NO_BUILD, UNCLEAR_ENTRYPOINT,
 class Plan:
     build: Final[GoBuild]
     builder: Final[StageFacts]
-    runtime: Final[StageFacts | None]   # the final stage when it is already separate from the builder
-    binary: Final[str]                  # absolute path of the binary in the builder stage
-    runtime_binary: Final[str]          # absolute path of the binary in the final image
+    runtime: Final[StageFacts | None]  # the final stage when it is already separate from the builder
+    binary: Final[str]  # absolute path of the binary in the builder stage
+    runtime_binary: Final[str]  # absolute path of the binary in the final image
     entry: Final[Entrypoint]
-    add_output: Final[bool]     # the build has no -o; the pass must add one for ``binary``
+    add_output: Final[bool]  # the build has no -o; the pass must add one for ``binary``
 
-    def __init__(self, build: GoBuild, builder: StageFacts, runtime: StageFacts | None, binary: str,
-                 runtime_binary: str, entry: Entrypoint, add_output: bool = False) -> None:
+    def __init__(
+        self,
+        build: GoBuild,
+        builder: StageFacts,
+        runtime: StageFacts | None,
+        binary: str,
+        runtime_binary: str,
+        entry: Entrypoint,
+        add_output: bool = False,
+    ) -> None:
         self.build = build
         self.builder = builder
         self.runtime = runtime
@@ -56,7 +64,7 @@ class Plan:
 
 @dataclass(init=False, slots=True)
 class NoPlan:
-    rule: Final[Rule]    # the refusal
+    rule: Final[Rule]  # the refusal
     reason: Final[str]
     line_of: Final[Instruction | None]  # the instruction the reason points at
 
@@ -144,7 +152,7 @@ def _follow(path: str, moves: list[Move]) -> list[str]:
                 if m.dest is None:
                     here.discard(p)
                     continue
-                moved = m.dest + p[len(m.source):]
+                moved = m.dest + p[len(m.source) :]
                 if not m.copy:
                     here.discard(p)
                 here.add(moved)
@@ -179,8 +187,13 @@ def _copies_from_stages(facts: Facts, stage: StageFacts) -> bool:
     return False
 
 
-def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[str, ...] = (),
-           ambiguity: str | None = None, recipes: Recipes | None = None) -> Plan | NoPlan:
+def select(
+    facts: Facts,
+    binary_name_hint: str | None = None,
+    main_names: tuple[str, ...] = (),
+    ambiguity: str | None = None,
+    recipes: Recipes | None = None,
+) -> Plan | NoPlan:
     """Find the build behind the image's entrypoint.
 
     From the build context, when it was read: ``binary_name_hint`` is the name Go gives
@@ -199,17 +212,23 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
     if entry.needs_shell:
         return NoPlan(NEEDS_SHELL, entry.needs_shell, entry.entrypoint or entry.cmd)
     if entry.argv is None:
-        return NoPlan(UNCLEAR_ENTRYPOINT, "the image sets no CMD or ENTRYPOINT, so there is no binary to point the "
-                                          "runtime at (a build or tool image?); add CMD [\"/path/to/binary\"] if it "
-                                          "runs a service")
+        return NoPlan(
+            UNCLEAR_ENTRYPOINT,
+            "the image sets no CMD or ENTRYPOINT, so there is no binary to point the "
+            'runtime at (a build or tool image?); add CMD ["/path/to/binary"] if it '
+            "runs a service",
+        )
     runs = entry.entrypoint or entry.cmd
     if go_run_at(entry.argv) == 0:
         return NoPlan(GO_RUN, "the image starts with `go run`", runs)
     if entry.argv[0].endswith(SCRIPT_SUFFIXES):
         return NoPlan(NEEDS_SHELL, f"the entrypoint is a script ({entry.argv[0]})", runs)
     if WINDOWS_PATH.match(entry.argv[0]) or "\\" in entry.argv[0]:
-        return NoPlan(UNCLEAR_ENTRYPOINT, f"the image runs a Windows program ({entry.argv[0]}); a scratch runtime runs "
-                                          "Linux binaries only", runs)
+        return NoPlan(
+            UNCLEAR_ENTRYPOINT,
+            f"the image runs a Windows program ({entry.argv[0]}); a scratch runtime runs Linux binaries only",
+            runs,
+        )
     program = entry.program_path
     bare = entry.argv[0] if program is None and "/" not in entry.argv[0] else None
     lookup = path_dirs(final.env)
@@ -223,9 +242,18 @@ def select(facts: Facts, binary_name_hint: str | None = None, main_names: tuple[
 WINDOWS_PATH: Final = re.compile(r"^[A-Za-z]:[\\/]")
 
 
-def _one_stage(facts: Facts, found: _Builds, builds: list[GoBuild], entry: Entrypoint, program: str | None,
-               bare: str | None, lookup: tuple[str, ...], binary_name_hint: str | None, main_names: tuple[str, ...],
-               ambiguity: str | None) -> Plan | NoPlan:
+def _one_stage(
+    facts: Facts,
+    found: _Builds,
+    builds: list[GoBuild],
+    entry: Entrypoint,
+    program: str | None,
+    bare: str | None,
+    lookup: tuple[str, ...],
+    binary_name_hint: str | None,
+    main_names: tuple[str, ...],
+    ambiguity: str | None,
+) -> Plan | NoPlan:
     """The image builds and runs in one stage (and the stages it is FROM)."""
     final = facts.final
     assert final is not None and entry.argv is not None
@@ -233,8 +261,12 @@ def _one_stage(facts: Facts, found: _Builds, builds: list[GoBuild], entry: Entry
     shown = " ".join(entry.argv)
     if not builds:
         return _no_build(facts, found, final)
-    hits = [(b, loc) for b in builds for loc in found.locations(b, final, main_names)
-            if _matches(loc, program, bare, lookup)]
+    hits = [
+        (b, loc)
+        for b in builds
+        for loc in found.locations(b, final, main_names)
+        if _matches(loc, program, bare, lookup)
+    ]
     if hits:
         if len({loc for _, loc in hits}) == 1:
             build, loc = hits[-1]
@@ -254,9 +286,17 @@ def _one_stage(facts: Facts, found: _Builds, builds: list[GoBuild], entry: Entry
     return _unmatched(facts, found, builds, final, entry, program, bare, lookup)
 
 
-def _trusted(facts: Facts, found: _Builds, builds: list[GoBuild], until: StageFacts, program: str | None,
-             bare: str | None, lookup: tuple[str, ...], binary_name_hint: str | None,
-             main_names: tuple[str, ...]) -> list[tuple[GoBuild, str, bool]]:
+def _trusted(
+    facts: Facts,
+    found: _Builds,
+    builds: list[GoBuild],
+    until: StageFacts,
+    program: str | None,
+    bare: str | None,
+    lookup: tuple[str, ...],
+    binary_name_hint: str | None,
+    main_names: tuple[str, ...],
+) -> list[tuple[GoBuild, str, bool]]:
     """Builds whose binary Go names itself, where what the image runs is in the folder Go
     writes to: the name the image uses is the name Go gave (the original image would not
     start otherwise). (build, path, whether to add ``-o`` so the name no longer depends on Go)."""
@@ -271,8 +311,11 @@ def _trusted(facts: Facts, found: _Builds, builds: list[GoBuild], until: StageFa
             continue
         if program is not None and paths.dirname(program) == build.out_dir:
             path = program
-        elif bare is not None and build.out_dir in lookup \
-                and not _provided_otherwise(facts, until, bare, build.out_dir, lookup):
+        elif (
+            bare is not None
+            and build.out_dir in lookup
+            and not _provided_otherwise(facts, until, bare, build.out_dir, lookup)
+        ):
             path = paths.join(build.out_dir, bare)
         else:
             continue
@@ -285,11 +328,49 @@ def _trusted(facts: Facts, found: _Builds, builds: list[GoBuild], until: StageFa
 
 # Programs a distribution or the golang image has: a bare name of these is not taken for a
 # binary of `go install ./...` just because GOBIN comes first on PATH.
-SYSTEM_COMMANDS: Final = frozenset({
-    "sh", "bash", "ash", "dash", "sleep", "tail", "cat", "echo", "true", "env", "make", "go", "gofmt", "git",
-    "curl", "wget", "nginx", "crond", "cron", "tini", "dumb-init", "supervisord", "su-exec", "gosu", "node", "npm",
-    "python", "python3", "java", "ruby", "perl", "ls", "top", "ps", "watch", "tmux", "screen", "ssh", "sshd",
-})
+SYSTEM_COMMANDS: Final = frozenset(
+    {
+        "sh",
+        "bash",
+        "ash",
+        "dash",
+        "sleep",
+        "tail",
+        "cat",
+        "echo",
+        "true",
+        "env",
+        "make",
+        "go",
+        "gofmt",
+        "git",
+        "curl",
+        "wget",
+        "nginx",
+        "crond",
+        "cron",
+        "tini",
+        "dumb-init",
+        "supervisord",
+        "su-exec",
+        "gosu",
+        "node",
+        "npm",
+        "python",
+        "python3",
+        "java",
+        "ruby",
+        "perl",
+        "ls",
+        "top",
+        "ps",
+        "watch",
+        "tmux",
+        "screen",
+        "ssh",
+        "sshd",
+    }
+)
 
 
 def _provided_otherwise(facts: Facts, stage: StageFacts, bare: str, out_dir: str, lookup: tuple[str, ...]) -> bool:
@@ -325,26 +406,56 @@ def _no_build(facts: Facts, found: _Builds, final: StageFacts) -> NoPlan:
     unread = found.unread(final)
     if unread:
         run, why = unread[-1]
-        return NoPlan(NO_BUILD, f"the binary is built by `{' '.join(w.value for w in run.command.argv)[:60]}`: {why}",
-                      run.instruction)
+        return NoPlan(
+            NO_BUILD,
+            f"the binary is built by `{' '.join(w.value for w in run.command.argv)[:60]}`: {why}",
+            run.instruction,
+        )
     onbuild = next((s for s in facts.chain(final) if ONBUILD_IMAGE.search(s.base)), None)
     if onbuild is not None:
-        return NoPlan(NO_BUILD, f"FROM {onbuild.base} builds through ONBUILD triggers hidden in the base image "
-                                "(COPY . /go/src/app, go-wrapper install); write the build out: COPY, "
-                                "RUN go build -o /app/server ., CMD [\"/app/server\"]", onbuild.stage.from_instruction)
-    getting = next((ins for s in facts.chain(final) for ins in s.stage.instructions
-                    if ins.name == "RUN" and not ins.is_json and GO_GET.search(ins.arguments.value)), None)
+        return NoPlan(
+            NO_BUILD,
+            f"FROM {onbuild.base} builds through ONBUILD triggers hidden in the base image "
+            "(COPY . /go/src/app, go-wrapper install); write the build out: COPY, "
+            'RUN go build -o /app/server ., CMD ["/app/server"]',
+            onbuild.stage.from_instruction,
+        )
+    getting = next(
+        (
+            ins
+            for s in facts.chain(final)
+            for ins in s.stage.instructions
+            if ins.name == "RUN" and not ins.is_json and GO_GET.search(ins.arguments.value)
+        ),
+        None,
+    )
     if getting is not None:
-        return NoPlan(NO_BUILD, "`go get` builds no binary here (Go 1.18 and later only add modules to go.mod, "
-                                "`-d` only downloads); build with `go install PACKAGE@VERSION` or `go build -o`",
-                      getting)
-    exec_form = next((ins for s in facts.chain(final) for ins in s.stage.instructions
-                      if ins.name == "RUN" and ins.is_json and ins.values[:1] == ("go",)
-                      and ins.values[1:2] in (("build",), ("install",))), None)
+        return NoPlan(
+            NO_BUILD,
+            "`go get` builds no binary here (Go 1.18 and later only add modules to go.mod, "
+            "`-d` only downloads); build with `go install PACKAGE@VERSION` or `go build -o`",
+            getting,
+        )
+    exec_form = next(
+        (
+            ins
+            for s in facts.chain(final)
+            for ins in s.stage.instructions
+            if ins.name == "RUN"
+            and ins.is_json
+            and ins.values[:1] == ("go",)
+            and ins.values[1:2] in (("build",), ("install",))
+        ),
+        None,
+    )
     if exec_form is not None:
         shell_form = " ".join(exec_form.values)
-        return NoPlan(NO_BUILD, f"the build is a RUN in exec form ({exec_form.arguments.value.strip()[:60]}), which "
-                                f"goslim does not edit: write it in shell form, RUN {shell_form}", exec_form)
+        return NoPlan(
+            NO_BUILD,
+            f"the build is a RUN in exec form ({exec_form.arguments.value.strip()[:60]}), which "
+            f"goslim does not edit: write it in shell form, RUN {shell_form}",
+            exec_form,
+        )
     return NoPlan(NO_BUILD, "no `go build` or `go install` of the service in the image")
 
 
@@ -353,8 +464,16 @@ ONBUILD_IMAGE: Final = re.compile(r"golang:[^@]*onbuild", re.IGNORECASE)
 GO_GET: Final = re.compile(r"\bgo\s+get\b")
 
 
-def _unmatched(facts: Facts, found: _Builds, builds: list[GoBuild], final: StageFacts, entry: Entrypoint,
-               program: str | None, bare: str | None, lookup: tuple[str, ...]) -> NoPlan:
+def _unmatched(
+    facts: Facts,
+    found: _Builds,
+    builds: list[GoBuild],
+    final: StageFacts,
+    entry: Entrypoint,
+    program: str | None,
+    bare: str | None,
+    lookup: tuple[str, ...],
+) -> NoPlan:
     """Why none of the builds writes what a single-stage image runs, said so the user can act."""
     assert entry.argv is not None
     runs = entry.entrypoint or entry.cmd
@@ -362,37 +481,63 @@ def _unmatched(facts: Facts, found: _Builds, builds: list[GoBuild], final: Stage
     name = entry.argv[0]
     copied = _copied_from_context(final, program, bare, lookup)
     if copied is not None:
-        return NoPlan(UNKNOWN_OUTPUT, f"the image runs {name}, which `{copied.code.strip()[:80]}` takes from the build "
-                                      "context: it is not a Go build goslim can make static", copied)
+        return NoPlan(
+            UNKNOWN_OUTPUT,
+            f"the image runs {name}, which `{copied.code.strip()[:80]}` takes from the build "
+            "context: it is not a Go build goslim can make static",
+            copied,
+        )
     wrote = [loc for b in builds for loc in found.locations(b, final)]
     installs_there = [b for b in builds if _unnamed(b) and b.out_dir in lookup]
-    if bare is not None and not any(paths.basename(loc) == bare for loc in wrote) and all(
-            b.out_dir is not None and _provided_otherwise(facts, final, bare, b.out_dir, lookup)
-            for b in installs_there):
-        return NoPlan(UNCLEAR_ENTRYPOINT, f"the image runs `{bare}`, which no Go build in the file produces (it comes "
-                                          "from the base image, a package or a download); a scratch runtime would not "
-                                          "have it", runs)
+    if (
+        bare is not None
+        and not any(paths.basename(loc) == bare for loc in wrote)
+        and all(
+            b.out_dir is not None and _provided_otherwise(facts, final, bare, b.out_dir, lookup) for b in installs_there
+        )
+    ):
+        return NoPlan(
+            UNCLEAR_ENTRYPOINT,
+            f"the image runs `{bare}`, which no Go build in the file produces (it comes "
+            "from the base image, a package or a download); a scratch runtime would not "
+            "have it",
+            runs,
+        )
     if len(builds) > 1:
         names = ", ".join(loc for loc in wrote) or "?"
-        return NoPlan(UNCLEAR_ENTRYPOINT, f"several Go builds ({names}) and none is clearly the one `{shown}` runs",
-                      runs)
+        return NoPlan(
+            UNCLEAR_ENTRYPOINT, f"several Go builds ({names}) and none is clearly the one `{shown}` runs", runs
+        )
     build = builds[0]
-    near = [loc for loc in wrote if paths.basename(loc) == paths.basename(program or "")
-            or paths.dirname(loc) == paths.dirname(program or "")]
+    near = [
+        loc
+        for loc in wrote
+        if paths.basename(loc) == paths.basename(program or "") or paths.dirname(loc) == paths.dirname(program or "")
+    ]
     if program is not None and wrote and not near and not any(_unnamed(b) for b in builds):
-        return NoPlan(UNCLEAR_ENTRYPOINT, f"the image runs {program}, which no Go build in the file writes (`go "
-                                          f"{build.verb}` writes {', '.join(wrote)}); a scratch runtime would not "
-                                          "have it",
-                      runs)
+        return NoPlan(
+            UNCLEAR_ENTRYPOINT,
+            f"the image runs {program}, which no Go build in the file writes (`go "
+            f"{build.verb}` writes {', '.join(wrote)}); a scratch runtime would not "
+            "have it",
+            runs,
+        )
     if wrote and program is not None:
-        return NoPlan(UNKNOWN_OUTPUT, f"`go {build.verb}` writes {', '.join(wrote)}, but the image runs {program}",
-                      build.instruction)
-    return NoPlan(UNKNOWN_OUTPUT, f"cannot tell where `go {build.verb}` puts the binary that `{shown}` runs; "
-                                  "add `-o /path/to/binary`", build.instruction)
+        return NoPlan(
+            UNKNOWN_OUTPUT,
+            f"`go {build.verb}` writes {', '.join(wrote)}, but the image runs {program}",
+            build.instruction,
+        )
+    return NoPlan(
+        UNKNOWN_OUTPUT,
+        f"cannot tell where `go {build.verb}` puts the binary that `{shown}` runs; add `-o /path/to/binary`",
+        build.instruction,
+    )
 
 
-def _copied_from_context(stage: StageFacts, program: str | None, bare: str | None,
-                         lookup: tuple[str, ...]) -> Instruction | None:
+def _copied_from_context(
+    stage: StageFacts, program: str | None, bare: str | None, lookup: tuple[str, ...]
+) -> Instruction | None:
     """The COPY/ADD from the build context that puts the program in the image, if one does."""
     for ins, source, srcs, dest in stage_copies(stage.stage):
         if source is not None:
@@ -407,8 +552,9 @@ def _copied_from_context(stage: StageFacts, program: str | None, bare: str | Non
     return None
 
 
-def _from_stages(facts: Facts, found: _Builds, entry: Entrypoint, program: str | None, bare: str | None,
-                 main_names: tuple[str, ...]) -> Plan | NoPlan:
+def _from_stages(
+    facts: Facts, found: _Builds, entry: Entrypoint, program: str | None, bare: str | None, main_names: tuple[str, ...]
+) -> Plan | NoPlan:
     """Multi-stage: find the COPY --from that brings the program into the final stage."""
     final = facts.final
     assert final is not None and entry.argv is not None
@@ -429,9 +575,10 @@ def _from_stages(facts: Facts, found: _Builds, entry: Entrypoint, program: str |
             src_abs = paths.normpath(paths.join("/", src_x))  # COPY --from reads from the stage's root
             target = _copy_target(src_abs, dest_x, final.workdir, len(srcs) > 1)
             # A bare program name is found on PATH; the copied file with that name is the one.
-            if target is None or not ((program is not None and target == program)
-                                      or (bare is not None and paths.basename(target) == bare
-                                          and paths.dirname(target) in lookup)):
+            if target is None or not (
+                (program is not None and target == program)
+                or (bare is not None and paths.basename(target) == bare and paths.dirname(target) in lookup)
+            ):
                 continue
             builds = found.of(origin)
             hits = [b for b in builds if src_abs in found.locations(b, origin, main_names)]
@@ -442,18 +589,28 @@ def _from_stages(facts: Facts, found: _Builds, entry: Entrypoint, program: str |
             if len(trusted) == 1:
                 build, _, add = trusted[0]
                 return Plan(build, facts.stages[build.stage], final, src_abs, target, entry, add_output=add)
-            head = (f"the final stage runs {target}, copied from stage `{source}`, where no go command goslim can "
-                    f"read writes {src_abs}")
+            head = (
+                f"the final stage runs {target}, copied from stage `{source}`, where no go command goslim can "
+                f"read writes {src_abs}"
+            )
             return NoPlan(UNKNOWN_OUTPUT, head + _hidden_build(facts, found, origin), ins)
     name = entry.argv[0]
     folder = _folder_copy(facts, final, program, bare, lookup)
     if folder is not None:
-        return NoPlan(UNCLEAR_ENTRYPOINT, f"the final stage runs {name} out of a whole folder it copies "
-                                          f"(`{folder.code.strip()[:80]}`); goslim carries one binary", folder)
+        return NoPlan(
+            UNCLEAR_ENTRYPOINT,
+            f"the final stage runs {name} out of a whole folder it copies "
+            f"(`{folder.code.strip()[:80]}`); goslim carries one binary",
+            folder,
+        )
     copied = _copied_from_context(final, program, bare, lookup)
     if copied is not None:
-        return NoPlan(UNKNOWN_OUTPUT, f"the image runs {name}, which `{copied.code.strip()[:80]}` takes from the build "
-                                      "context: it is not a Go build goslim can make static", copied)
+        return NoPlan(
+            UNKNOWN_OUTPUT,
+            f"the image runs {name}, which `{copied.code.strip()[:80]}` takes from the build "
+            "context: it is not a Go build goslim can make static",
+            copied,
+        )
     heredocs = [i for s in facts.stages for i in s.heredoc_builds]
     if heredocs and not any(s.builds for s in facts.stages):
         return NoPlan(NO_BUILD, HEREDOC_BUILD, heredocs[0])
@@ -461,8 +618,12 @@ def _from_stages(facts: Facts, found: _Builds, entry: Entrypoint, program: str |
     if any(s.builds or s.makes for s in facts.stages):
         own_base = final.base.lower() != "scratch" and final.parent is None
         base = f" (FROM {final.base} must provide it)" if own_base else ""
-        return NoPlan(UNCLEAR_ENTRYPOINT, f"the image runs `{' '.join(entry.argv)}`, which no COPY --from of a Go "
-                                          f"build brings into the final stage{base}", runs)
+        return NoPlan(
+            UNCLEAR_ENTRYPOINT,
+            f"the image runs `{' '.join(entry.argv)}`, which no COPY --from of a Go "
+            f"build brings into the final stage{base}",
+            runs,
+        )
     return NoPlan(NO_BUILD, "no `go build` or `go install` of the service in the image")
 
 
@@ -481,16 +642,19 @@ def _hidden_build(facts: Facts, found: _Builds, stage: StageFacts) -> str:
             if m:
                 return f"; `{m.group(0)}` may, a build program goslim does not follow"
             if GO_GET.search(text):
-                return ("; `go get` builds nothing there (from Go 1.18 it only edits go.mod, and `-d` only "
-                        "downloads): install with `go install PACKAGE@VERSION`")
+                return (
+                    "; `go get` builds nothing there (from Go 1.18 it only edits go.mod, and `-d` only "
+                    "downloads): install with `go install PACKAGE@VERSION`"
+                )
     return ""
 
 
 GO_RUN_TOOL: Final = re.compile(r"\bgo\s+run\s+[\w./-]+")
 
 
-def _folder_copy(facts: Facts, final: StageFacts, program: str | None, bare: str | None,
-                 lookup: tuple[str, ...]) -> Instruction | None:
+def _folder_copy(
+    facts: Facts, final: StageFacts, program: str | None, bare: str | None, lookup: tuple[str, ...]
+) -> Instruction | None:
     """A COPY --from of a folder into the folder the program runs from."""
     want = paths.dirname(program) if program is not None else None
     for ins, source, srcs, dest in stage_copies(final.stage):

@@ -25,7 +25,8 @@ from rewriter.shell import expand
 MAKEFILES: Final = ("GNUmakefile", "makefile", "Makefile")
 READ_LIMIT: Final = 256 * 1024
 _ASSIGN: Final = re.compile(
-    r"^(?:(export|override)\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|!=|=)\s*(.*)$")
+    r"^(?:(export|override)\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|!=|=)\s*(.*)$"
+)
 _RULE: Final = re.compile(r"^([^\s:=#][^:=]*?)\s*(::?)(?!=)\s*(.*)$")
 _DIRECTIVE: Final = re.compile(r"^(ifeq|ifneq|ifdef|ifndef|else|endif|include|-include|sinclude|define|endef|vpath)\b")
 _REFERENCE: Final = re.compile(r"\$(?:\(([^()]*)\)|\{([^{}]*)\}|(.))")
@@ -37,11 +38,11 @@ _HARMLESS: Final = frozenset({"echo", "printf", "mkdir", "set", "true", ":", "ex
 
 @dataclass(frozen=True)
 class Makefile:
-    variables: dict[str, str | None]   # None: a value goslim does not evaluate
+    variables: dict[str, str | None]  # None: a value goslim does not evaluate
     exports: frozenset[str]
     rules: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # target -> (prerequisites, recipe lines)
     default: str | None
-    problem: str | None                # why no target of the file is plain, if none can be
+    problem: str | None  # why no target of the file is plain, if none can be
 
 
 def _is_assignment(body: str) -> bool:
@@ -112,8 +113,9 @@ def parse_makefile(text: str) -> Makefile:
     return Makefile(variables, frozenset(exports), fixed, default, problem)
 
 
-def _expand_make(text: str, variables: dict[str, str | None], env: dict[str, str], target: str,
-                 depth: int = 0) -> str | None:
+def _expand_make(
+    text: str, variables: dict[str, str | None], env: dict[str, str], target: str, depth: int = 0
+) -> str | None:
     """A recipe line with its make variables put in; None when one is not known."""
     failed = False
 
@@ -121,11 +123,11 @@ def _expand_make(text: str, variables: dict[str, str | None], env: dict[str, str
         nonlocal failed
         name = m.group(1) if m.group(1) is not None else (m.group(2) if m.group(2) is not None else m.group(3))
         if name == "$":
-            return "$$"   # kept escaped until the end: the shell sees one $
+            return "$$"  # kept escaped until the end: the shell sees one $
         if name == "@":
             return target
         if name in ("<", "^", "?", "*", "+", "|", "%"):
-            failed = True   # automatic variables of prerequisites: not a plain build line
+            failed = True  # automatic variables of prerequisites: not a plain build line
             return ""
         if name in variables:
             value = variables[name]
@@ -139,7 +141,7 @@ def _expand_make(text: str, variables: dict[str, str | None], env: dict[str, str
             return inner
         if name in env:
             return env[name]
-        if " " in name or "," in name:   # a function: $(shell ...), $(wildcard ...)
+        if " " in name or "," in name:  # a function: $(shell ...), $(wildcard ...)
             failed = True
             return ""
         return ""  # make expands an unset variable to nothing
@@ -156,14 +158,14 @@ class Resolved:
 
     build: GoBuild | None
     reason: str | None
-    describe: str   # "make build", "./build.sh"
+    describe: str  # "make build", "./build.sh"
 
 
 class Recipes:
     """Reads Makefiles and scripts from the build context, once each."""
 
     def __init__(self, context: Any) -> None:
-        self.context = context   # rewriter.context.BuildContext, or None
+        self.context = context  # rewriter.context.BuildContext, or None
         self._texts: dict[str, str | None] = {}
 
     def _read(self, rel: str) -> str | None:
@@ -177,14 +179,22 @@ class Recipes:
     def resolve(self, facts: Facts, stage: StageFacts, run: MakeRun) -> Resolved:
         name = _describe(run)
         if self.context is None or getattr(self.context, "root", None) is None:
-            return Resolved(None, "it runs a file of the build context, which goslim did not read (run goslim on the "
-                                  "Dockerfile inside its repository, or pass --context DIR)", name)
+            return Resolved(
+                None,
+                "it runs a file of the build context, which goslim did not read (run goslim on the "
+                "Dockerfile inside its repository, or pass --context DIR)",
+                name,
+            )
         if run.directory is None:
             return Resolved(None, "goslim cannot tell which folder it runs in", name)
         folder = _context_dir(facts, stage, run.directory, self.context)
         if folder is None:
-            return Resolved(None, f"it runs in {run.directory}, which holds nothing from the build context (cloned or "
-                                  "downloaded in the image?), so goslim cannot read what it does", name)
+            return Resolved(
+                None,
+                f"it runs in {run.directory}, which holds nothing from the build context (cloned or "
+                "downloaded in the image?), so goslim cannot read what it does",
+                name,
+            )
         if run.tool == "make":
             return self._make(facts, stage, run, folder, name)
         return self._script(facts, stage, run, folder, name)
@@ -223,8 +233,11 @@ class Recipes:
             line = line.strip().lstrip("@-+").strip()
             value = _expand_make(line, variables, run.env, target)
             if value is None:
-                return Resolved(None, f"the recipe of `{target}` uses make functions or variables goslim does not "
-                                      f"evaluate: {line[:80]}", name)
+                return Resolved(
+                    None,
+                    f"the recipe of `{target}` uses make functions or variables goslim does not evaluate: {line[:80]}",
+                    name,
+                )
             expanded.append(value)
         return _plain(facts, stage, run, "\n".join(expanded), env, {**run.inline_env, **exports}, name)
 
@@ -260,8 +273,9 @@ def _recipe(makefile: Makefile, target: str, seen: set[str]) -> tuple[str, ...] 
     return f"`{target}` makes {', '.join(ran)}; goslim follows one plain go build"
 
 
-def _plain(facts: Facts, stage: StageFacts, run: MakeRun, script: str, env: dict[str, str],
-           inline: dict[str, str], name: str) -> Resolved:
+def _plain(
+    facts: Facts, stage: StageFacts, run: MakeRun, script: str, env: dict[str, str], inline: dict[str, str], name: str
+) -> Resolved:
     """The one go command of ``script`` as a build, when everything else in it is harmless."""
     cwd = run.directory
     variables: dict[str, str] = {}
@@ -301,7 +315,7 @@ def _plain(facts: Facts, stage: StageFacts, run: MakeRun, script: str, env: dict
                 offset += 1
         go_here = offset + 1 < len(words) and paths.basename(words[offset]) == "go"
         if go_here and words[offset + 1] in ("build", "install"):
-            argv = command.argv[len(command.argv) - len(words):]
+            argv = command.argv[len(command.argv) - len(words) :]
             own = dict(command.env)
             for w in words[1:offset]:
                 k, v = w.split("=", 1)
@@ -309,8 +323,20 @@ def _plain(facts: Facts, stage: StageFacts, run: MakeRun, script: str, env: dict
             if any(v is None for v in (expand(x, scope) for x in own.values())):
                 return Resolved(None, "its go command sets its environment from values goslim cannot tell", name)
             own = {k: expand(v, scope) or v for k, v in own.items()}
-            build = go_build(stage, run.instruction, run.command, run.index, argv[offset + 2:], words[offset + 1],
-                             {**env, **own}, {**inline, **own}, cwd, scope, name, run.seq)
+            build = go_build(
+                stage,
+                run.instruction,
+                run.command,
+                run.index,
+                argv[offset + 2 :],
+                words[offset + 1],
+                {**env, **own},
+                {**inline, **own},
+                cwd,
+                scope,
+                name,
+                run.seq,
+            )
             if build is not None:
                 found.append(build)
             continue

@@ -13,30 +13,30 @@ from dataclasses import dataclass
 
 
 class Kind(str, enum.Enum):
-    FIX = "fix"            # changes the file
-    REFUSAL = "refusal"    # leaves the file unchanged because the rewrite would break it
-    WARNING = "warning"    # reported, file still rewritten
-    KEEP = "keep"          # reported as a warning, and the file is left as it is (chosen on purpose)
-    NOTE = "note"          # why a file was skipped or what was not checked
+    FIX = "fix"  # changes the file
+    REFUSAL = "refusal"  # leaves the file unchanged because the rewrite would break it
+    WARNING = "warning"  # reported, file still rewritten
+    KEEP = "keep"  # reported as a warning, and the file is left as it is (chosen on purpose)
+    NOTE = "note"  # why a file was skipped or what was not checked
 
 
 class Anchor(str, enum.Enum):
     """The input line a rule's diagnostics name. Fix passes work on intermediate trees
     whose lines are not the file's, so a fix rule names a place of the original file."""
 
-    NODE = "node"          # the instruction the pass points at, in the tree it was given
-    BUILD = "build"        # the RUN line of the planned Go build
-    BUILDER = "builder"    # the FROM line of the builder stage
-    RUNTIME = "runtime"    # the FROM line of the runtime stage (the builder's, when split from it)
-    ENTRY = "entry"        # the ENTRYPOINT/CMD the image runs (the runtime's FROM when it has none)
+    NODE = "node"  # the instruction the pass points at, in the tree it was given
+    BUILD = "build"  # the RUN line of the planned Go build
+    BUILDER = "builder"  # the FROM line of the builder stage
+    RUNTIME = "runtime"  # the FROM line of the runtime stage (the builder's, when split from it)
+    ENTRY = "entry"  # the ENTRYPOINT/CMD the image runs (the runtime's FROM when it has none)
 
 
 @dataclass(frozen=True)
 class Rule:
-    code: str         # e.g. "GS101"
-    name: str         # kebab-case, e.g. "split-builder-runtime"
+    code: str  # e.g. "GS101"
+    name: str  # kebab-case, e.g. "split-builder-runtime"
     kind: Kind
-    summary: str      # one line: what it changes or refuses, and why
+    summary: str  # one line: what it changes or refuses, and why
     explanation: str  # the long help shown by `goslim rules CODE` (a pass keeps it in EXPLANATION, not in its
-                      # module docstring: compiled modules have none)
+    # module docstring: compiled modules have none)
     anchor: Anchor = Anchor.NODE

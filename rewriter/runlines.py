@@ -25,10 +25,10 @@ class Move:
     """A ``mv``, ``cp`` or ``rm`` in a RUN line: where a file goes after the builds before it."""
 
     instruction: Instruction
-    source: str           # absolute path of the file or folder moved, copied or removed
-    dest: str | None      # its new absolute path; None when removed
-    copy: bool            # cp: the source stays
-    after: int            # how many builds and make runs of the stage come before it
+    source: str  # absolute path of the file or folder moved, copied or removed
+    dest: str | None  # its new absolute path; None when removed
+    copy: bool  # cp: the source stays
+    after: int  # how many builds and make runs of the stage come before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +38,15 @@ class MakeRun:
 
     instruction: Instruction
     command: shell.SimpleCommand
-    index: int                  # index of ``make``/the script/``sh`` in command.words
-    tool: str                   # "make" or "script"
-    file: str | None            # absolute path of the Makefile (None: the default names) or script
-    directory: str | None       # where make or the script runs
+    index: int  # index of ``make``/the script/``sh`` in command.words
+    tool: str  # "make" or "script"
+    file: str | None  # absolute path of the Makefile (None: the default names) or script
+    directory: str | None  # where make or the script runs
     targets: tuple[str, ...]
-    variables: dict[str, str]   # VAR=value given to make
-    env: dict[str, str]         # what the command sees
+    variables: dict[str, str]  # VAR=value given to make
+    env: dict[str, str]  # what the command sees
     inline_env: dict[str, str]
-    seq: int                    # its place among the builds and make runs of the stage
+    seq: int  # its place among the builds and make runs of the stage
 
 
 _INSTALLERS: Final = {
@@ -63,8 +63,9 @@ _INSTALLERS: Final = {
 _FILE_COMMANDS: Final = frozenset({"mv", "cp", "rm", "mkdir"})
 # Commands that run the go command named after them with their own setup: ``godep go build``.
 _GO_WRAPPERS: Final = frozenset({"env", "godep"})
-_RECORDED_COMMANDS: Final = frozenset({"cd", "export", "make", "sh", "bash", *_GO_WRAPPERS, *_INSTALLERS,
-                                       *_FILE_COMMANDS})
+_RECORDED_COMMANDS: Final = frozenset(
+    {"cd", "export", "make", "sh", "bash", *_GO_WRAPPERS, *_INSTALLERS, *_FILE_COMMANDS}
+)
 # A RUN line records something only through a `go build`/`go install`, a package
 # installer, make, or a file command; without these letters (once quotes and backslashes
 # are gone) it has none.
@@ -80,15 +81,32 @@ def scan_run(ins: Instruction, facts: StageFacts, memo: dict | None) -> None:
     if memo is None:
         _scan_run(ins, facts)
         return
-    key = ("RUN", id(ins), facts.index, facts.workdir, tuple(facts.env.items()), facts.go_version,
-           facts.module_hint, facts.events, frozenset(facts.folders))
+    key = (
+        "RUN",
+        id(ins),
+        facts.index,
+        facts.workdir,
+        tuple(facts.env.items()),
+        facts.go_version,
+        facts.module_hint,
+        facts.events,
+        frozenset(facts.folders),
+    )
     entry = memo.get(key)
     if entry is None or entry[0] is not ins:
         packages, builds, moves, makes = len(facts.packages), len(facts.builds), len(facts.moves), len(facts.makes)
         folders, events = set(facts.folders), facts.events
         _scan_run(ins, facts)
-        memo[key] = (ins, facts.packages[packages:], facts.builds[builds:], facts.moves[moves:],
-                     facts.makes[makes:], facts.folders - folders, facts.module_hint, facts.events - events)
+        memo[key] = (
+            ins,
+            facts.packages[packages:],
+            facts.builds[builds:],
+            facts.moves[moves:],
+            facts.makes[makes:],
+            facts.folders - folders,
+            facts.module_hint,
+            facts.events - events,
+        )
     else:
         facts.packages += entry[1]
         facts.builds += entry[2]
@@ -105,8 +123,8 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
     if not any(needle in plain for needle in _RUN_NEEDLES):
         return
     exported: dict[str, str] = {}
-    assigned: dict[str, str] = {}   # NAME=value commands: shell variables for the rest of the line
-    unknown: set[str] = set()       # variables assigned a value goslim cannot tell
+    assigned: dict[str, str] = {}  # NAME=value commands: shell variables for the rest of the line
+    unknown: set[str] = set()  # variables assigned a value goslim cannot tell
     cwd = facts.workdir
     for command in shell.split_commands(text):
         program = command.program
@@ -179,20 +197,39 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
                 inline[k] = v
             env = {**facts.env, **exported, **inline}
             wrapped = words[0] == "godep"
-            build = go_build(facts, ins, command, go_index, argv[offset + 2 :], verb, env, {**exported, **inline},
-                              cwd, scope, "godep" if wrapped else None,
-                              env_index=command.words.index(argv[0]) if wrapped else None)
+            build = go_build(
+                facts,
+                ins,
+                command,
+                go_index,
+                argv[offset + 2 :],
+                verb,
+                env,
+                {**exported, **inline},
+                cwd,
+                scope,
+                "godep" if wrapped else None,
+                env_index=command.words.index(argv[0]) if wrapped else None,
+            )
             if build is not None:
                 facts.builds.append(build)
                 facts.events += 1
 
 
-_MAKE_VALUE_OPTIONS: Final = frozenset({"-C", "-f", "-j", "-l", "-I", "-o", "-W", "--directory", "--file",
-                                        "--makefile"})
+_MAKE_VALUE_OPTIONS: Final = frozenset(
+    {"-C", "-f", "-j", "-l", "-I", "-o", "-W", "--directory", "--file", "--makefile"}
+)
 
 
-def _make_run(ins: Instruction, facts: StageFacts, command: shell.SimpleCommand, argv: tuple[shell.Word, ...],
-              cwd: str | None, scope: dict[str, str], exported: dict[str, str]) -> MakeRun | None:
+def _make_run(
+    ins: Instruction,
+    facts: StageFacts,
+    command: shell.SimpleCommand,
+    argv: tuple[shell.Word, ...],
+    cwd: str | None,
+    scope: dict[str, str],
+    exported: dict[str, str],
+) -> MakeRun | None:
     """``make ...``, ``./build.sh``, ``sh build.sh``: a command that may run the go build
     from a file of the context (see rewriter.recipes)."""
     words = [w.value for w in argv]
@@ -258,8 +295,9 @@ def _make_run(ins: Instruction, facts: StageFacts, command: shell.SimpleCommand,
     return MakeRun(ins, command, index, "script", path, cwd, tuple(rest), {}, env, inline, seq)
 
 
-def _file_command(ins: Instruction, facts: StageFacts, words: list[str], cwd: str | None,
-                  scope: dict[str, str]) -> None:
+def _file_command(
+    ins: Instruction, facts: StageFacts, words: list[str], cwd: str | None, scope: dict[str, str]
+) -> None:
     """Record what ``mkdir``, ``mv``, ``cp`` and ``rm`` do to paths goslim can resolve."""
     operands: list[str] = []
     for w in words[1:]:

@@ -19,7 +19,9 @@ _ORDINARY: Final = r"[^ \t\r\n;&|()<>\\'\"`$]"  # a character that is no blank, 
 # One token of a command line: blanks, a control operator (longest first), a redirection,
 # or a word of ordinary characters only. Anything else is a word with quotes, escapes or
 # expansions, which ``_scan_word`` reads.
-_TOKEN: Final = re.compile(rf"([ \t\r]+)|(&&|\|\||;;|[;|&()\n])|({_REDIRECTION_TEXT})|({_ORDINARY}++)(?=[ \t\r\n;&|()<>]|\Z)")
+_TOKEN: Final = re.compile(
+    rf"([ \t\r]+)|(&&|\|\||;;|[;|&()\n])|({_REDIRECTION_TEXT})|({_ORDINARY}++)(?=[ \t\r\n;&|()<>]|\Z)"
+)
 _BLANKS, _CONTROL, _REDIRECTION, _WORD = 1, 2, 3, 4
 _PLAIN = re.compile(_ORDINARY + "+")
 _QUOTING: Final = re.compile(r"[\\'\"]")
@@ -34,8 +36,8 @@ SHELL_SYNTAX: Final = re.compile(r"[$`|&;<>(){}*?\[\]~#\\!]")
 class Word:
     """One word of a command."""
 
-    raw: Final[str]     # as written, quotes included
-    start: Final[int]   # span in the text that was split
+    raw: Final[str]  # as written, quotes included
+    start: Final[int]  # span in the text that was split
     end: Final[int]
 
     def __init__(self, raw: str, start: int, end: int) -> None:
@@ -105,7 +107,7 @@ class SimpleCommand:
             if m is None or "<" in m.group() or "&" in m.group():
                 continue
             if m.end() < len(w.raw):
-                out.append(unquote(w.raw[m.end():]))
+                out.append(unquote(w.raw[m.end() :]))
             elif i + 1 < len(words):
                 out.append(words[i + 1].value)
         return tuple(out)

@@ -27,20 +27,21 @@ if TYPE_CHECKING:  # imported when a Go file asks: most files of a batch are not
 class SourceRequest:
     """Where to look. With nothing set (a pasted text), no context is searched for."""
 
-    dockerfile: Path | None = None   # the Dockerfile's path on disk
-    context: Path | None = None      # a folder named by the user (--context) or the caller
-    context_kind: str = "flag"       # how ``context`` was given: "flag" or "argument"
-    stdin: bool = False              # the text came on standard input: ``cwd`` may be the context
+    dockerfile: Path | None = None  # the Dockerfile's path on disk
+    context: Path | None = None  # a folder named by the user (--context) or the caller
+    context_kind: str = "flag"  # how ``context`` was given: "flag" or "argument"
+    stdin: bool = False  # the text came on standard input: ``cwd`` may be the context
     cwd: Path | None = None
-    go: str | None = None            # the go command for ``go list``; None: the static reader
+    go: str | None = None  # the go command for ``go list``; None: the static reader
 
     @property
     def searches(self) -> bool:
         return self.dockerfile is not None or self.context is not None or self.stdin
 
 
-def read_sources(facts: Facts, plan: object, config: Config,
-                 request: SourceRequest) -> tuple[BuildContext | None, GoProgram | None]:
+def read_sources(
+    facts: Facts, plan: object, config: Config, request: SourceRequest
+) -> tuple[BuildContext | None, GoProgram | None]:
     """The build context (None when nothing was to be searched) and the Go program the
     build compiles from it (None when it reads no Go from the context)."""
     if not request.searches:
@@ -74,8 +75,9 @@ def read_sources(facts: Facts, plan: object, config: Config,
         if build.workdir is not None:
             copied = _copied_files(build.workdir, copies, context, lambda s: expand(s, env))
             import_path = _gopath_import_path(build.workdir, env.get("GOPATH") or "/go")
-    return context, read_program(context, build_dir=build_dir, package=package, tags=tags, go=request.go,
-                                 copied=copied, import_path=import_path)
+    return context, read_program(
+        context, build_dir=build_dir, package=package, tags=tags, go=request.go, copied=copied, import_path=import_path
+    )
 
 
 def _builder_copies(facts: Facts, plan: object) -> list[Copy]:
@@ -85,8 +87,14 @@ def _builder_copies(facts: Facts, plan: object) -> list[Copy]:
     return [c for s in stages for c in s.local_copies]
 
 
-def _into_folders(copies: list[Copy], workdir: str | None, facts: Facts, stage: int, context: BuildContext,
-                  expand: Callable[[str], str | None]) -> list[Copy]:
+def _into_folders(
+    copies: list[Copy],
+    workdir: str | None,
+    facts: Facts,
+    stage: int,
+    context: BuildContext,
+    expand: Callable[[str], str | None],
+) -> list[Copy]:
     """The copies, with a destination written without "/" marked as a folder when the file
     went into it: ``RUN mkdir /app`` then ``COPY main.go /app`` puts /app/main.go (the
     image model knows /app was a folder), and so does a copy to the very folder the build
@@ -107,8 +115,9 @@ def _into_folders(copies: list[Copy], workdir: str | None, facts: Facts, stage: 
     return out
 
 
-def _copied_files(workdir: str, copies: list[Copy], context: BuildContext,
-                  expand: Callable[[str], str | None]) -> tuple[str, ...] | None:
+def _copied_files(
+    workdir: str, copies: list[Copy], context: BuildContext, expand: Callable[[str], str | None]
+) -> tuple[str, ...] | None:
     """The context paths of the files COPY put in the folder the build runs in, when COPY
     put single files there and never a folder holding it; None when a folder was copied
     (or a source cannot be told). Go compiles the files the image holds, not the folder
@@ -140,7 +149,7 @@ def _gopath_import_path(workdir: str, gopath: str) -> str | None:
     for root in gopath.split(":"):
         src = posixpath.normpath(root) + "/src/"
         if workdir.startswith(src) and len(workdir) > len(src):
-            return workdir[len(src):].rstrip("/")
+            return workdir[len(src) :].rstrip("/")
     return None
 
 

@@ -89,6 +89,8 @@ def trimpath_left_out(facts: Facts, plan: Plan, go: Any, zones_copied: bool = Tr
         return None
     zones = old_zones(facts, plan, go) if plan.runtime is None or not zip_copied(facts, plan) else ("copied", None)
     if zones is not None:
-        return (f"left out -trimpath: with Go {shown(version)} the time zones come from $GOROOT/lib/time/zoneinfo.zip, "
-                "which the binary finds through the build's GOROOT, and -trimpath would erase that from it")
+        return (
+            f"left out -trimpath: with Go {shown(version)} the time zones come from $GOROOT/lib/time/zoneinfo.zip, "
+            "which the binary finds through the build's GOROOT, and -trimpath would erase that from it"
+        )
     return None

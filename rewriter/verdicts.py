@@ -11,13 +11,17 @@ from rewriter.rules import Kind, Rule
 # --- files left alone (the engine) --------------------------------------------------------
 
 NOT_GO: Final = Rule(
-    "GS001", "not-a-go-build", Kind.NOTE,
+    "GS001",
+    "not-a-go-build",
+    Kind.NOTE,
     "Skipped: the Dockerfile does not build Go (no golang image, no `go build`/`go install`).",
     "goslim only rewrites Dockerfiles that build a Go service. Files for other languages are "
     "reported as skipped and never touched.",
 )
 IGNORED: Final = Rule(
-    "GS002", "ignored-by-pragma", Kind.NOTE,
+    "GS002",
+    "ignored-by-pragma",
+    Kind.NOTE,
     "Skipped: the file carries a `# goslim: ignore` comment.",
     "A comment `# goslim: ignore` anywhere in the file turns goslim off for it. "
     "`# goslim: ignore=GS104,GS107` turns off only the rules named.",
@@ -26,7 +30,9 @@ IGNORED: Final = Rule(
 # --- what the image runs (the plan) -------------------------------------------------------
 
 NEEDS_SHELL: Final = Rule(
-    "GS203", "needs-shell", Kind.REFUSAL,
+    "GS203",
+    "needs-shell",
+    Kind.REFUSAL,
     "Refused: the CMD/ENTRYPOINT needs a shell (shell syntax, `sh -c`, or a script) and scratch has none.",
     """GS203: refuse when what the image runs needs a shell.
 
@@ -37,7 +43,9 @@ GS107 instead.
 """,
 )
 GO_RUN: Final = Rule(
-    "GS205", "go-run", Kind.REFUSAL,
+    "GS205",
+    "go-run",
+    Kind.REFUSAL,
     "Refused: the image starts with `go run`, which needs the Go toolchain at run time.",
     """GS205: refuse ``CMD go run ...``.
 
@@ -56,17 +64,23 @@ not exist. Naming the output (``go build -o /app/server ./cmd/server``) and runn
 that path (``CMD ["/app/server"]``) settles it.
 """
 NO_BUILD: Final = Rule(
-    "GS207", "no-go-build", Kind.REFUSAL,
+    "GS207",
+    "no-go-build",
+    Kind.REFUSAL,
     "Refused: a Go image, but no `go build`/`go install` of the service to move to scratch.",
     _WHICH_BINARY,
 )
 UNCLEAR_ENTRYPOINT: Final = Rule(
-    "GS208", "unclear-entrypoint", Kind.REFUSAL,
+    "GS208",
+    "unclear-entrypoint",
+    Kind.REFUSAL,
     "Refused: it is not clear which built binary the image runs (or it runs none).",
     _WHICH_BINARY,
 )
 UNKNOWN_OUTPUT: Final = Rule(
-    "GS209", "unknown-binary-path", Kind.REFUSAL,
+    "GS209",
+    "unknown-binary-path",
+    Kind.REFUSAL,
     "Refused: the build does not say where it writes the binary the image runs.",
     _WHICH_BINARY,
 )
@@ -74,7 +88,9 @@ UNKNOWN_OUTPUT: Final = Rule(
 # --- the engine's check after every pass --------------------------------------------------
 
 INCOMPLETE: Final = Rule(
-    "GS299", "rewrite-incomplete", Kind.REFUSAL,
+    "GS299",
+    "rewrite-incomplete",
+    Kind.REFUSAL,
     "Refused: the rewrite could not be completed with certainty, so the file is left unchanged.",
     "After each step goslim checks that it can still follow the build to the binary the image "
     "runs. When it cannot, it stops and leaves the file exactly as it was; please report the "

@@ -57,8 +57,11 @@ def pytest_sessionstart(session):
     for built in (ROOT / "rewriter").rglob("*.so"):
         source = built.with_name(built.name.split(".")[0] + ".py")
         if source.exists() and source.stat().st_mtime > built.stat().st_mtime:
-            pytest.exit(f"{source.relative_to(ROOT)} changed after it was compiled: run `pip install -e .` again "
-                        "(or install with GOSLIM_PURE_PYTHON=1 while editing)", returncode=2)
+            pytest.exit(
+                f"{source.relative_to(ROOT)} changed after it was compiled: run `pip install -e .` again "
+                "(or install with GOSLIM_PURE_PYTHON=1 while editing)",
+                returncode=2,
+            )
 
 
 def corpus_files(category: str | None = None) -> list[Path]:
@@ -105,8 +108,7 @@ def buildkit_oracle(text: str) -> list[dict]:
             "start_line": c.start_line,
             "end_line": c.end_line,
             "heredocs": [
-                {"name": h.name, "content": h.content, "file_descriptor": h.file_descriptor % 2**64}
-                for h in c.heredocs
+                {"name": h.name, "content": h.content, "file_descriptor": h.file_descriptor % 2**64} for h in c.heredocs
             ],
         }
         for c in dockerfile.parse_string(text)
@@ -162,12 +164,15 @@ def ready_engine(name: str):
         import shutil
         import subprocess
 
-        version = subprocess.run([found.command, "version", "--format", "{{.Client.Version}}"],
-                                 capture_output=True, text=True).stdout.strip()
-        pytest.skip(f"docker: the client {shutil.which(found.command)} ({version}) has no BuildKit (23.0 and later "
-                    "need the buildx plugin), and its legacy builder rewrites .dockerignore with a random name on "
-                    "every build, so COPY . . never hits the cache and each verify rebuilds everything; set "
-                    "GOSLIM_DOCKER to a client with BuildKit, such as Debian's /usr/bin/docker")
+        version = subprocess.run(
+            [found.command, "version", "--format", "{{.Client.Version}}"], capture_output=True, text=True
+        ).stdout.strip()
+        pytest.skip(
+            f"docker: the client {shutil.which(found.command)} ({version}) has no BuildKit (23.0 and later "
+            "need the buildx plugin), and its legacy builder rewrites .dockerignore with a random name on "
+            "every build, so COPY . . never hits the cache and each verify rebuilds everything; set "
+            "GOSLIM_DOCKER to a client with BuildKit, such as Debian's /usr/bin/docker"
+        )
     if not found.has_image(E2E_BASE_IMAGE):
         how = "podman save IMAGE | docker load" if name == "docker" else "harness setup.sh"
         pytest.skip(f"{name}: stand-in base image {E2E_BASE_IMAGE} is missing ({how}; .ci/e2e-setup.sh does it)")

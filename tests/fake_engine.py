@@ -77,8 +77,14 @@ class FakeEngine:
 
     name = "fake"
 
-    def __init__(self, rewritten: FakeImage | None = None, original: FakeImage = ORIGINAL, *,
-                 per_context: dict[str, FakeImage] | None = None, interrupt_on: str | None = None):
+    def __init__(
+        self,
+        rewritten: FakeImage | None = None,
+        original: FakeImage = ORIGINAL,
+        *,
+        per_context: dict[str, FakeImage] | None = None,
+        interrupt_on: str | None = None,
+    ):
         self.rewritten = rewritten or FakeImage()
         self.original = original
         self.per_context = per_context or {}
@@ -108,8 +114,15 @@ class FakeEngine:
 
     def inspect(self, tag):
         image = self.images[tag]
-        return ImageFacts(size_bytes=image.size, layers=3, user=image.user, entrypoint=list(image.entrypoint),
-                          cmd=list(image.cmd), workdir=image.workdir, exposed_ports=["8080/tcp"])
+        return ImageFacts(
+            size_bytes=image.size,
+            layers=3,
+            user=image.user,
+            entrypoint=list(image.entrypoint),
+            cmd=list(image.cmd),
+            workdir=image.workdir,
+            exposed_ports=["8080/tcp"],
+        )
 
     def run(self, tag, *, port=None, env=None, name=None, command=None):
         if self.interrupt_on and self.interrupt_on in tag:
@@ -135,8 +148,12 @@ class FakeEngine:
         image = self.images[container.tag]
         running = self.is_running(container)
         run = next(run for run in self.runs if run["name"] == container.name)
-        return ContainerState(running=running, exit_code=None if running else image.exit_code,
-                              pid=None, env={**image.env, **(run["env"] or {})})
+        return ContainerState(
+            running=running,
+            exit_code=None if running else image.exit_code,
+            pid=None,
+            env={**image.env, **(run["env"] or {})},
+        )
 
     def listening_ports(self, container, state):
         return sorted(self.images[container.tag].ports) if state.running else None
@@ -193,8 +210,11 @@ class _Files:
 
     def read_folder(self, path):
         prefix = path.rstrip("/") + "/"
-        found = {name[len(prefix):]: data for name, data in self.files.items()
-                 if name.startswith(prefix) and "/" not in name[len(prefix):]}
+        found = {
+            name[len(prefix) :]: data
+            for name, data in self.files.items()
+            if name.startswith(prefix) and "/" not in name[len(prefix) :]
+        }
         if not found:
             raise FileNotFoundError(path)
         return found

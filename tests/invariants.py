@@ -66,7 +66,7 @@ def violations(original: str, rewritten: str, runtime: str = "scratch", *, lint:
         if up in ("CMD", "ENTRYPOINT") and not c.json:
             problems.append(f"shell-form {up} in the runtime stage: {c.original}")
         if up == "COPY":
-            src_stage = next((f[len("--from="):] for f in c.flags if f.startswith("--from=")), None)
+            src_stage = next((f[len("--from=") :] for f in c.flags if f.startswith("--from=")), None)
             if src_stage is not None:
                 ref = names.get(src_stage.lower(), int(src_stage) if src_stage.isdigit() else None)
                 if ref is None or ref >= len(stages) - 1:
@@ -93,7 +93,9 @@ def violations(original: str, rewritten: str, runtime: str = "scratch", *, lint:
     entries = [c for c in final if c.cmd.upper() == "ENTRYPOINT"]
     cmds = [c for c in final if c.cmd.upper() == "CMD"]
     if entries and not any(c.cmd.upper() == "ENTRYPOINT" for c in _commands(original)):
-        problems.append("an ENTRYPOINT the input did not have: `docker run IMAGE COMMAND` no longer replaces the command")
+        problems.append(
+            "an ENTRYPOINT the input did not have: `docker run IMAGE COMMAND` no longer replaces the command"
+        )
     runs = entries[-1] if entries else (cmds[-1] if cmds else None)
     if runs is None:
         problems.append("neither ENTRYPOINT nor CMD in the runtime stage")
@@ -191,8 +193,9 @@ def hadolint_errors(text: str) -> set[str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "Dockerfile"
         path.write_text(text, encoding="utf-8")
-        proc = subprocess.run([HADOLINT, "--no-fail", "--format", "json", str(path)],
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [HADOLINT, "--no-fail", "--format", "json", str(path)], capture_output=True, text=True, timeout=60
+        )
     try:
         found = json.loads(proc.stdout or "[]")
     except json.JSONDecodeError:

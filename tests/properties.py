@@ -115,7 +115,8 @@ def secret_problems(original: str, result) -> list[str]:
         return []  # a single stage left as it was has no runtime stage of its own
     out = []
     for name in sorted(n for n in _names(final) if SECRET.search(n)):
-        if not any(d.code == "GS303" and d.severity is Severity.WARNING and name in d.message
-                   for d in result.diagnostics):
+        if not any(
+            d.code == "GS303" and d.severity is Severity.WARNING and name in d.message for d in result.diagnostics
+        ):
             out.append(f"{name} is set in the runtime stage and no GS303 warning says so")
     return out

@@ -22,8 +22,17 @@ CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 # Names a credential goes by; the properties check each of them by name.
 SECRET_NAMES = (
-    "GITHUB_TOKEN", "NPM_TOKEN", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY", "API_KEY",
-    "SECRET", "SSH_PRIVATE_KEY", "token", "ApiKey", "SIGNING_KEY", "REGISTRY_PASSWORD",
+    "GITHUB_TOKEN",
+    "NPM_TOKEN",
+    "DB_PASSWORD",
+    "AWS_SECRET_ACCESS_KEY",
+    "API_KEY",
+    "SECRET",
+    "SSH_PRIVATE_KEY",
+    "token",
+    "ApiKey",
+    "SIGNING_KEY",
+    "REGISTRY_PASSWORD",
 )
 PLAIN_NAMES = ("PORT", "APP_ENV", "VERSION", "LOG_LEVEL", "GOPROXY", "GOFLAGS", "TZ", "NAME")
 GO_TAGS = ("1.20", "1.21", "1.22", "1.23", "1.22-alpine", "1.23-bookworm", "1.21-alpine3.19")
@@ -42,18 +51,32 @@ def _join(words: list[str], breaks: list[bool]) -> str:
 
 @st.composite
 def _ldflags(draw) -> list[str]:
-    inner = draw(st.lists(st.sampled_from(
-        ["-s", "-w", "-X main.version=1.0.0", "-X 'main.commit=abc'", "-extldflags \"-static\"",
-         "-X github.com/acme/svc/version.V=${VERSION}"]), min_size=1, max_size=3, unique=True))
+    inner = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "-s",
+                    "-w",
+                    "-X main.version=1.0.0",
+                    "-X 'main.commit=abc'",
+                    '-extldflags "-static"',
+                    "-X github.com/acme/svc/version.V=${VERSION}",
+                ]
+            ),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
     text = " ".join(inner)
     style = draw(st.sampled_from(["dq", "sq", "eq-dq", "eq-sq", "bare"]))
     if style == "bare" or (" " not in text and style.startswith("eq")):
         return ["-ldflags", inner[0]] if " " in inner[0] else ["-ldflags=" + inner[0]]
-    if "\"" in text and style in ("dq", "eq-dq"):
+    if '"' in text and style in ("dq", "eq-dq"):
         style = "sq" if style == "dq" else "eq-sq"
     if "'" in text and style in ("sq", "eq-sq"):
         style = "dq" if style == "sq" else "eq-dq"
-    quote = "\"" if style.endswith("dq") else "'"
+    quote = '"' if style.endswith("dq") else "'"
     return ["-ldflags=" + quote + text + quote] if style.startswith("eq") else ["-ldflags", quote + text + quote]
 
 
@@ -64,13 +87,20 @@ def go_build_command(draw, output: str | None, package: str) -> str:
     flags: list[str] = []
     if output is not None and verb == "build":
         flags += draw(st.sampled_from([["-o", output], ["-o=" + output], ["-o", output]]))
-    extras = draw(st.lists(st.sampled_from(
-        ["ldflags", "tags", "trimpath", "v", "a", "installsuffix", "mod", "buildvcs"]), max_size=4, unique=True))
+    extras = draw(
+        st.lists(
+            st.sampled_from(["ldflags", "tags", "trimpath", "v", "a", "installsuffix", "mod", "buildvcs"]),
+            max_size=4,
+            unique=True,
+        )
+    )
     for extra in extras:
         if extra == "ldflags":
             flags += draw(_ldflags())
         elif extra == "tags":
-            flags += draw(st.sampled_from([["-tags", "netgo"], ["-tags=netgo,osusergo"], ["-tags", "'netgo osusergo'"]]))
+            flags += draw(
+                st.sampled_from([["-tags", "netgo"], ["-tags=netgo,osusergo"], ["-tags", "'netgo osusergo'"]])
+            )
         elif extra == "installsuffix":
             flags += ["-installsuffix", "cgo"]
         elif extra == "mod":
@@ -80,9 +110,19 @@ def go_build_command(draw, output: str | None, package: str) -> str:
         else:
             flags.append("-" + extra)
     flags = draw(st.permutations(flags)) if draw(st.booleans()) and "-o" not in flags else flags
-    prefix = draw(st.sampled_from(
-        ["", "", "CGO_ENABLED=0 ", "CGO_ENABLED=0 GOOS=linux GOARCH=amd64 ", "env CGO_ENABLED=0 ",
-         "GOOS=linux ", "GOFLAGS=-mod=mod "]))
+    prefix = draw(
+        st.sampled_from(
+            [
+                "",
+                "",
+                "CGO_ENABLED=0 ",
+                "CGO_ENABLED=0 GOOS=linux GOARCH=amd64 ",
+                "env CGO_ENABLED=0 ",
+                "GOOS=linux ",
+                "GOFLAGS=-mod=mod ",
+            ]
+        )
+    )
     go = draw(st.sampled_from(["go", "go", "/usr/local/go/bin/go"]))
     words = [prefix + go, verb, *flags] + ([package] if package else [])
     breaks = draw(st.lists(st.booleans(), min_size=len(words) - 1, max_size=len(words) - 1))
@@ -94,9 +134,23 @@ def go_build_command(draw, output: str | None, package: str) -> str:
 @st.composite
 def run_build(draw, output: str | None, package: str) -> str:
     """A RUN line around the build: exports, cd, && chains, continuations with comments."""
-    before = draw(st.lists(st.sampled_from(
-        ["go mod download", "go mod tidy", "go vet ./...", "go test ./...", "export CGO_ENABLED=0",
-         "cd /app", "apk add --no-cache git", "go generate ./..."]), max_size=2))
+    before = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "go mod download",
+                    "go mod tidy",
+                    "go vet ./...",
+                    "go test ./...",
+                    "export CGO_ENABLED=0",
+                    "cd /app",
+                    "apk add --no-cache git",
+                    "go generate ./...",
+                ]
+            ),
+            max_size=2,
+        )
+    )
     after = draw(st.lists(st.sampled_from(["ls -la", "echo done", "rm -rf /root/.cache"]), max_size=1))
     build = draw(go_build_command(output, package))
     if draw(st.integers(0, 9)) == 0 and package.startswith("./cmd"):
@@ -112,7 +166,7 @@ def run_build(draw, output: str | None, package: str) -> str:
 
 
 def _value(draw, name: str) -> str:
-    value = draw(st.sampled_from(["8080", "production", "v1", "s3cr3t", "\"a b\"", "'x y'", "${VERSION}", "1"]))
+    value = draw(st.sampled_from(["8080", "production", "v1", "s3cr3t", '"a b"', "'x y'", "${VERSION}", "1"]))
     return value
 
 
@@ -132,8 +186,9 @@ def env_or_arg(draw, names=PLAIN_NAMES + SECRET_NAMES) -> str:
 @st.composite
 def entry_lines(draw, program: str) -> list[str]:
     args = draw(st.sampled_from([[], ["--port", "8080"], ["serve"]]))
-    form = draw(st.sampled_from(["cmd-exec", "cmd-exec", "entry-exec", "entry+cmd", "cmd-shell",
-                                 "entry-shell", "none"]))
+    form = draw(
+        st.sampled_from(["cmd-exec", "cmd-exec", "entry-exec", "entry+cmd", "cmd-shell", "entry-shell", "none"])
+    )
     exec_words = ", ".join(f'"{w}"' for w in [program, *args])
     if form == "cmd-exec":
         return [f"CMD [{exec_words}]"]
@@ -163,8 +218,11 @@ def go_dockerfiles(draw) -> str:
     if draw(st.integers(0, 9)) == 0:
         lines.append("ARG " + draw(st.sampled_from(SECRET_NAMES)))
     two_stage = draw(st.integers(0, 2)) == 0
-    name = draw(st.sampled_from([None, "builder", "build", "go"])) if not two_stage else \
-        draw(st.sampled_from([None, "builder", "build"]))
+    name = (
+        draw(st.sampled_from([None, "builder", "build", "go"]))
+        if not two_stage
+        else draw(st.sampled_from([None, "builder", "build"]))
+    )
     platform = draw(st.sampled_from(["", "", "", "--platform=$BUILDPLATFORM "]))
     keyword = draw(st.sampled_from(["AS", "AS", "as"]))
     from_kw = draw(st.sampled_from(["FROM", "FROM", "FROM", "from"]))
@@ -172,21 +230,28 @@ def go_dockerfiles(draw) -> str:
     workdir = draw(st.sampled_from(WORKDIRS))
     lines += draw(st.lists(env_or_arg(), max_size=2))
     lines.append(f"WORKDIR {workdir}")
-    lines += draw(st.sampled_from([
-        ["COPY go.mod go.sum ./", "RUN go mod download", "COPY . ."],
-        ["COPY . ."],
-        ["COPY . .", "RUN go mod download"],
-        ["ADD . ."],
-        [f"COPY . {workdir}"],
-    ]))
+    lines += draw(
+        st.sampled_from(
+            [
+                ["COPY go.mod go.sum ./", "RUN go mod download", "COPY . ."],
+                ["COPY . ."],
+                ["COPY . .", "RUN go mod download"],
+                ["ADD . ."],
+                [f"COPY . {workdir}"],
+            ]
+        )
+    )
     lines += draw(st.lists(env_or_arg(), max_size=2))
 
     package = draw(st.sampled_from(PACKAGES))
     output_style = draw(st.sampled_from(["abs", "abs", "rel", "dir", "none"]))
     base = draw(st.sampled_from(["server", "app", "svc", "main"]))
-    output = {"abs": f"/usr/local/bin/{base}" if draw(st.booleans()) else f"/{base}",
-              "rel": base if draw(st.booleans()) else f"./bin/{base}",
-              "dir": "/out/", "none": None}[output_style]
+    output = {
+        "abs": f"/usr/local/bin/{base}" if draw(st.booleans()) else f"/{base}",
+        "rel": base if draw(st.booleans()) else f"./bin/{base}",
+        "dir": "/out/",
+        "none": None,
+    }[output_style]
     lines.append(draw(run_build(output, package)))
     if output_style == "abs":
         built = output
@@ -201,19 +266,49 @@ def go_dockerfiles(draw) -> str:
     if "go install" in lines[-1]:
         built = "/go/bin/" + (posixpath.basename(package.rstrip("/")) if package not in (".", "", "main.go") else base)
 
-    user_lines = draw(st.sampled_from([
-        [], [], ["USER nobody"], ["USER 1000"], ["USER root"], ["USER 65534:65534"],
-        ["RUN adduser -D -u 1234 app", "USER app"], ["RUN useradd --uid 2000 svc", "USER svc:svc"],
-    ]))
-    misc = draw(st.lists(st.sampled_from(
-        ["EXPOSE 8080", "EXPOSE 8080/tcp 9090", "LABEL org.opencontainers.image.source=https://example.com/acme",
-         "VOLUME /data", "STOPSIGNAL SIGTERM", "HEALTHCHECK NONE",
-         "HEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/ || exit 1"]), max_size=3))
+    user_lines = draw(
+        st.sampled_from(
+            [
+                [],
+                [],
+                ["USER nobody"],
+                ["USER 1000"],
+                ["USER root"],
+                ["USER 65534:65534"],
+                ["RUN adduser -D -u 1234 app", "USER app"],
+                ["RUN useradd --uid 2000 svc", "USER svc:svc"],
+            ]
+        )
+    )
+    misc = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "EXPOSE 8080",
+                    "EXPOSE 8080/tcp 9090",
+                    "LABEL org.opencontainers.image.source=https://example.com/acme",
+                    "VOLUME /data",
+                    "STOPSIGNAL SIGTERM",
+                    "HEALTHCHECK NONE",
+                    "HEALTHCHECK --interval=30s CMD curl -f http://localhost:8080/ || exit 1",
+                ]
+            ),
+            max_size=3,
+        )
+    )
 
     if not two_stage:
-        program = draw(st.sampled_from([built, built, "./" + posixpath.basename(built)
-                                        if posixpath.dirname(built) == workdir else built,
-                                        posixpath.basename(built), "/bin/sh"]))
+        program = draw(
+            st.sampled_from(
+                [
+                    built,
+                    built,
+                    "./" + posixpath.basename(built) if posixpath.dirname(built) == workdir else built,
+                    posixpath.basename(built),
+                    "/bin/sh",
+                ]
+            )
+        )
         lines += misc + user_lines
         health = draw(st.sampled_from([None, None, f'HEALTHCHECK CMD ["{built}", "-health"]']))
         lines += [health] if health else []
@@ -225,10 +320,16 @@ def go_dockerfiles(draw) -> str:
         lines.append("")
         final = draw(st.sampled_from(["alpine:3.19", "alpine", "debian:bookworm-slim", "alpine:latest"]))
         lines.append(f"FROM {final}")
-        lines += draw(st.sampled_from([
-            [], ["RUN apk add --no-cache ca-certificates"], ["RUN apk --no-cache add ca-certificates tzdata"],
-            ["RUN apk add --no-cache curl"],
-        ]))
+        lines += draw(
+            st.sampled_from(
+                [
+                    [],
+                    ["RUN apk add --no-cache ca-certificates"],
+                    ["RUN apk --no-cache add ca-certificates tzdata"],
+                    ["RUN apk add --no-cache curl"],
+                ]
+            )
+        )
         lines += draw(st.lists(env_or_arg(), max_size=2))
         lines.append(f"COPY --from={ref} {built} {dest}")
         lines += misc + user_lines[-1:]
@@ -251,9 +352,30 @@ def _corpus_texts() -> list[str]:
 
 CORPUS_TEXTS = _corpus_texts() if CORPUS.is_dir() else []
 
-_INSERTS = ("\\\n", "\n", "\r\n", "<<EOF\n", "EOF\n", "# escape=`\n", "`\n", "\"", "'", "[", "]",
-            "FROM scratch\n", "FROM golang:1.22 AS b\n", "RUN go build -o /x .\n", 'CMD ["/x"]\n',
-            "USER root\n", "ARG TOKEN=abc\n", "ENV DB_PASSWORD=pw\n", "\x00", "\ufeff", "\t", " ")
+_INSERTS = (
+    "\\\n",
+    "\n",
+    "\r\n",
+    "<<EOF\n",
+    "EOF\n",
+    "# escape=`\n",
+    "`\n",
+    '"',
+    "'",
+    "[",
+    "]",
+    "FROM scratch\n",
+    "FROM golang:1.22 AS b\n",
+    "RUN go build -o /x .\n",
+    'CMD ["/x"]\n',
+    "USER root\n",
+    "ARG TOKEN=abc\n",
+    "ENV DB_PASSWORD=pw\n",
+    "\x00",
+    "\ufeff",
+    "\t",
+    " ",
+)
 
 
 def mutate(text: str, seed: int, rounds: int) -> str:
@@ -305,8 +427,9 @@ def mutated_go(draw) -> str:
 byte_soup = st.one_of(
     st.binary(max_size=300).map(lambda b: b.decode("latin-1")),
     st.text(max_size=300),
-    st.lists(st.sampled_from(_INSERTS + ("RUN ", "go build ", "-o ", "CMD ", "COPY --from=0 ", "/app ")),
-             max_size=30).map("".join),
+    st.lists(
+        st.sampled_from(_INSERTS + ("RUN ", "go build ", "-o ", "CMD ", "COPY --from=0 ", "/app ")), max_size=30
+    ).map("".join),
 )
 
 any_input = st.one_of(go_dockerfiles(), go_dockerfiles(), mutated_go(), mutated_corpus(), byte_soup)

@@ -44,12 +44,27 @@ def _trees():
 def _summary(facts) -> list:
     """What the passes read from a stage's RUN lines."""
     return [
-        ([(b.instruction.code, b.verb, b.binary, b.output, b.packages, b.tags, b.ldflags_value,
-           sorted(b.flag_names), b.workdir) for b in s.builds],
-         [(ins.code, pkg) for ins, pkg in s.packages],
-         [(m.instruction.code, m.source, m.dest, m.copy, m.after) for m in s.moves],
-         [(r.instruction.code, r.tool, r.file, r.directory, r.targets) for r in s.makes],
-         sorted(s.folders), s.module_hint)
+        (
+            [
+                (
+                    b.instruction.code,
+                    b.verb,
+                    b.binary,
+                    b.output,
+                    b.packages,
+                    b.tags,
+                    b.ldflags_value,
+                    sorted(b.flag_names),
+                    b.workdir,
+                )
+                for b in s.builds
+            ],
+            [(ins.code, pkg) for ins, pkg in s.packages],
+            [(m.instruction.code, m.source, m.dest, m.copy, m.after) for m in s.moves],
+            [(r.instruction.code, r.tool, r.file, r.directory, r.targets) for r in s.makes],
+            sorted(s.folders),
+            s.module_hint,
+        )
         for s in facts.stages
     ]
 
@@ -73,8 +88,7 @@ def test_skipping_plain_run_lines_changes_no_fact(monkeypatch):
     assert sum(bool(stage[0]) for stages in fast for stage in stages) > 250
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(any_input)
 def test_mentions_go_agrees_with_the_full_analysis(text):
     try:
@@ -84,9 +98,16 @@ def test_mentions_go_agrees_with_the_full_analysis(text):
     assert analysis.mentions_go(tree, text) == analysis.analyze(tree).mentions_go
 
 
-@pytest.mark.parametrize("text", [
-    "g\\o build -o /x .", "'go' build .", '"g"o install ./cmd/x', "a\\p\\k add curl", "/usr/local/go/bin/go build",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "g\\o build -o /x .",
+        "'go' build .",
+        '"g"o install ./cmd/x',
+        "a\\p\\k add curl",
+        "/usr/local/go/bin/go build",
+    ],
+)
 def test_quoting_cannot_hide_a_command_from_the_shortcut(text):
     stage = rewriter.parse(f"FROM golang:1.22\nRUN {text}\n").stages[0]
     facts = analysis.analyze(rewriter.parse(f"FROM golang:1.22\nRUN {text}\n"))
@@ -127,18 +148,20 @@ def test_the_outline_route_gives_the_answer_of_the_full_parse_on_the_corpus(monk
     assert routed > 400
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(any_input)
 def test_the_outline_route_gives_the_answer_of_the_full_parse(monkeypatch, text):
     assert _outcome(text) == _by_the_long_way(text, monkeypatch)
 
 
-@pytest.mark.parametrize("text", [
-    "FROM gol\\\nang:1.22\nCMD [\"/app\"]\n",   # a continuation splits the word
-    "ARG BASE=gol\\ang:1.22\nFROM $BASE\nCMD [\"/app\"]\n",              # an escape inside the ARG value
-    "# escape=`\nFROM go`\nlang:1.22\nCMD [\"/app\"]\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'FROM gol\\\nang:1.22\nCMD ["/app"]\n',  # a continuation splits the word
+        'ARG BASE=gol\\ang:1.22\nFROM $BASE\nCMD ["/app"]\n',  # an escape inside the ARG value
+        '# escape=`\nFROM go`\nlang:1.22\nCMD ["/app"]\n',
+    ],
+)
 def test_a_go_file_that_hides_the_word_still_gets_the_full_rewrite(text, monkeypatch):
     assert not analysis.may_mention_go(text)
     assert analysis.mentions_go(parse_outline(text), text)
@@ -146,25 +169,62 @@ def test_a_go_file_that_hides_the_word_still_gets_the_full_rewrite(text, monkeyp
     assert _outcome(text)[0] is not rewriter.Status.SKIPPED
 
 
-@pytest.mark.parametrize("text", [
-    "", "# only a comment\n", "# escape=`\n\n", "FROM alpine\nRUN <<EOF\necho\n", "FROM alpine\nENV A\n",
-    "FROM alpine\nCMD [1]\n", "FROM alpine\nONBUILD ENV X\n", "# escape=x\nFROM alpine\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n",
+        "# escape=`\n\n",
+        "FROM alpine\nRUN <<EOF\necho\n",
+        "FROM alpine\nENV A\n",
+        "FROM alpine\nCMD [1]\n",
+        "FROM alpine\nONBUILD ENV X\n",
+        "# escape=x\nFROM alpine\n",
+    ],
+)
 def test_the_outline_rejects_what_the_parse_rejects(text):
     with pytest.raises(rewriter.ParseError) as full:
         rewriter.parse(text)
     with pytest.raises(rewriter.ParseError) as outline:
         parse_outline(text)
-    assert (outline.value.message, outline.value.line, outline.value.column) == \
-        (full.value.message, full.value.line, full.value.column)
+    assert (outline.value.message, outline.value.line, outline.value.column) == (
+        full.value.message,
+        full.value.line,
+        full.value.column,
+    )
 
 
 _SLOW_GO_COMMAND = re.compile(r"\bgo\s+(build|install|run|get|mod)\b")
 
 
 @settings(max_examples=500, deadline=None, derandomize=True, database=None)
-@given(st.lists(st.sampled_from(["go", " ", "\t", "\n", "build", "mod", "get", "install", "run", "x", "_", "é",
-                                 "1", "-", "/", "ago", "go_", "$("]), max_size=10).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "go",
+                " ",
+                "\t",
+                "\n",
+                "build",
+                "mod",
+                "get",
+                "install",
+                "run",
+                "x",
+                "_",
+                "é",
+                "1",
+                "-",
+                "/",
+                "ago",
+                "go_",
+                "$(",
+            ]
+        ),
+        max_size=10,
+    ).map("".join)
+)
 def test_go_command_search_agrees_with_the_word_boundary_pattern(text):
     assert analysis.has_go_command(text) == bool(_SLOW_GO_COMMAND.search(text))
 

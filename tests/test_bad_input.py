@@ -29,8 +29,14 @@ GO = 'FROM golang:1.23\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\nCMD ["./
 
 def goslim(*args, cwd: Path, stdin: bytes = b"", timeout: float = 120):
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    return subprocess.run([sys.executable, "-m", "rewriter.cli", *map(str, args)], cwd=cwd, input=stdin,
-                          capture_output=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "rewriter.cli", *map(str, args)],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def lines(stream: bytes | str) -> list[str]:
@@ -43,42 +49,53 @@ def errors(result) -> list[str]:
 
 
 def _chattr(flag: str, path: Path) -> bool:
-    return shutil.which("chattr") is not None and subprocess.run(
-        ["chattr", flag, str(path)], capture_output=True).returncode == 0
+    return (
+        shutil.which("chattr") is not None
+        and subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0
+    )
 
 
 # ------------------------------------------------------------------------ encodings
 
 
-@pytest.mark.parametrize("encoding, bom", [
-    ("utf-16-be", codecs.BOM_UTF16_BE),
-    ("utf-32-le", codecs.BOM_UTF32_LE),
-    ("utf-32-be", codecs.BOM_UTF32_BE),
-    ("utf-8", codecs.BOM_UTF8),
-])
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-32-be", codecs.BOM_UTF32_BE),
+        ("utf-8", codecs.BOM_UTF8),
+    ],
+)
 def test_a_file_with_a_byte_order_mark_is_rewritten_in_its_own_encoding(tmp_path, encoding, bom):
     path = tmp_path / "Dockerfile"
     path.write_bytes(bom + GO.replace("\n", "\r\n").encode(encoding))
     result = goslim("rewrite", "-i", "Dockerfile", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = path.read_bytes()
-    assert data.startswith(bom) and not data[len(bom):].startswith(bom)
+    assert data.startswith(bom) and not data[len(bom) :].startswith(bom)
     if encoding == "utf-32-le":
         assert not data.startswith(codecs.BOM_UTF32_LE + codecs.BOM_UTF16_LE)
-    text = data[len(bom):].decode(encoding)
+    text = data[len(bom) :].decode(encoding)
     assert "FROM scratch\r\n" in text and "\n" not in text.replace("\r\n", "")
 
 
-@pytest.mark.parametrize("encoding, name", [
-    ("utf-16-be", "UTF-16 BE"), ("utf-32-le", "UTF-32 LE"), ("utf-32-be", "UTF-32 BE"),
-])
+@pytest.mark.parametrize(
+    "encoding, name",
+    [
+        ("utf-16-be", "UTF-16 BE"),
+        ("utf-32-le", "UTF-32 LE"),
+        ("utf-32-be", "UTF-32 BE"),
+    ],
+)
 def test_a_wide_encoding_without_a_byte_order_mark_is_refused(tmp_path, encoding, name):
     path = tmp_path / "Dockerfile"
     path.write_bytes(GO.encode(encoding))
     result = goslim("rewrite", "-i", "Dockerfile", cwd=tmp_path)
     assert result.returncode == 2
     assert lines(result.stderr) == [
-        f"Dockerfile: error: looks like {name} without a byte order mark; save it as UTF-8 (or add a BOM)"]
+        f"Dockerfile: error: looks like {name} without a byte order mark; save it as UTF-8 (or add a BOM)"
+    ]
     assert path.read_bytes() == GO.encode(encoding)
 
 
@@ -126,8 +143,20 @@ def test_fifty_megabytes_on_stdin_are_refused(tmp_path):
 
 def test_a_ten_thousand_line_continuation_is_rewritten_intact(tmp_path):
     steps = [f"    && echo step{i} \\" for i in range(10_000)]
-    text = "\n".join(["FROM golang:1.22", "WORKDIR /app", "COPY . .", "RUN echo start \\", *steps,
-                      "    && go build -o /app/server .", 'CMD ["/app/server"]']) + "\n"
+    text = (
+        "\n".join(
+            [
+                "FROM golang:1.22",
+                "WORKDIR /app",
+                "COPY . .",
+                "RUN echo start \\",
+                *steps,
+                "    && go build -o /app/server .",
+                'CMD ["/app/server"]',
+            ]
+        )
+        + "\n"
+    )
     path = tmp_path / "Dockerfile"
     path.write_text(text)
     started = time.monotonic()
@@ -223,8 +252,7 @@ def test_a_dangling_symlink_inside_the_tree_is_reported_and_the_batch_goes_on(tm
     (tmp_path / "b/Dockerfile").write_text(GO)
     result = goslim("rewrite", "-i", ".", cwd=tmp_path)
     assert result.returncode == 2
-    assert errors(result) == [
-        "a/Dockerfile: error: broken symlink (points to Dockerfile.gone, which does not exist)"]
+    assert errors(result) == ["a/Dockerfile: error: broken symlink (points to Dockerfile.gone, which does not exist)"]
     assert "FROM scratch" in (tmp_path / "b/Dockerfile").read_text()
 
 

@@ -32,8 +32,13 @@ def _compiled_names() -> list[str]:
 
 def test_the_compiled_list_names_the_modules_every_rewrite_runs_through():
     names = _compiled_names()
-    for hot in ("rewriter.syntax.lexer", "rewriter.syntax.parser", "rewriter.analysis", "rewriter.engine",
-                "rewriter.passes.split_stages"):
+    for hot in (
+        "rewriter.syntax.lexer",
+        "rewriter.syntax.parser",
+        "rewriter.analysis",
+        "rewriter.engine",
+        "rewriter.passes.split_stages",
+    ):
         assert hot in names
     assert "rewriter.passes.__init__" not in names and "rewriter.cli" not in names
 
@@ -79,8 +84,9 @@ print(json.dumps(["compiled", rewriter.compiled()]))
 def _summaries(python_path: str) -> tuple[dict, bool]:
     files = "\n".join(str(p) for p in corpus_files())
     env = {**os.environ, "PYTHONPATH": python_path}
-    proc = subprocess.run([sys.executable, "-c", _SUMMARY], input=files, capture_output=True, text=True,
-                          env=env, cwd=python_path)
+    proc = subprocess.run(
+        [sys.executable, "-c", _SUMMARY], input=files, capture_output=True, text=True, env=env, cwd=python_path
+    )
     assert proc.returncode == 0, proc.stderr
     rows = dict(json.loads(line) for line in proc.stdout.splitlines())
     return rows, rows.pop("compiled")

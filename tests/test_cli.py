@@ -37,8 +37,10 @@ SLIM = 'FROM scratch\nCOPY main /main\nENTRYPOINT ["/main"]\n'
 REFUSED = GO.replace("CMD", "HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1\nCMD")
 APT = GO.replace("RUN go", "RUN apt-get update && apt-get install -y git\nRUN go")
 BROKEN = b"FROM golang:1.23\nRUN \xff\n"
-BOOT = (f"import sys; sys.path.insert(0, {str(DATA)!r}); import fake_engine; "
-        "fake_engine.install(); from rewriter.cli import main; main()")
+BOOT = (
+    f"import sys; sys.path.insert(0, {str(DATA)!r}); import fake_engine; "
+    "fake_engine.install(); from rewriter.cli import main; main()"
+)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 _spec = importlib.util.spec_from_file_location("fake_engine", DATA / "fake_engine.py")
@@ -71,12 +73,17 @@ def clean_env(monkeypatch):
 
 def goslim(*args, cwd, engine="fake", stdin: bytes | None = None, env=None, timeout=120):
     """Run goslim as a real process (with the fake engine unless engine="real")."""
-    command = [sys.executable, "-c", BOOT] if engine == "fake" else [sys.executable, "-m",
-                                                                      "rewriter.cli"]
+    command = [sys.executable, "-c", BOOT] if engine == "fake" else [sys.executable, "-m", "rewriter.cli"]
     full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     full_env.update(env or {})
-    return subprocess.run(command + [str(a) for a in args], cwd=cwd, input=stdin or b"",
-                          capture_output=True, env=full_env, timeout=timeout)
+    return subprocess.run(
+        command + [str(a) for a in args],
+        cwd=cwd,
+        input=stdin or b"",
+        capture_output=True,
+        env=full_env,
+        timeout=timeout,
+    )
 
 
 def invoke(*args, stdin: bytes | None = None):
@@ -99,25 +106,27 @@ def err_lines(result) -> list[str]:
 def summary_table(lines: list[str]) -> list[str]:
     """The six summary rows, with their column padding collapsed."""
     start = next(i for i, line in enumerate(lines) if line.startswith("files found"))
-    return [re.sub(r"\s+", " ", line).strip() for line in lines[start:start + 6]]
+    return [re.sub(r"\s+", " ", line).strip() for line in lines[start : start + 6]]
 
 
 # ------------------------------------------------------------------------ basics
 
 
 def test_version_starts_without_heavy_imports(tmp_path):
-    probe = ("import sys; sys.argv = ['goslim', '--version']\n"
-             "from rewriter.cli import main\n"
-             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'lark', 'pathspec', "
-             "'jsonschema', 'concurrent', 'difflib'})\n"
-             "print('heavy:', heavy)\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            cwd=tmp_path)
+    probe = (
+        "import sys; sys.argv = ['goslim', '--version']\n"
+        "from rewriter.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'lark', 'pathspec', "
+        "'jsonschema', 'concurrent', 'difflib'})\n"
+        "print('heavy:', heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
     kind = "compiled" if rewriter.compiled() else "plain Python"
     assert result.stdout.splitlines() == [f"goslim {rewriter.__version__} ({kind})", "heavy: []"]
-    assert goslim("--version", cwd=tmp_path, engine="real").stdout.decode() == \
-        f"goslim {rewriter.__version__} ({kind})\n"
+    assert (
+        goslim("--version", cwd=tmp_path, engine="real").stdout.decode() == f"goslim {rewriter.__version__} ({kind})\n"
+    )
 
 
 def test_help_lists_the_commands():
@@ -127,16 +136,19 @@ def test_help_lists_the_commands():
         assert command in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    ([], "Usage:"),
-    (["rewrite"], "Missing argument 'PATHS...'"),
-    (["rewrite", "-q", "-v", "Dockerfile"], "--quiet and --verbose cannot be used together"),
-    (["rewrite", "-", "Dockerfile"], "- (stdin) cannot be combined with other paths"),
-    (["rewrite", "-i", "-"], "--in-place needs files"),
-    (["rewrite", "--format", "xml", "Dockerfile"], "'xml' is not one of"),
-    (["rewrite", "--jobs", "0", "Dockerfile"], "0 is not in the range x>=1"),
-    (["rewrite", "--runtime", "ubuntu", "Dockerfile"], "'ubuntu' is not one of"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "Usage:"),
+        (["rewrite"], "Missing argument 'PATHS...'"),
+        (["rewrite", "-q", "-v", "Dockerfile"], "--quiet and --verbose cannot be used together"),
+        (["rewrite", "-", "Dockerfile"], "- (stdin) cannot be combined with other paths"),
+        (["rewrite", "-i", "-"], "--in-place needs files"),
+        (["rewrite", "--format", "xml", "Dockerfile"], "'xml' is not one of"),
+        (["rewrite", "--jobs", "0", "Dockerfile"], "0 is not in the range x>=1"),
+        (["rewrite", "--runtime", "ubuntu", "Dockerfile"], "'ubuntu' is not one of"),
+    ],
+)
 def test_usage_errors_exit_2(args, message):
     result = invoke(*args)
     assert result.exit_code == 2
@@ -158,7 +170,7 @@ def test_default_prints_a_diff_and_changes_nothing(engine, tmp_path):
     out = result.stdout.decode()
     assert result.returncode == 0, result.stderr
     assert out.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n@@ ")
-    assert "+FROM scratch\n" in out and "-CMD [\"./main\"]\n" in out
+    assert "+FROM scratch\n" in out and '-CMD ["./main"]\n' in out
     assert not ANSI.search(out + result.stderr.decode())
     assert "would rewrite Dockerfile" in result.stderr.decode()
     assert (tmp_path / "Dockerfile").read_text() == GO
@@ -171,8 +183,7 @@ def test_applied_rules_and_diagnostics_follow_the_diff(fake, tmp_path, monkeypat
     assert result.stdout.startswith("--- a/svc/Dockerfile\n+++ b/svc/Dockerfile\n")
     assert err_lines(result) == [
         "would rewrite svc/Dockerfile:",
-        "  GS901 split-builder-runtime  Build in a golang stage and run the binary from a "
-        "minimal runtime stage.",
+        "  GS901 split-builder-runtime  Build in a golang stage and run the binary from a minimal runtime stage.",
         "  GS902 non-root-user          Run as an unprivileged user instead of root.",
         "svc/Dockerfile:4:1: GS921 warning: apt packages are not in the runtime image",
     ]
@@ -188,8 +199,9 @@ def test_diff_is_coloured_on_a_terminal_unless_no_color(tmp_path):
         full_env.pop("FORCE_COLOR", None)
         if "NO_COLOR" not in env:
             full_env.pop("NO_COLOR", None)
-        process = subprocess.Popen(command, cwd=tmp_path, stdout=follower, stderr=follower,
-                                   stdin=subprocess.DEVNULL, env=full_env)
+        process = subprocess.Popen(
+            command, cwd=tmp_path, stdout=follower, stderr=follower, stdin=subprocess.DEVNULL, env=full_env
+        )
         os.close(follower)
         chunks = []
         while True:
@@ -323,18 +335,14 @@ def fifty_services(root: Path) -> Path:
 def test_fifty_services(engine, tmp_path):
     fifty_services(tmp_path)
     go = [f"services/svc-{i:02}/Dockerfile" for i in range(50) if i != 17 and i % 5 not in (1, 3)]
-    report = goslim("rewrite", "services", "--format", "json", "--jobs", "2", cwd=tmp_path,
-                    engine=engine)
+    report = goslim("rewrite", "services", "--format", "json", "--jobs", "2", cwd=tmp_path, engine=engine)
     assert report.returncode == 2, report.stderr
     data = json.loads(report.stdout)
     jsonschema.validate(data, json.loads((DATA / "report.schema.json").read_text()))
-    assert [f["path"] for f in data["files"]] == [f"services/svc-{i:02}/Dockerfile"
-                                                 for i in range(50)]
+    assert [f["path"] for f in data["files"]] == [f"services/svc-{i:02}/Dockerfile" for i in range(50)]
     summary = data["summary"]
-    assert (summary["files"], summary["rewritten"], summary["skipped"], summary["errors"]) == \
-        (50, len(go), 20, 1)
-    assert data["files"][17]["error"] == {"message": "invalid UTF-8 (byte 0xff)", "line": 2,
-                                          "column": 5}
+    assert (summary["files"], summary["rewritten"], summary["skipped"], summary["errors"]) == (50, len(go), 20, 1)
+    assert data["files"][17]["error"] == {"message": "invalid UTF-8 (byte 0xff)", "line": 2, "column": 5}
 
     written = goslim("rewrite", "-i", "services", "--jobs", "2", cwd=tmp_path, engine=engine)
     assert written.returncode == 2, written.stderr
@@ -342,8 +350,14 @@ def test_fifty_services(engine, tmp_path):
         assert "FROM scratch" in (tmp_path / name).read_text(), name
     lines = err_lines(written)
     assert "services/svc-17/Dockerfile:2:5: error: invalid UTF-8 (byte 0xff)" in lines
-    assert summary_table(lines) == ["files found 50", f"rewritten {len(go)}", "already slim 0",
-                                    "refused 0", "skipped (not Go) 20", "errors 1"]
+    assert summary_table(lines) == [
+        "files found 50",
+        f"rewritten {len(go)}",
+        "already slim 0",
+        "refused 0",
+        "skipped (not Go) 20",
+        "errors 1",
+    ]
     assert "Traceback" not in written.stderr.decode()
 
 
@@ -374,27 +388,40 @@ def test_a_worker_crash_does_not_lose_files(fake, tmp_path, monkeypatch):
 
 
 def test_summary_groups_refusals_by_rule(fake, tmp_path, monkeypatch):
-    monkeypatch.chdir(make(tmp_path, {"a/Dockerfile": REFUSED, "b/Dockerfile": REFUSED,
-                                      "c/Dockerfile": GO, "d/Dockerfile": SLIM,
-                                      "e/Dockerfile": NODE}))
+    monkeypatch.chdir(
+        make(
+            tmp_path,
+            {
+                "a/Dockerfile": REFUSED,
+                "b/Dockerfile": REFUSED,
+                "c/Dockerfile": GO,
+                "d/Dockerfile": SLIM,
+                "e/Dockerfile": NODE,
+            },
+        )
+    )
     result = invoke("rewrite", "--no-diff", ".")
     assert result.exit_code == 0
     lines = err_lines(result)
-    assert "a/Dockerfile:5:1: GS931 error: HEALTHCHECK runs curl, which the runtime image does "\
-           "not have" in lines
-    assert summary_table(lines) == ["files found 5", "would rewrite 1", "already slim 1",
-                                    "refused 2 GS931 ×2", "skipped (not Go) 1", "errors 0"]
+    assert "a/Dockerfile:5:1: GS931 error: HEALTHCHECK runs curl, which the runtime image does not have" in lines
+    assert summary_table(lines) == [
+        "files found 5",
+        "would rewrite 1",
+        "already slim 1",
+        "refused 2 GS931 ×2",
+        "skipped (not Go) 1",
+        "errors 0",
+    ]
     assert lines[-3:] == [
         "rules applied:",
-        "  GS901 ×1 split-builder-runtime  Build in a golang stage and run the binary from a "
-        "minimal runtime stage.",
-        "  GS902 ×1 non-root-user          Run as an unprivileged user instead of root."]
+        "  GS901 ×1 split-builder-runtime  Build in a golang stage and run the binary from a minimal runtime stage.",
+        "  GS902 ×1 non-root-user          Run as an unprivileged user instead of root.",
+    ]
     assert "would rewrite c/Dockerfile (GS901, GS902)" in lines
 
 
 def test_verbose_and_quiet(fake, tmp_path, monkeypatch):
-    monkeypatch.chdir(make(tmp_path, {"a/Dockerfile": GO, "b/Dockerfile": NODE,
-                                      "c/Dockerfile": BROKEN}))
+    monkeypatch.chdir(make(tmp_path, {"a/Dockerfile": GO, "b/Dockerfile": NODE, "c/Dockerfile": BROKEN}))
     verbose = err_lines(invoke("rewrite", "--no-diff", "-v", "."))
     assert "b/Dockerfile: skipped (not a Go build)" in verbose
     assert "b/Dockerfile:1:1: GS900 info: not a Go build" in verbose
@@ -406,8 +433,12 @@ def test_verbose_and_quiet(fake, tmp_path, monkeypatch):
 
 
 def test_gitignore_is_honoured(fake, tmp_path, monkeypatch):
-    monkeypatch.chdir(make(tmp_path, {".gitignore": "legacy/\n", "legacy/Dockerfile": GO,
-                                      "svc/Dockerfile": GO, "svc/vendor/x/Dockerfile": GO}))
+    monkeypatch.chdir(
+        make(
+            tmp_path,
+            {".gitignore": "legacy/\n", "legacy/Dockerfile": GO, "svc/Dockerfile": GO, "svc/vendor/x/Dockerfile": GO},
+        )
+    )
     result = invoke("rewrite", "--format", "json", ".")
     assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["svc/Dockerfile"]
 
@@ -416,9 +447,17 @@ def test_gitignore_is_honoured(fake, tmp_path, monkeypatch):
 
 
 def mixed_tree(root: Path) -> Path:
-    return make(root, {"api/Dockerfile": APT, "web/Dockerfile": NODE, "worker/Dockerfile": REFUSED,
-                       "slim/Dockerfile": SLIM, "bad/Dockerfile": BROKEN,
-                       "odd/Dockerfile": "FROM golang\nFROM\n"})
+    return make(
+        root,
+        {
+            "api/Dockerfile": APT,
+            "web/Dockerfile": NODE,
+            "worker/Dockerfile": REFUSED,
+            "slim/Dockerfile": SLIM,
+            "bad/Dockerfile": BROKEN,
+            "odd/Dockerfile": "FROM golang\nFROM\n",
+        },
+    )
 
 
 def test_json_report(fake, tmp_path, monkeypatch):
@@ -430,14 +469,26 @@ def test_json_report(fake, tmp_path, monkeypatch):
     jsonschema.validate(data, json.loads((DATA / "report.schema.json").read_text()))
     by_path = {f["path"]: f for f in data["files"]}
     assert by_path["api/Dockerfile"]["applied"] == ["GS901", "GS902"]
-    assert by_path["api/Dockerfile"]["diagnostics"] == [{
-        "code": "GS921", "severity": "warning", "message": "apt packages are not in the runtime image",
-        "line": 4, "column": 1}]
-    assert by_path["odd/Dockerfile"]["error"] == {"message": "FROM requires an image", "line": 2,
-                                                  "column": 1}
-    assert data["summary"] == {"files": 6, "rewritten": 1, "unchanged": 1, "refused": 1,
-                               "skipped": 1, "errors": 2, "written": 0,
-                               "refused_by_rule": {"GS931": 1}}
+    assert by_path["api/Dockerfile"]["diagnostics"] == [
+        {
+            "code": "GS921",
+            "severity": "warning",
+            "message": "apt packages are not in the runtime image",
+            "line": 4,
+            "column": 1,
+        }
+    ]
+    assert by_path["odd/Dockerfile"]["error"] == {"message": "FROM requires an image", "line": 2, "column": 1}
+    assert data["summary"] == {
+        "files": 6,
+        "rewritten": 1,
+        "unchanged": 1,
+        "refused": 1,
+        "skipped": 1,
+        "errors": 2,
+        "written": 0,
+        "refused_by_rule": {"GS931": 1},
+    }
 
 
 def sarif_validator():
@@ -460,13 +511,17 @@ def test_sarif_report_is_valid_sarif_2_1_0(fake, tmp_path, monkeypatch):
     assert refusal["level"] == "error"
     assert run["tool"]["driver"]["rules"][refusal["ruleIndex"]]["id"] == "GS931"
     location = refusal["locations"][0]["physicalLocation"]
-    assert location == {"artifactLocation": {"uri": "worker/Dockerfile", "uriBaseId": "SRCROOT"},
-                        "region": {"startLine": 5, "startColumn": 1}}
+    assert location == {
+        "artifactLocation": {"uri": "worker/Dockerfile", "uriBaseId": "SRCROOT"},
+        "region": {"startLine": 5, "startColumn": 1},
+    }
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
     assert sorted(n["message"]["text"] for n in invocation["toolExecutionNotifications"]) == [
-        "FROM requires an image", "invalid UTF-8 (byte 0xff)"]
+        "FROM requires an image",
+        "invalid UTF-8 (byte 0xff)",
+    ]
 
 
 def test_machine_formats_with_the_engine(engine, tmp_path):
@@ -488,19 +543,26 @@ def test_machine_formats_with_the_engine(engine, tmp_path):
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_patch_applies_with_git(engine, tmp_path):
     odd = GO.replace("WORKDIR", "# form\x0cfeed and line\u2028separator stay inside a line\nWORKDIR")
-    repo = make(tmp_path / "repo", {"a/Dockerfile": odd, "b/Dockerfile": GO.replace("\n", "\r\n"),
-                                    "c/Dockerfile.prod": GO.rstrip("\n"), "d/Dockerfile": NODE})
+    repo = make(
+        tmp_path / "repo",
+        {
+            "a/Dockerfile": odd,
+            "b/Dockerfile": GO.replace("\n", "\r\n"),
+            "c/Dockerfile.prod": GO.rstrip("\n"),
+            "d/Dockerfile": NODE,
+        },
+    )
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.autocrlf=false"]
     subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
     subprocess.run([*git, "add", "."], cwd=repo, check=True)
     subprocess.run([*git, "commit", "-qm", "fat"], cwd=repo, check=True)
 
-    result = goslim("rewrite", ".", "--patch", tmp_path / "slim.patch", "--no-diff", cwd=repo,
-                    engine=engine)
+    result = goslim("rewrite", ".", "--patch", tmp_path / "slim.patch", "--no-diff", cwd=repo, engine=engine)
     assert result.returncode == 0, result.stderr
     assert f"wrote 3 change(s) to {tmp_path / 'slim.patch'}" in result.stderr.decode()
-    check = subprocess.run([*git, "apply", "--check", str(tmp_path / "slim.patch")], cwd=repo,
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [*git, "apply", "--check", str(tmp_path / "slim.patch")], cwd=repo, capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stderr
     subprocess.run([*git, "apply", str(tmp_path / "slim.patch")], cwd=repo, check=True)
     assert goslim("rewrite", "--check", ".", cwd=repo, engine=engine).returncode == 0
@@ -521,8 +583,7 @@ def test_read_only_directory_with_in_place(fake, tmp_path):
     if os.geteuid() != 0:
         (tmp_path / "locked").chmod(0o555)
     elif not _chattr("+i", tmp_path / "locked"):
-        pytest.skip("running as root and chattr +i is unavailable: nothing can make a folder "
-                    "read-only for root here")
+        pytest.skip("running as root and chattr +i is unavailable: nothing can make a folder read-only for root here")
     try:
         result = goslim("rewrite", "-i", ".", cwd=tmp_path)
     finally:
@@ -548,27 +609,39 @@ def test_file_changed_on_disk_during_the_rewrite(fake, tmp_path, monkeypatch):
     monkeypatch.setattr(rewriter, "rewrite", slow_rewrite)
     result = invoke("rewrite", "-i", "Dockerfile")
     assert result.exit_code == 2
-    assert err_lines(result) == [
-        "Dockerfile: error: changed on disk since it was read; not written"]
+    assert err_lines(result) == ["Dockerfile: error: changed on disk since it was read; not written"]
     assert (tmp_path / "Dockerfile").read_text() == GO + "# saved in an editor meanwhile\n"
 
 
-@pytest.mark.parametrize("name, setup, message", [
-    ("binary", lambda p: p.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(64)),
-     "Dockerfile:1:8: error: binary file (NUL byte)"),
-    ("nul", lambda p: p.write_bytes(b"FROM golang\nRUN x\x00\n"),
-     "Dockerfile:2:6: error: binary file (NUL byte)"),
-    ("invalid-utf8", lambda p: p.write_bytes(b"FROM golang\nRUN caf\xe9\n"),
-     "Dockerfile:2:8: error: invalid UTF-8 (byte 0xe9)"),
-    ("utf16-no-bom", lambda p: p.write_bytes(GO.encode("utf-16-le")),
-     "Dockerfile: error: looks like UTF-16 LE without a byte order mark; save it as UTF-8 "
-     "(or add a BOM)"),
-    ("empty", lambda p: p.write_bytes(b""), "Dockerfile: error: file is empty"),
-    ("directory", lambda p: p.mkdir(), "Dockerfile: error: is a directory, not a Dockerfile"),
-    ("dangling-symlink", lambda p: p.symlink_to("gone/Dockerfile"),
-     "Dockerfile: error: broken symlink (points to gone/Dockerfile, which does not exist)"),
-    ("missing", lambda p: None, "Dockerfile: error: no such file"),
-])
+@pytest.mark.parametrize(
+    "name, setup, message",
+    [
+        (
+            "binary",
+            lambda p: p.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(64)),
+            "Dockerfile:1:8: error: binary file (NUL byte)",
+        ),
+        ("nul", lambda p: p.write_bytes(b"FROM golang\nRUN x\x00\n"), "Dockerfile:2:6: error: binary file (NUL byte)"),
+        (
+            "invalid-utf8",
+            lambda p: p.write_bytes(b"FROM golang\nRUN caf\xe9\n"),
+            "Dockerfile:2:8: error: invalid UTF-8 (byte 0xe9)",
+        ),
+        (
+            "utf16-no-bom",
+            lambda p: p.write_bytes(GO.encode("utf-16-le")),
+            "Dockerfile: error: looks like UTF-16 LE without a byte order mark; save it as UTF-8 (or add a BOM)",
+        ),
+        ("empty", lambda p: p.write_bytes(b""), "Dockerfile: error: file is empty"),
+        ("directory", lambda p: p.mkdir(), "Dockerfile: error: is a directory, not a Dockerfile"),
+        (
+            "dangling-symlink",
+            lambda p: p.symlink_to("gone/Dockerfile"),
+            "Dockerfile: error: broken symlink (points to gone/Dockerfile, which does not exist)",
+        ),
+        ("missing", lambda p: None, "Dockerfile: error: no such file"),
+    ],
+)
 def test_bad_inputs_give_one_line_and_exit_2(tmp_path, name, setup, message):
     setup(tmp_path / "Dockerfile")
     result = goslim("rewrite", "Dockerfile", cwd=tmp_path, engine="real")
@@ -578,22 +651,33 @@ def test_bad_inputs_give_one_line_and_exit_2(tmp_path, name, setup, message):
 
 
 def test_bad_file_does_not_stop_the_others(fake, tmp_path, monkeypatch):
-    monkeypatch.chdir(make(tmp_path, {"a/Dockerfile": GO, "b/Dockerfile": BROKEN,
-                                      "c/Dockerfile": GO}))
+    monkeypatch.chdir(make(tmp_path, {"a/Dockerfile": GO, "b/Dockerfile": BROKEN, "c/Dockerfile": GO}))
     result = invoke("rewrite", "-i", "a/Dockerfile", "b/Dockerfile", "c/Dockerfile")
     assert result.exit_code == 2
     assert "FROM scratch" in (tmp_path / "a/Dockerfile").read_text()
     assert "FROM scratch" in (tmp_path / "c/Dockerfile").read_text()
 
 
-@pytest.mark.parametrize("files, args, expected", [
-    ({".goslim.toml": "uid = 0\n"}, [],
-     "goslim: invalid config: {root}/.goslim.toml: uid: must be an integer from 1 to 2147483647; got 0"),
-    ({"svc/pyproject.toml": "[tool.goslim]\nruntim = 'alpine'\n"}, [],
-     "goslim: invalid config: {root}/svc/pyproject.toml: runtim: unknown key; did you mean 'runtime'?"),
-    ({"ci.toml": "healthcheck = 'keep'\n"}, ["--config", "ci.toml"],
-     "goslim: invalid config: ci.toml: healthcheck: must be one of refuse, drop; got 'keep'"),
-])
+@pytest.mark.parametrize(
+    "files, args, expected",
+    [
+        (
+            {".goslim.toml": "uid = 0\n"},
+            [],
+            "goslim: invalid config: {root}/.goslim.toml: uid: must be an integer from 1 to 2147483647; got 0",
+        ),
+        (
+            {"svc/pyproject.toml": "[tool.goslim]\nruntim = 'alpine'\n"},
+            [],
+            "goslim: invalid config: {root}/svc/pyproject.toml: runtim: unknown key; did you mean 'runtime'?",
+        ),
+        (
+            {"ci.toml": "healthcheck = 'keep'\n"},
+            ["--config", "ci.toml"],
+            "goslim: invalid config: ci.toml: healthcheck: must be one of refuse, drop; got 'keep'",
+        ),
+    ],
+)
 def test_invalid_config_names_the_file_and_key(tmp_path, files, args, expected):
     make(tmp_path, {"svc/Dockerfile": GO, **files})
     result = goslim("rewrite", *args, "svc", cwd=tmp_path, engine="real")
@@ -681,8 +765,9 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path):
     mixed = 0
     for _ in range(24):
         reset()
-        process = subprocess.Popen(command, cwd=tmp_path / "repo", stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=tmp_path / "repo", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         time.sleep(rng.uniform(0.0, duration))
         os.killpg(process.pid, signal.SIGKILL)  # the workers die with it
         process.wait()
@@ -692,10 +777,8 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path):
             assert content in (old, new), f"{name} is partial ({len(content)} chars)"
             states.append(content == new)
         mixed += 0 < sum(states) < count
-        leftovers = [p.name for p in (tmp_path / "repo").rglob("*") if p.is_file()
-                     and p.name != "Dockerfile"]
-        assert all(name.startswith(".Dockerfile.") and name.endswith(".goslim.tmp")
-                   for name in leftovers), leftovers
+        leftovers = [p.name for p in (tmp_path / "repo").rglob("*") if p.is_file() and p.name != "Dockerfile"]
+        assert all(name.startswith(".Dockerfile.") and name.endswith(".goslim.tmp") for name in leftovers), leftovers
     assert mixed, "no kill landed in the middle of a run; the test proved nothing"
 
 
@@ -744,7 +827,8 @@ def test_rules_explains_one_rule(fake):
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
         "GS901 split-builder-runtime (fix)",
-        "Build in a golang stage and run the binary from a minimal runtime stage."]
+        "Build in a golang stage and run the binary from a minimal runtime stage.",
+    ]
     assert "The Go toolchain is ~850 MB" in result.stdout
 
 

@@ -25,9 +25,11 @@ from rewriter.verify import EngineError
 GO_MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'
 CGO_MAIN = 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() { C.free(nil) }\n'
 FAT = 'FROM golang:1.23\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\nEXPOSE 8080\nCMD ["./main"]\n'
-SLIM = ('FROM golang:1.23 AS builder\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o main .\n\n'
-        'FROM scratch\nCOPY --from=builder /app/main /main\nUSER 10001:10001\nENTRYPOINT ["/main"]\n')
-GOSLIM_SLIM = rewriter.rewrite(FAT).code    # what goslim makes of FAT: already slim to goslim
+SLIM = (
+    "FROM golang:1.23 AS builder\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o main .\n\n"
+    'FROM scratch\nCOPY --from=builder /app/main /main\nUSER 10001:10001\nENTRYPOINT ["/main"]\n'
+)
+GOSLIM_SLIM = rewriter.rewrite(FAT).code  # what goslim makes of FAT: already slim to goslim
 NODE = 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n'
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -56,9 +58,11 @@ def use_engine(monkeypatch):
         def detect(preference="auto"):
             asked.append(preference)
             return engine
+
         monkeypatch.setattr(rewriter.verify, "detect_engine", detect)
         engine.asked = asked
         return engine
+
     return install
 
 
@@ -66,6 +70,7 @@ def use_engine(monkeypatch):
 def no_engine_wanted(monkeypatch):
     def detect(preference="auto"):
         raise AssertionError("the engine was asked for although there is nothing to verify")
+
     monkeypatch.setattr(rewriter.verify, "detect_engine", detect)
 
 
@@ -94,6 +99,7 @@ def rows(output: str) -> dict[str, list[str]]:
 
 # ---------------------------------------------------------------------------- goslim verify
 
+
 def test_verified_prints_the_table_and_exits_0(tmp_path, use_engine):
     engine = use_engine(FakeEngine())
     result = invoke("verify", service(tmp_path), "--probe", "/")
@@ -111,10 +117,12 @@ def test_verified_prints_the_table_and_exits_0(tmp_path, use_engine):
     assert table["GET / on 8080/tcp"] == ["200 ok", "200 ok", "same"]
     assert table["log errors"] == ["none", "none", "none new"]
     assert table["OS packages"] == ["0", "0"]
-    assert "time zone" not in table     # the original sets none
-    assert result.stdout.splitlines()[-1] == ("verified: 750.0 MB → 5.0 MB (150× smaller), stays up, "
-                                              "same ports (8080/tcp), same answer, runs as 10001:10001, "
-                                              "static binary")
+    assert "time zone" not in table  # the original sets none
+    assert result.stdout.splitlines()[-1] == (
+        "verified: 750.0 MB → 5.0 MB (150× smaller), stays up, "
+        "same ports (8080/tcp), same answer, runs as 10001:10001, "
+        "static binary"
+    )
     assert "\x1b[" not in result.stdout
     assert "goslim: building the original image" in result.stderr
     assert engine.asked == ["auto"]
@@ -150,8 +158,9 @@ def test_several_probes_and_the_one_that_differs(tmp_path, use_engine):
     table = rows(result.stdout)
     assert table["GET /"] == ["200 ok", "200 ok", "same"]
     assert table["GET /version"] == ["200 1.2.3", "200 dev", "differs"]
-    assert result.stdout.splitlines()[-1] == ("not verified: probe differed: GET /version: "
-                                              "original 200 '1.2.3\\n', rewritten 200 'dev\\n'")
+    assert result.stdout.splitlines()[-1] == (
+        "not verified: probe differed: GET /version: original 200 '1.2.3\\n', rewritten 200 'dev\\n'"
+    )
     engine.assert_clean()
 
 
@@ -160,8 +169,9 @@ def test_exited_immediately_shows_the_log_tail(tmp_path, use_engine):
     engine = use_engine(FakeEngine(FakeImage(exits=True, log=log)))
     result = invoke("verify", service(tmp_path))
     assert result.exit_code == 1
-    assert ("not verified: exited (status 1) while the original kept running: "
-            "line 28 | line 29 | exec /main: no such file") in result.stdout
+    assert (
+        "not verified: exited (status 1) while the original kept running: line 28 | line 29 | exec /main: no such file"
+    ) in result.stdout
     assert rows(result.stdout)["stayed up"] == ["yes", "no"]
     tail = result.stderr.split("rewritten image, output (last 15 lines):\n", 1)[1].splitlines()
     assert tail[0] == "  line 16" and tail[-1] == "  exec /main: no such file or directory"
@@ -172,15 +182,14 @@ def test_build_failure_is_the_reason_with_the_build_log(tmp_path, use_engine):
     engine = use_engine(FakeEngine(FakeImage(build_error="STEP 4/4: RUN go build\nmain.go:3:1: syntax error\n")))
     result = invoke("verify", service(tmp_path))
     assert result.exit_code == 1
-    assert "not verified: build failed: rewritten: STEP 4/4: RUN go build | main.go:3:1: syntax error" \
-        in result.stdout
+    assert "not verified: build failed: rewritten: STEP 4/4: RUN go build | main.go:3:1: syntax error" in result.stdout
     assert rows(result.stdout)["image size"] == ["750.0 MB", "-"]
     assert "rewritten image, build log (last 2 lines):\n  STEP 4/4: RUN go build\n" in result.stderr
     engine.assert_clean()
 
 
 def test_root_user_and_dynamic_binary_are_not_verified(tmp_path, use_engine):
-    dynamic = static_elf()[:16] + b"\x00" * 48   # an ELF header with no program headers
+    dynamic = static_elf()[:16] + b"\x00" * 48  # an ELF header with no program headers
     use_engine(FakeEngine(FakeImage(user="", files={"/main": dynamic})))
     result = invoke("verify", service(tmp_path))
     assert result.exit_code == 1
@@ -222,32 +231,47 @@ def test_options_reach_the_engine(tmp_path, use_engine):
     engine = use_engine(FakeEngine())
     context = tmp_path / "elsewhere"
     context.mkdir()
-    result = invoke("verify", service(tmp_path), "--context", context, "--engine", "buildah",
-                    "--port", "9000", "--probe", "/", "--keep")
+    result = invoke(
+        "verify",
+        service(tmp_path),
+        "--context",
+        context,
+        "--engine",
+        "buildah",
+        "--port",
+        "9000",
+        "--probe",
+        "/",
+        "--keep",
+    )
     assert result.exit_code == 0, result.output
     assert engine.asked == ["buildah"]
     assert {ctx for _, ctx in engine.builds} == {context}
     assert {run["port"] for run in engine.runs} == {9000}
     assert {(repr(run["env"]), repr(run["command"])) for run in engine.runs} == {("None", "None")}
-    assert re.search(r"^kept images: localhost/goslim-verify/original-\S+ localhost/goslim-verify/rewritten-\S+$",
-                     result.stderr, re.M)
+    assert re.search(
+        r"^kept images: localhost/goslim-verify/original-\S+ localhost/goslim-verify/rewritten-\S+$",
+        result.stderr,
+        re.M,
+    )
     engine.assert_clean(keep=True)
 
 
 def test_env_and_args_reach_both_containers(tmp_path, use_engine):
     engine = use_engine(FakeEngine())
-    result = invoke("verify", service(tmp_path), "-e", "MODE=test", "--env", "EMPTY=", "--arg", "-v",
-                    "--arg", "serve")
+    result = invoke("verify", service(tmp_path), "-e", "MODE=test", "--env", "EMPTY=", "--arg", "-v", "--arg", "serve")
     assert result.exit_code == 0, result.output
-    assert [(run["env"], run["command"]) for run in engine.runs] == [({"MODE": "test", "EMPTY": ""},
-                                                                      ["-v", "serve"])] * 2
+    assert [(run["env"], run["command"]) for run in engine.runs] == [
+        ({"MODE": "test", "EMPTY": ""}, ["-v", "serve"])
+    ] * 2
     bad = invoke("verify", service(tmp_path, "other"), "--env", "NOEQUALS")
     assert bad.exit_code == 2 and "'NOEQUALS' is not KEY=VALUE" in bad.output
 
 
 def test_behaviour_differences_are_named_in_text_and_json(tmp_path, use_engine):
-    moved = FakeImage(ports=("9090/tcp",), answers=None,
-                      log="listening on :9090\nstate: open /app/data/started: permission denied\n")
+    moved = FakeImage(
+        ports=("9090/tcp",), answers=None, log="listening on :9090\nstate: open /app/data/started: permission denied\n"
+    )
     use_engine(FakeEngine(moved))
     path = service(tmp_path)
     result = invoke("verify", path)
@@ -257,8 +281,10 @@ def test_behaviour_differences_are_named_in_text_and_json(tmp_path, use_engine):
     assert table["log errors"] == ["none", "state: open /app/data/started:…", "new"]
     assert table["GET / on 8080/tcp"][0].startswith("200 ok")
     lines = result.stdout.splitlines()
-    assert lines[-2:] == ["not verified: new error in the log: 'state: open /app/data/started: permission denied'",
-                          "  and: listening ports differ: original 8080/tcp, rewritten 9090/tcp"]
+    assert lines[-2:] == [
+        "not verified: new error in the log: 'state: open /app/data/started: permission denied'",
+        "  and: listening ports differ: original 8080/tcp, rewritten 9090/tcp",
+    ]
     document = json.loads(invoke("verify", path, "--format", "json").stdout)
     differences = document["report"]["differences"]
     assert [d["kind"] for d in differences] == ["log", "ports"]
@@ -289,10 +315,16 @@ def test_refused_file_has_nothing_to_verify(tmp_path, no_engine_wanted):
     assert document["rewrite"]["status"] == "refused"
 
 
-@pytest.mark.parametrize(("dockerfile", "says"), [
-    (GOSLIM_SLIM, "goslim leaves it unchanged (already slim); compare it with the fat original with --original FILE"),
-    (NODE, "it is not a Go build goslim rewrites"),
-])
+@pytest.mark.parametrize(
+    ("dockerfile", "says"),
+    [
+        (
+            GOSLIM_SLIM,
+            "goslim leaves it unchanged (already slim); compare it with the fat original with --original FILE",
+        ),
+        (NODE, "it is not a Go build goslim rewrites"),
+    ],
+)
 def test_unchanged_or_skipped_has_nothing_to_verify(tmp_path, no_engine_wanted, dockerfile, says):
     path = service(tmp_path, dockerfile=dockerfile)
     result = invoke("verify", path)
@@ -300,14 +332,17 @@ def test_unchanged_or_skipped_has_nothing_to_verify(tmp_path, no_engine_wanted, 
     assert result.stderr.splitlines()[0] == f"{path}: nothing to verify: {says}"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["verify"], "Missing argument 'PATH'"),
-    (["verify", "Dockerfile", "--probe", "health"], "'health' is not a path: it must start with '/'"),
-    (["verify", "Dockerfile", "--engine", "lxc"], "'lxc' is not one of"),
-    (["verify", "Dockerfile", "--format", "sarif"], "'sarif' is not one of"),
-    (["verify", "Dockerfile", "--timeout", "0"], "0.0 is not in the range x>=1"),
-    (["verify", "Dockerfile", "--port", "70000"], "70000 is not in the range 1<=x<=65535"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["verify"], "Missing argument 'PATH'"),
+        (["verify", "Dockerfile", "--probe", "health"], "'health' is not a path: it must start with '/'"),
+        (["verify", "Dockerfile", "--engine", "lxc"], "'lxc' is not one of"),
+        (["verify", "Dockerfile", "--format", "sarif"], "'sarif' is not one of"),
+        (["verify", "Dockerfile", "--timeout", "0"], "0.0 is not in the range x>=1"),
+        (["verify", "Dockerfile", "--port", "70000"], "70000 is not in the range 1<=x<=65535"),
+    ],
+)
 def test_usage_errors_exit_2(args, message, no_engine_wanted):
     result = invoke(*args)
     assert result.exit_code == 2
@@ -355,6 +390,7 @@ def test_an_engine_failure_is_not_verified_with_the_reason(tmp_path, use_engine)
 
 # ---------------------------------------------------------------------------- goslim rewrite --verify
 
+
 def batch(root: Path) -> dict[str, Path]:
     return {
         "good": service(root, "good"),
@@ -381,12 +417,13 @@ def test_in_place_writes_only_what_verified(tmp_path, use_engine):
     assert "rewritten 1" in summary and "verified 1" in summary
     assert "not verified 1 not written" in summary
     listed = result.stderr.split("not verified (left as they were):\n", 1)[1].splitlines()
-    assert listed[0] == (f"  {files['crashes']}: exited (status 1) while the original kept running: "
-                         "panic: open config.yaml")
+    assert listed[0] == (
+        f"  {files['crashes']}: exited (status 1) while the original kept running: panic: open config.yaml"
+    )
     assert len(listed) == 1 or not listed[1].startswith("  /")
-    assert len(engine.builds) == 4     # two files changed, each built twice
+    assert len(engine.builds) == 4  # two files changed, each built twice
     applied = result.stderr.split("rules applied:\n", 1)[1].splitlines()
-    assert applied[0].startswith("  GS101 ×1 ")   # the file kept back is not counted
+    assert applied[0].startswith("  GS101 ×1 ")  # the file kept back is not counted
     engine.assert_clean()
 
 
@@ -416,7 +453,7 @@ def test_verify_without_in_place_writes_nothing(tmp_path, use_engine):
     result = invoke("rewrite", "--verify", tmp_path)
     assert result.exit_code == 1
     assert all(path.read_text() in (FAT, GOSLIM_SLIM) for path in files.values())
-    assert "+FROM scratch" in result.stdout     # the diffs are still shown
+    assert "+FROM scratch" in result.stdout  # the diffs are still shown
     assert f"\nnot verified:\n  {files['crashes']}: exited (status 1) while the original kept running" in result.stderr
 
 
@@ -466,7 +503,6 @@ def test_rewrite_verify_usage_and_no_engine(tmp_path, monkeypatch):
     assert path.read_text() == FAT
 
 
-
 def test_verify_builds_with_the_context_goslim_found(use_engine, tmp_path):
     """deploy/api.Dockerfile built from the root by a compose file: both images get the root."""
     (tmp_path / ".git").mkdir()
@@ -475,10 +511,14 @@ def test_verify_builds_with_the_context_goslim_found(use_engine, tmp_path):
     (tmp_path / "svc" / "main.go").write_text(GO_MAIN)
     (tmp_path / "deploy").mkdir()
     dockerfile = tmp_path / "deploy" / "api.Dockerfile"
-    dockerfile.write_text(FAT.replace("COPY . .", "COPY go.mod ./\nCOPY svc ./svc").replace("go build -o main .",
-                                                                                         "go build -o main ./svc"))
-    (tmp_path / "compose.yaml").write_text("services:\n  api:\n    build:\n      context: .\n"
-                                           "      dockerfile: deploy/api.Dockerfile\n")
+    dockerfile.write_text(
+        FAT.replace("COPY . .", "COPY go.mod ./\nCOPY svc ./svc").replace(
+            "go build -o main .", "go build -o main ./svc"
+        )
+    )
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  api:\n    build:\n      context: .\n      dockerfile: deploy/api.Dockerfile\n"
+    )
     engine = use_engine(FakeEngine())
     result = invoke("verify", dockerfile, "--format", "json")
     document = json.loads(result.stdout)
@@ -520,22 +560,44 @@ def test_jobs_bounds_the_builds_under_way(tmp_path, use_engine):
 
 def test_the_batch_ends_with_a_table_of_every_verification(tmp_path, use_engine):
     files = batch(tmp_path)
-    original = FakeImage(user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000,
-                         files={"/var/lib/dpkg/status": b"Package: a\n\nPackage: b\n\nPackage: c\n"})
+    original = FakeImage(
+        user="",
+        entrypoint=(),
+        cmd=("./main",),
+        workdir="/app",
+        size=750_000_000,
+        files={"/var/lib/dpkg/status": b"Package: a\n\nPackage: b\n\nPackage: c\n"},
+    )
     engine = FakeEngine(original=original, per_context={"crashes": FakeImage(exits=True, log="panic: boom\n")})
     use_engine(engine)
     result = invoke("rewrite", "-i", "--verify", tmp_path)
     assert result.exit_code == 1
     header = next(line for line in result.stderr.splitlines() if line.startswith("service"))
-    assert re.split(r"\s{2,}", header) == ["service", "verdict", "first difference", "before", "after", "ratio",
-                                           "OS packages removed"]
-    table = {cells[0]: cells[1:] for cells in (re.split(r"\s{2,}", line.strip())
-                                                for line in result.stderr.splitlines()) if len(cells) >= 6}
+    assert re.split(r"\s{2,}", header) == [
+        "service",
+        "verdict",
+        "first difference",
+        "before",
+        "after",
+        "ratio",
+        "OS packages removed",
+    ]
+    table = {
+        cells[0]: cells[1:]
+        for cells in (re.split(r"\s{2,}", line.strip()) for line in result.stderr.splitlines())
+        if len(cells) >= 6
+    }
     good, crashes = table[str(files["good"].parent)], table[str(files["crashes"].parent)]
     assert good == ["verified, written", "750.0 MB", "5.0 MB", "150×", "3"]
-    assert crashes == ["not verified", "exit: exited (status 1) while the original kept running: pa…",
-                       "750.0 MB", "5.0 MB", "150×", "3"]
-    assert str(files["cgo"].parent) not in table          # refused: nothing to verify
+    assert crashes == [
+        "not verified",
+        "exit: exited (status 1) while the original kept running: pa…",
+        "750.0 MB",
+        "5.0 MB",
+        "150×",
+        "3",
+    ]
+    assert str(files["cgo"].parent) not in table  # refused: nothing to verify
     engine.assert_clean()
 
 
@@ -590,8 +652,9 @@ def test_the_time_zone_row_and_verdict(tmp_path, use_engine):
         pytest.skip(f"this host has no zone data at {zone_file} (Debian's tzdata package)")
     zone = {"/usr/share/zoneinfo/America/New_York": zone_file.read_bytes()}
     new_york = {"TZ": "America/New_York"}
-    original = FakeImage(user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000,
-                         env=new_york, files=zone)
+    original = FakeImage(
+        user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000, env=new_york, files=zone
+    )
     use_engine(FakeEngine(FakeImage(env=new_york, files={**zone, "/main": static_elf()}), original))
     kept = invoke("verify", service(tmp_path, "kept"))
     assert kept.exit_code == 0, kept.output

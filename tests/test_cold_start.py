@@ -82,8 +82,9 @@ def test_rewrite_of_one_file_imports_no_heavy_module(tmp_path):
     heavy = HEAVY.copy()
     if any((folder / name).exists() for folder in tmp_path.parents for name in CONFIG_NAMES):
         del heavy["tomllib"]  # a config file above the temporary folder is read, rightly
-    loaded = {name: why for name, why in heavy.items()
-              if name in modules or any(m.startswith(name + ".") for m in modules)}
+    loaded = {
+        name: why for name, why in heavy.items() if name in modules or any(m.startswith(name + ".") for m in modules)
+    }
     assert loaded == {}, "imported by `goslim rewrite FILE`, needed only for: " + repr(loaded)
 
 
@@ -98,31 +99,48 @@ def test_the_probe_sees_what_a_command_imports(tmp_path):
 
 
 def test_version_imports_no_click(tmp_path):
-    probe = ("import sys; sys.argv = ['goslim', '--version']\n"
-             "from rewriter.cli import main\n"
-             "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code)\n"
-             "print('click' in sys.modules)\n")
+    probe = (
+        "import sys; sys.argv = ['goslim', '--version']\n"
+        "from rewriter.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code)\n"
+        "print('click' in sys.modules)\n"
+    )
     proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
     assert proc.stdout.splitlines()[1:] == ["exit 0", "False"]
     assert proc.stdout.startswith("goslim ")
 
 
-@pytest.mark.parametrize("args, flags", [
-    (["rewrite", "Dockerfile"], {}),
-    (["rewrite", "--check", "a", "b"], {"check": True}),
-    (["rewrite", "-i", "--diff", "-q", "Dockerfile"], {"in_place": True, "show_diff": True, "quiet": True}),
-    (["rewrite", "--diff", "--no-diff", "--no-go-list", "."], {"show_diff": False, "go_list": False}),
-])
+@pytest.mark.parametrize(
+    "args, flags",
+    [
+        (["rewrite", "Dockerfile"], {}),
+        (["rewrite", "--check", "a", "b"], {"check": True}),
+        (["rewrite", "-i", "--diff", "-q", "Dockerfile"], {"in_place": True, "show_diff": True, "quiet": True}),
+        (["rewrite", "--diff", "--no-diff", "--no-go-list", "."], {"show_diff": False, "go_list": False}),
+    ],
+)
 def test_plain_rewrite_command_lines_run_without_click(args, flags):
     assert rewrite_flags(args) == flags
 
 
-@pytest.mark.parametrize("args", [
-    [], ["--version", "rewrite"], ["rules"], ["rewrite"], ["rewrite", "--check"], ["rewrite", "-"],
-    ["rewrite", "--", "Dockerfile"], ["rewrite", "-iq", "Dockerfile"], ["rewrite", "--format", "json", "Dockerfile"],
-    ["rewrite", "--format=json", "Dockerfile"], ["rewrite", "-q", "-v", "Dockerfile"], ["rewrite", "--help", "x"],
-    ["rewrite", "--context", "x", "Dockerfile"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--version", "rewrite"],
+        ["rules"],
+        ["rewrite"],
+        ["rewrite", "--check"],
+        ["rewrite", "-"],
+        ["rewrite", "--", "Dockerfile"],
+        ["rewrite", "-iq", "Dockerfile"],
+        ["rewrite", "--format", "json", "Dockerfile"],
+        ["rewrite", "--format=json", "Dockerfile"],
+        ["rewrite", "-q", "-v", "Dockerfile"],
+        ["rewrite", "--help", "x"],
+        ["rewrite", "--context", "x", "Dockerfile"],
+    ],
+)
 def test_other_command_lines_go_to_click(args):
     assert rewrite_flags(args) is None
 
@@ -140,15 +158,18 @@ else:
 """
 
 
-@pytest.mark.parametrize("args", [
-    ["rewrite", "Dockerfile"],
-    ["rewrite", "--check", "Dockerfile"],
-    ["rewrite", "-v", "--no-diff", "."],
-    ["rewrite", "-q", "Dockerfile", "missing/Dockerfile"],
-    ["rewrite", "--require-context", "--no-go-list", "Dockerfile"],
-    ["rewrite", "-i", "Dockerfile"],
-    ["rewrite", "Broken.Dockerfile"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rewrite", "Dockerfile"],
+        ["rewrite", "--check", "Dockerfile"],
+        ["rewrite", "-v", "--no-diff", "."],
+        ["rewrite", "-q", "Dockerfile", "missing/Dockerfile"],
+        ["rewrite", "--require-context", "--no-go-list", "Dockerfile"],
+        ["rewrite", "-i", "Dockerfile"],
+        ["rewrite", "Broken.Dockerfile"],
+    ],
+)
 def test_the_entry_point_answers_as_click_does(tmp_path, args):
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     results = []
@@ -156,8 +177,9 @@ def test_the_entry_point_answers_as_click_does(tmp_path, args):
         for name, text in SERVICE.items():
             (tmp_path / name).write_text(text)
         (tmp_path / "Broken.Dockerfile").write_bytes(b"FROM golang:1.23\nRUN \xff\n")
-        proc = subprocess.run([sys.executable, "-c", RUN, way, *args], cwd=tmp_path, capture_output=True,
-                              text=True, env=env)
+        proc = subprocess.run(
+            [sys.executable, "-c", RUN, way, *args], cwd=tmp_path, capture_output=True, text=True, env=env
+        )
         results.append((proc.returncode, proc.stdout, proc.stderr, (tmp_path / "Dockerfile").read_text()))
     assert results[0] == results[1]
     assert "Traceback" not in results[0][2]
@@ -174,8 +196,10 @@ class _Stream(io.StringIO):
 
 @pytest.mark.parametrize("tty", [True, False])
 @pytest.mark.parametrize("err", [True, False])
-@pytest.mark.parametrize("styles", [{}, {"bold": True}, {"dim": True}, {"fg": "red", "bold": True},
-                                    {"fg": "yellow"}, {"fg": "blue", "bold": True}])
+@pytest.mark.parametrize(
+    "styles",
+    [{}, {"bold": True}, {"dim": True}, {"fg": "red", "bold": True}, {"fg": "yellow"}, {"fg": "blue", "bold": True}],
+)
 def test_messages_are_written_as_click_writes_them(monkeypatch, tty, err, styles):
     """The entry point's runs write with rewriter.cli.style, the click commands' with click:
     the same bytes either way, colour codes left out when the stream is not a terminal."""

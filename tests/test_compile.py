@@ -84,10 +84,10 @@ def program_headers(path: Path) -> list[int]:
     wide = data[4] == 2
     order = "<" if data[5] == 1 else ">"
     if wide:
-        phoff, = struct.unpack_from(order + "Q", data, 0x20)
+        (phoff,) = struct.unpack_from(order + "Q", data, 0x20)
         phentsize, phnum = struct.unpack_from(order + "HH", data, 0x36)
     else:
-        phoff, = struct.unpack_from(order + "I", data, 0x1C)
+        (phoff,) = struct.unpack_from(order + "I", data, 0x1C)
         phentsize, phnum = struct.unpack_from(order + "HH", data, 0x2A)
     return [struct.unpack_from(order + "I", data, phoff + i * phentsize)[0] for i in range(phnum)]
 
@@ -114,17 +114,34 @@ def built(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GO", "CGO_"))}
     env.update(
         PATH=os.pathsep.join([str(Path(GO).parent), env.get("PATH", "")]),
-        HOME=str(work), GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="-mod=mod", GOENV="off",
+        HOME=str(work),
+        GOTOOLCHAIN="local",
+        GOPROXY="off",
+        GOFLAGS="-mod=mod",
+        GOENV="off",
         # A build cache of its own in the temp dir, kept between runs: a cold standard
         # library costs half a minute, a warm one a second. Go locks it for concurrent use.
-        GOCACHE=str(Path(tempfile.gettempdir()) / "goslim-test-gocache"), GOPATH=str(work / "gopath"),
+        GOCACHE=str(Path(tempfile.gettempdir()) / "goslim-test-gocache"),
+        GOPATH=str(work / "gopath"),
     )
     slim, plain = work / "slim", work / "plain"
     jobs = [
-        subprocess.Popen(["sh", "-c", command.replace("/app/main", str(slim))], cwd=root, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-        subprocess.Popen([GO, "build", "-o", str(plain), "."], cwd=root, env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
+        subprocess.Popen(
+            ["sh", "-c", command.replace("/app/main", str(slim))],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ),
+        subprocess.Popen(
+            [GO, "build", "-o", str(plain), "."],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ),
     ]
     for job in jobs:
         out, _ = job.communicate(timeout=600)

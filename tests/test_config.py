@@ -33,11 +33,19 @@ def test_every_key(tmp_path):
     (tmp_path / ".goslim.toml").write_text(
         'runtime = "distroless-static"\nuid = 65532\ngid = 0\ndisable = ["GS101", "GS205"]\n'
         'extra-copy = ["/etc/ssl/certs", "/app/templates"]\ncross-compile = true\n'
-        'cache-mounts = true\nhealthcheck = "drop"\nmain-package = "./cmd/api"\n')
+        'cache-mounts = true\nhealthcheck = "drop"\nmain-package = "./cmd/api"\n'
+    )
     assert load_config(dockerfile(tmp_path)) == Config(
-        runtime="distroless-static", uid=65532, gid=0, disable=frozenset({"GS101", "GS205"}),
-        extra_copy=("/etc/ssl/certs", "/app/templates"), cross_compile=True, cache_mounts=True,
-        healthcheck="drop", main_package="./cmd/api")
+        runtime="distroless-static",
+        uid=65532,
+        gid=0,
+        disable=frozenset({"GS101", "GS205"}),
+        extra_copy=("/etc/ssl/certs", "/app/templates"),
+        cross_compile=True,
+        cache_mounts=True,
+        healthcheck="drop",
+        main_package="./cmd/api",
+    )
 
 
 def test_found_upward_and_nearest_wins(tmp_path):
@@ -72,28 +80,31 @@ def test_cached_per_directory(tmp_path):
     assert load_config(tmp_path / "a" / "Dockerfile").uid == 3000
 
 
-@pytest.mark.parametrize("text, key, message", [
-    ("colour = 1\n", "colour", "unknown key; known keys: runtime, uid"),
-    ("[tool.goslim]\nuid = 1\n", "tool", "unknown key (in .goslim.toml the settings go at the top level)"),
-    ('runtime = "ubuntu"\n', "runtime", "must be one of scratch, distroless-static, alpine; got 'ubuntu'"),
-    ("runtime = 1\n", "runtime", "must be one of"),
-    ("uid = 0\n", "uid", "must be an integer from 1 to 2147483647; got 0"),
-    ("uid = -5\n", "uid", "got -5"),
-    ("uid = true\n", "uid", "got True"),
-    ('uid = "10001"\n', "uid", "got '10001'"),
-    ("uid = 1.5\n", "uid", "got 1.5"),
-    ("gid = -1\n", "gid", "must be an integer from 0"),
-    ('disable = "GS101"\n', "disable", "must be a list of non-empty strings"),
-    ('disable = ["DL3006"]\n', "disable", "'DL3006' is not a rule code (like GS101)"),
-    ('disable = ["gs101"]\n', "disable", "'gs101' is not a rule code"),
-    ('disable = ["GS1011"]\n', "disable", "'GS1011' is not a rule code"),
-    ("extra-copy = [1]\n", "extra-copy", "must be a list of non-empty strings"),
-    ('cross-compile = "yes"\n', "cross-compile", "must be true or false; got 'yes'"),
-    ("cache-mounts = 1\n", "cache-mounts", "must be true or false"),
-    ('healthcheck = "keep"\n', "healthcheck", "must be one of refuse, drop; got 'keep'"),
-    ('main-package = ""\n', "main-package", "must be a package path"),
-    ("uid = \n", None, "invalid TOML: "),
-])
+@pytest.mark.parametrize(
+    "text, key, message",
+    [
+        ("colour = 1\n", "colour", "unknown key; known keys: runtime, uid"),
+        ("[tool.goslim]\nuid = 1\n", "tool", "unknown key (in .goslim.toml the settings go at the top level)"),
+        ('runtime = "ubuntu"\n', "runtime", "must be one of scratch, distroless-static, alpine; got 'ubuntu'"),
+        ("runtime = 1\n", "runtime", "must be one of"),
+        ("uid = 0\n", "uid", "must be an integer from 1 to 2147483647; got 0"),
+        ("uid = -5\n", "uid", "got -5"),
+        ("uid = true\n", "uid", "got True"),
+        ('uid = "10001"\n', "uid", "got '10001'"),
+        ("uid = 1.5\n", "uid", "got 1.5"),
+        ("gid = -1\n", "gid", "must be an integer from 0"),
+        ('disable = "GS101"\n', "disable", "must be a list of non-empty strings"),
+        ('disable = ["DL3006"]\n', "disable", "'DL3006' is not a rule code (like GS101)"),
+        ('disable = ["gs101"]\n', "disable", "'gs101' is not a rule code"),
+        ('disable = ["GS1011"]\n', "disable", "'GS1011' is not a rule code"),
+        ("extra-copy = [1]\n", "extra-copy", "must be a list of non-empty strings"),
+        ('cross-compile = "yes"\n', "cross-compile", "must be true or false; got 'yes'"),
+        ("cache-mounts = 1\n", "cache-mounts", "must be true or false"),
+        ('healthcheck = "keep"\n', "healthcheck", "must be one of refuse, drop; got 'keep'"),
+        ('main-package = ""\n', "main-package", "must be a package path"),
+        ("uid = \n", None, "invalid TOML: "),
+    ],
+)
 def test_invalid_goslim_toml(tmp_path, text, key, message):
     conf = tmp_path / ".goslim.toml"
     conf.write_text(text)
@@ -145,19 +156,23 @@ def test_underscore_spellings_are_the_same_keys(tmp_path):
 
 def test_context_mappings_are_relative_to_the_config_file(tmp_path):
     (tmp_path / ".goslim.toml").write_text(
-        'go-list = "never"\n[[contexts]]\ndockerfile = "deploy/*.Dockerfile"\ncontext = "."\n')
+        'go-list = "never"\n[[contexts]]\ndockerfile = "deploy/*.Dockerfile"\ncontext = "."\n'
+    )
     config = load_config(dockerfile(tmp_path / "deploy"))
     assert config.contexts == ((str(tmp_path), "deploy/*.Dockerfile", "."),)
     assert config.go_list == "never"
 
 
-@pytest.mark.parametrize("text, key", [
-    ("contexts = 1\n", "contexts"),
-    ('[[contexts]]\ndockerfile = "a"\n', "contexts[1]"),
-    ('[[contexts]]\ndockerfile = "a"\ncontext = "."\nother = 1\n', "contexts[1]"),
-    ('go-list = "sometimes"\n', "go-list"),
-    ('require-context = "yes"\n', "require-context"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("contexts = 1\n", "contexts"),
+        ('[[contexts]]\ndockerfile = "a"\n', "contexts[1]"),
+        ('[[contexts]]\ndockerfile = "a"\ncontext = "."\nother = 1\n', "contexts[1]"),
+        ('go-list = "sometimes"\n', "go-list"),
+        ('require-context = "yes"\n', "require-context"),
+    ],
+)
 def test_invalid_context_settings(tmp_path, text, key):
     (tmp_path / ".goslim.toml").write_text(text)
     with pytest.raises(ConfigError) as caught:

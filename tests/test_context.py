@@ -34,13 +34,16 @@ def _fresh():
 def mono(tmp_path) -> Path:
     """A repository whose api service is built from the root by `-f deploy/api.Dockerfile .`."""
     (tmp_path / ".git").mkdir()
-    return write(tmp_path, {
-        "go.mod": "module example.com/mono\n\ngo 1.22\n",
-        "go.sum": "",
-        "services/api/main.go": "package main\n\nfunc main() {}\n",
-        "deploy/api.Dockerfile": "FROM golang:1.22\nCOPY go.mod go.sum ./\nCOPY services/api ./services/api\n",
-        "deploy/go.mod": "module example.com/decoy\n",
-    })
+    return write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/mono\n\ngo 1.22\n",
+            "go.sum": "",
+            "services/api/main.go": "package main\n\nfunc main() {}\n",
+            "deploy/api.Dockerfile": "FROM golang:1.22\nCOPY go.mod go.sum ./\nCOPY services/api ./services/api\n",
+            "deploy/go.mod": "module example.com/decoy\n",
+        },
+    )
 
 
 def found(ctx: BuildContext) -> tuple[str | None, str, str | None]:
@@ -120,8 +123,9 @@ def test_compose_file(mono):
     assert ctx.describe() == f"{mono} (compose file: deploy/compose.yaml (service api))"
 
 
-@pytest.mark.parametrize("name", ["docker-compose.yml", "compose.yml", "docker-compose.prod.yaml",
-                                  "compose.override.yaml"])
+@pytest.mark.parametrize(
+    "name", ["docker-compose.yml", "compose.yml", "docker-compose.prod.yaml", "compose.override.yaml"]
+)
 def test_compose_names(mono, name):
     write(mono, {name: "services:\n  api:\n    build:\n      context: .\n      dockerfile: deploy/api.Dockerfile\n"})
     assert find_context(mono / "deploy/api.Dockerfile", ["x"]).source.kind == "compose"
@@ -134,9 +138,14 @@ def test_compose_string_build_and_default_dockerfile(mono):
 
 
 def test_compose_variables_take_their_default(mono):
-    write(mono, {"compose.yaml": "services:\n  api:\n    build:\n      context: ${CTX:-.}\n"
-                                 "      dockerfile: deploy/api.Dockerfile\n"
-                                 "  other:\n    build:\n      context: ${UNSET}\n"})
+    write(
+        mono,
+        {
+            "compose.yaml": "services:\n  api:\n    build:\n      context: ${CTX:-.}\n"
+            "      dockerfile: deploy/api.Dockerfile\n"
+            "  other:\n    build:\n      context: ${UNSET}\n"
+        },
+    )
     assert find_context(mono / "deploy/api.Dockerfile", ["x"]).root == mono
 
 
@@ -235,42 +244,58 @@ def test_workflow_context_from_an_expression_is_not_used(mono):
 
 
 def test_makefile(mono):
-    write(mono, {"Makefile": """
+    write(
+        mono,
+        {
+            "Makefile": """
         IMAGE ?= api
         DOCKERFILE := deploy/api.Dockerfile
 
         image:
         \t@docker build -t $(IMAGE) \\
         \t  --build-arg VERSION=1 -f $(DOCKERFILE) .
-    """})
+    """
+        },
+    )
     ctx = find_context(mono / "deploy/api.Dockerfile", ["x"])
     assert found(ctx) == (str(mono), "script", "line 5")
     assert ctx.source.file == "Makefile"
 
 
 def test_shell_script_with_cd_and_buildx(mono):
-    write(mono, {"scripts/images.sh": """
+    write(
+        mono,
+        {
+            "scripts/images.sh": """
         #!/bin/sh
         set -e
         ROOT=..
         cd "$ROOT" && docker buildx build --platform linux/amd64 --file deploy/api.Dockerfile --load .
-    """})
+    """
+        },
+    )
     ctx = find_context(mono / "deploy/api.Dockerfile", ["x"])
     assert found(ctx) == (str(mono), "script", "line 4")
 
 
 def test_podman_and_buildah(mono):
-    write(mono, {"build.sh": "podman build -f=deploy/api.Dockerfile -t api .\n"
-                             "buildah bud -f deploy/api.Dockerfile services\n"})
+    write(
+        mono,
+        {"build.sh": "podman build -f=deploy/api.Dockerfile -t api .\nbuildah bud -f deploy/api.Dockerfile services\n"},
+    )
     assert find_context(mono / "deploy/api.Dockerfile", ["x"]).root == mono
 
 
 def test_precedence_compose_before_bake_before_scripts(mono):
-    write(mono, {
-        "Makefile": "all:\n\tdocker build -f deploy/api.Dockerfile services\n",
-        "docker-bake.hcl": 'target "api" {\n  context = "deploy"\n  dockerfile = "api.Dockerfile"\n}\n',
-        "compose.yaml": "services:\n  api:\n    build:\n      context: .\n      dockerfile: deploy/api.Dockerfile\n",
-    })
+    write(
+        mono,
+        {
+            "Makefile": "all:\n\tdocker build -f deploy/api.Dockerfile services\n",
+            "docker-bake.hcl": 'target "api" {\n  context = "deploy"\n  dockerfile = "api.Dockerfile"\n}\n',
+            "compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
+            "      dockerfile: deploy/api.Dockerfile\n",
+        },
+    )
     assert find_context(mono / "deploy/api.Dockerfile", ["x"]).source.kind == "compose"
     (mono / "compose.yaml").unlink()
     clear_cache()
@@ -288,13 +313,16 @@ def test_a_definition_naming_another_dockerfile_is_not_used(mono):
 # --- bad input: a warning naming the file, then the next source ------------------------------
 
 
-@pytest.mark.parametrize("name, text, message", [
-    ("compose.yaml", "services: [unclosed\n", "compose.yaml: not valid YAML"),
-    ("docker-bake.hcl", 'target "api" {{{\n', "docker-bake.hcl: not valid HCL"),
-    ("docker-bake.json", "{nope", "docker-bake.json: not valid JSON"),
-    ("skaffold.yaml", "build:\n  artifacts:\n - bad: [\n", "skaffold.yaml: not valid YAML"),
-    (".github/workflows/ci.yml", "jobs: {a: [}\n", "ci.yml: not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("compose.yaml", "services: [unclosed\n", "compose.yaml: not valid YAML"),
+        ("docker-bake.hcl", 'target "api" {{{\n', "docker-bake.hcl: not valid HCL"),
+        ("docker-bake.json", "{nope", "docker-bake.json: not valid JSON"),
+        ("skaffold.yaml", "build:\n  artifacts:\n - bad: [\n", "skaffold.yaml: not valid YAML"),
+        (".github/workflows/ci.yml", "jobs: {a: [}\n", "ci.yml: not valid YAML"),
+    ],
+)
 def test_unparseable_definitions_warn_and_fall_back(mono, name, text, message):
     write(mono, {name: text})
     ctx = find_context(mono / "deploy/api.Dockerfile", MONO_COPY)
@@ -305,13 +333,16 @@ def test_unparseable_definitions_warn_and_fall_back(mono, name, text, message):
 
 
 def test_odd_shapes_are_ignored_without_a_traceback(mono):
-    write(mono, {
-        "compose.yaml": "- just\n- a list\n",
-        "docker-compose.yml": "services:\n  a: 3\n  b:\n    build: {context: [1]}\n",
-        "skaffold.yaml": "42\n---\nbuild: {artifacts: [1, {docker: 3}]}\n",
-        ".github/workflows/x.yml": "jobs:\n  a:\n    steps: [1, {uses: 3}, {run: 4}]\n",
-        "Makefile": "x:\n\tdocker build -f 'unclosed .\n",
-    })
+    write(
+        mono,
+        {
+            "compose.yaml": "- just\n- a list\n",
+            "docker-compose.yml": "services:\n  a: 3\n  b:\n    build: {context: [1]}\n",
+            "skaffold.yaml": "42\n---\nbuild: {artifacts: [1, {docker: 3}]}\n",
+            ".github/workflows/x.yml": "jobs:\n  a:\n    steps: [1, {uses: 3}, {run: 4}]\n",
+            "Makefile": "x:\n\tdocker build -f 'unclosed .\n",
+        },
+    )
     ctx = find_context(mono / "deploy/api.Dockerfile", MONO_COPY)
     assert (ctx.source.kind, ctx.warnings) == ("ancestor", ())
 
@@ -338,8 +369,13 @@ def test_unreadable_folders_and_symlink_loops(mono, monkeypatch):
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    write(mono, {"compose.yaml": "services:\n  api:\n    build:\n      context: loop\n"
-                                 "      dockerfile: deploy/api.Dockerfile\n"})
+    write(
+        mono,
+        {
+            "compose.yaml": "services:\n  api:\n    build:\n      context: loop\n"
+            "      dockerfile: deploy/api.Dockerfile\n"
+        },
+    )
     ctx = find_context(mono / "deploy/api.Dockerfile", MONO_COPY)
     assert found(ctx)[:2] == (str(mono / "loop"), "compose")
     whole = BuildContext(mono, ContextSource("argument"))

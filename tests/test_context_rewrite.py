@@ -47,11 +47,14 @@ def mono(tmp_path) -> Path:
     """The monorepo of the report: deploy/api.Dockerfile, built from the root, whose service
     imports go-sqlite3."""
     (tmp_path / ".git").mkdir()
-    return write(tmp_path, {
-        "go.mod": "module example.com/mono\n\ngo 1.22\n",
-        "services/api/main.go": SQLITE_MAIN,
-        "deploy/api.Dockerfile": MONO_DOCKERFILE,
-    })
+    return write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/mono\n\ngo 1.22\n",
+            "services/api/main.go": SQLITE_MAIN,
+            "deploy/api.Dockerfile": MONO_DOCKERFILE,
+        },
+    )
 
 
 def codes(result, severity=None) -> list[str]:
@@ -69,8 +72,13 @@ def test_monorepo_dockerfile_built_from_the_root_is_refused_for_cgo(mono):
 
 
 def test_compose_file_decides(mono):
-    write(mono, {"docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n"
-                                       "      dockerfile: deploy/api.Dockerfile\n"})
+    write(
+        mono,
+        {
+            "docker-compose.yml": "services:\n  api:\n    build:\n      context: .\n"
+            "      dockerfile: deploy/api.Dockerfile\n"
+        },
+    )
     result = rewriter.rewrite(MONO_DOCKERFILE, dockerfile=mono / "deploy/api.Dockerfile")
     assert result.context_source == "compose file: docker-compose.yml (service api)"
     assert result.status is Status.REFUSED
@@ -98,8 +106,7 @@ def test_no_context_found_is_a_warning_and_the_rewrite_goes_on(mono):
 
 def test_require_context_turns_the_warning_into_a_refusal(mono):
     (mono / "services").rename(mono / "svc")
-    result = rewriter.rewrite(MONO_DOCKERFILE, Config(require_context=True),
-                              dockerfile=mono / "deploy/api.Dockerfile")
+    result = rewriter.rewrite(MONO_DOCKERFILE, Config(require_context=True), dockerfile=mono / "deploy/api.Dockerfile")
     assert result.status is Status.REFUSED and result.code == MONO_DOCKERFILE
     [error] = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     assert error.code == "GS307" and error.message.startswith("Refused (require-context): no build context")
@@ -114,13 +121,16 @@ def test_a_pasted_text_searches_nothing_and_says_so_as_before():
 def test_stdin_from_a_folder_with_an_unrelated_cgo_file(tmp_path):
     """Run from a home or root folder: the cgo file of a toolchain in some virtualenv is
     never compiled by the build, so it changes nothing."""
-    write(tmp_path, {
-        "go.mod": "module example.com/svc\n\ngo 1.22\n",
-        "main.go": PURE_MAIN,
-        ".venv/lib/go/src/runtime/cgo/x.go": 'package cgo\n\nimport "C"\n',
-        "src/other/go.mod": "module example.com/other\n",
-        "src/other/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/svc\n\ngo 1.22\n",
+            "main.go": PURE_MAIN,
+            ".venv/lib/go/src/runtime/cgo/x.go": 'package cgo\n\nimport "C"\n',
+            "src/other/go.mod": "module example.com/other\n",
+            "src/other/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
+        },
+    )
     text = 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\nCMD ["/app/server"]\n'
     result = rewriter.rewrite(text, cwd=tmp_path)
     assert result.status is Status.REWRITTEN
@@ -142,21 +152,27 @@ def test_stdin_from_the_filesystem_root_reads_nothing_it_does_not_need():
 
 
 def test_dockerignored_cgo_file_is_not_compiled(tmp_path):
-    write(tmp_path, {
-        "go.mod": "module example.com/svc\n\ngo 1.22\n",
-        "main.go": PURE_MAIN,
-        "debug_cgo.go": 'package main\n\nimport "C"\n',
-        ".dockerignore": "*_cgo.go\n",
-        "Dockerfile": 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\nCMD ["/app/server"]\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/svc\n\ngo 1.22\n",
+            "main.go": PURE_MAIN,
+            "debug_cgo.go": 'package main\n\nimport "C"\n',
+            ".dockerignore": "*_cgo.go\n",
+            "Dockerfile": "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\n"
+            'CMD ["/app/server"]\n',
+        },
+    )
     result = rewriter.rewrite((tmp_path / "Dockerfile").read_text(), dockerfile=tmp_path / "Dockerfile")
     assert result.status is Status.REWRITTEN
 
 
 def test_c_toolchain_without_cgo_is_reported(tmp_path):
     write(tmp_path, {"go.mod": "module example.com/svc\n\ngo 1.22\n", "main.go": PURE_MAIN})
-    text = ("FROM golang:1.22-alpine\nRUN apk add --no-cache gcc musl-dev\nWORKDIR /app\nCOPY . .\n"
-            'RUN go build -o /app/server .\nCMD ["/app/server"]\n')
+    text = (
+        "FROM golang:1.22-alpine\nRUN apk add --no-cache gcc musl-dev\nWORKDIR /app\nCOPY . .\n"
+        'RUN go build -o /app/server .\nCMD ["/app/server"]\n'
+    )
     result = rewriter.rewrite(text, context=tmp_path)
     assert result.status is Status.REWRITTEN
     [d] = [d for d in result.diagnostics if d.code == "GS308"]
@@ -185,15 +201,22 @@ def run(*args, cwd: Path, stdin: str | None = None):
 
 
 def test_verbose_line_json_and_sarif_fields(mono):
-    write(mono, {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n"
-                                 "      dockerfile: deploy/api.Dockerfile\n"})
+    write(
+        mono,
+        {"compose.yaml": "services:\n  api:\n    build:\n      context: .\n      dockerfile: deploy/api.Dockerfile\n"},
+    )
     result = run("rewrite", "-v", "deploy/api.Dockerfile", cwd=mono)
-    assert (f"deploy/api.Dockerfile: build context {mono} (compose file: compose.yaml (service api)); "
-            "Go sources read by static") in result.stderr
+    assert (
+        f"deploy/api.Dockerfile: build context {mono} (compose file: compose.yaml (service api)); "
+        "Go sources read by static"
+    ) in result.stderr
     data = json.loads(run("rewrite", "--format", "json", "deploy/api.Dockerfile", cwd=mono).stdout)
     entry = data["files"][0]
     assert (entry["context"], entry["context_source"], entry["go_reader"]) == (
-        str(mono), "compose file: compose.yaml (service api)", "static")
+        str(mono),
+        "compose file: compose.yaml (service api)",
+        "static",
+    )
     sarif = json.loads(run("rewrite", "--format", "sarif", "deploy/api.Dockerfile", cwd=mono).stdout)
     run0 = sarif["runs"][0]
     assert run0["artifacts"][0]["properties"]["context_source"] == "compose file: compose.yaml (service api)"
@@ -239,12 +262,17 @@ def test_go_list_for_a_single_file_not_for_a_batch(tmp_path, monkeypatch):
     monkeypatch.setenv("GOSLIM_GO", GO)
     monkeypatch.setenv("GOCACHE", str(tmp_path / "gocache"))
     monkeypatch.setenv("GOMODCACHE", str(tmp_path / "gomodcache"))
-    write(tmp_path, {
-        "a/go.mod": "module example.com/a\n\ngo 1.22\n", "a/main.go": PURE_MAIN,
-        "a/Dockerfile": 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/a .\nCMD ["/app/a"]\n',
-        "b/go.mod": "module example.com/b\n\ngo 1.22\n", "b/main.go": PURE_MAIN,
-        "b/Dockerfile": 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/b .\nCMD ["/app/b"]\n',
-    })
+    write(
+        tmp_path,
+        {
+            "a/go.mod": "module example.com/a\n\ngo 1.22\n",
+            "a/main.go": PURE_MAIN,
+            "a/Dockerfile": 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/a .\nCMD ["/app/a"]\n',
+            "b/go.mod": "module example.com/b\n\ngo 1.22\n",
+            "b/main.go": PURE_MAIN,
+            "b/Dockerfile": 'FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/b .\nCMD ["/app/b"]\n',
+        },
+    )
     single = json.loads(run("rewrite", "--format", "json", "a/Dockerfile", cwd=tmp_path).stdout)
     assert single["files"][0]["go_reader"] == "go list"
     batch = json.loads(run("rewrite", "--format", "json", "-j", "1", ".", cwd=tmp_path).stdout)

@@ -20,39 +20,62 @@ def found(root: Path, *paths) -> list[str]:
     return [p.relative_to(root).as_posix() for p in discover(paths or [root])]
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Dockerfile", True),
-    ("Dockerfile.prod", True),
-    ("api.Dockerfile", True),
-    ("Containerfile", True),
-    ("Containerfile.dev", True),
-    ("Dockerfile.dockerignore", False),
-    ("api.Dockerfile.dockerignore", False),
-    ("dockerfile", False),
-    ("Dockerfiles", False),
-    ("README.md", False),
-    (".Dockerfile.x1y2.goslim.tmp", False),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Dockerfile", True),
+        ("Dockerfile.prod", True),
+        ("api.Dockerfile", True),
+        ("Containerfile", True),
+        ("Containerfile.dev", True),
+        ("Dockerfile.dockerignore", False),
+        ("api.Dockerfile.dockerignore", False),
+        ("dockerfile", False),
+        ("Dockerfiles", False),
+        ("README.md", False),
+        (".Dockerfile.x1y2.goslim.tmp", False),
+    ],
+)
 def test_dockerfile_names(name, expected):
     assert is_dockerfile_name(name) is expected
 
 
 def test_directory_is_searched_recursively_and_sorted(tmp_path):
-    tree(tmp_path, "b/Dockerfile", "a/Dockerfile.prod", "a/api.Dockerfile", "c/d/Containerfile",
-         "Containerfile.dev", "a/README.md", "a/Dockerfile.dockerignore")
-    assert found(tmp_path) == ["Containerfile.dev", "a/Dockerfile.prod", "a/api.Dockerfile",
-                               "b/Dockerfile", "c/d/Containerfile"]
+    tree(
+        tmp_path,
+        "b/Dockerfile",
+        "a/Dockerfile.prod",
+        "a/api.Dockerfile",
+        "c/d/Containerfile",
+        "Containerfile.dev",
+        "a/README.md",
+        "a/Dockerfile.dockerignore",
+    )
+    assert found(tmp_path) == [
+        "Containerfile.dev",
+        "a/Dockerfile.prod",
+        "a/api.Dockerfile",
+        "b/Dockerfile",
+        "c/d/Containerfile",
+    ]
 
 
 def test_git_vendor_and_node_modules_are_always_skipped(tmp_path):
-    tree(tmp_path, ".git/Dockerfile", "vendor/x/Dockerfile", "web/node_modules/pkg/Dockerfile",
-         "svc/Dockerfile")
+    tree(tmp_path, ".git/Dockerfile", "vendor/x/Dockerfile", "web/node_modules/pkg/Dockerfile", "svc/Dockerfile")
     assert found(tmp_path) == ["svc/Dockerfile"]
 
 
 def test_gitignore_root_and_nested(tmp_path):
-    tree(tmp_path, "legacy/Dockerfile", "svc/Dockerfile", "svc/Dockerfile.local",
-         "svc/gen/Dockerfile", "svc/keep/Dockerfile", "tools/Dockerfile.ci", "tools/Dockerfile")
+    tree(
+        tmp_path,
+        "legacy/Dockerfile",
+        "svc/Dockerfile",
+        "svc/Dockerfile.local",
+        "svc/gen/Dockerfile",
+        "svc/keep/Dockerfile",
+        "tools/Dockerfile.ci",
+        "tools/Dockerfile",
+    )
     (tmp_path / ".gitignore").write_text("legacy/\n*.local\n")
     (tmp_path / "svc" / ".gitignore").write_text("gen/\n")
     (tmp_path / "tools" / ".gitignore").write_text("Dockerfile*\n!Dockerfile.ci\n")
@@ -85,13 +108,20 @@ def test_explicit_files_are_always_taken(tmp_path):
     tree(tmp_path, "legacy/Dockerfile", "deploy/prod.docker")
     (tmp_path / ".gitignore").write_text("legacy/\n")
     assert found(tmp_path, tmp_path / "legacy/Dockerfile", tmp_path / "deploy/prod.docker") == [
-        "deploy/prod.docker", "legacy/Dockerfile"]
+        "deploy/prod.docker",
+        "legacy/Dockerfile",
+    ]
 
 
 def test_duplicates_collapse(tmp_path):
     tree(tmp_path, "svc/Dockerfile")
-    assert found(tmp_path, tmp_path, tmp_path / "svc", tmp_path / "svc" / "Dockerfile",
-                 tmp_path / "svc" / ".." / "svc" / "Dockerfile") == ["svc/Dockerfile"]
+    assert found(
+        tmp_path,
+        tmp_path,
+        tmp_path / "svc",
+        tmp_path / "svc" / "Dockerfile",
+        tmp_path / "svc" / ".." / "svc" / "Dockerfile",
+    ) == ["svc/Dockerfile"]
 
 
 def test_symlinks_out_of_the_tree_are_not_followed(tmp_path):

@@ -21,18 +21,21 @@ def ignore(text: str) -> DockerIgnore:
 DOCS_EXAMPLE = "# comment\n*/temp*\n*/*/temp*\ntemp?\n"
 
 
-@pytest.mark.parametrize("path, excluded", [
-    ("somedir/temporary.txt", True),     # */temp*: names starting with temp one level down
-    ("somedir/temp", True),
-    ("somedir/subdir/temporary.txt", True),  # */*/temp*: two levels down
-    ("tempa", True),                     # temp?: one more character, at the root
-    ("tempb", True),
-    ("temp", False),
-    ("temporary.txt", False),            # at the root, */temp* does not apply
-    ("a/b/c/temp.txt", False),           # three levels down: no line matches
-    ("somedir/temp/file.go", True),      # a matched folder takes its contents with it
-    ("# comment", False),                # comments are not patterns
-])
+@pytest.mark.parametrize(
+    "path, excluded",
+    [
+        ("somedir/temporary.txt", True),  # */temp*: names starting with temp one level down
+        ("somedir/temp", True),
+        ("somedir/subdir/temporary.txt", True),  # */*/temp*: two levels down
+        ("tempa", True),  # temp?: one more character, at the root
+        ("tempb", True),
+        ("temp", False),
+        ("temporary.txt", False),  # at the root, */temp* does not apply
+        ("a/b/c/temp.txt", False),  # three levels down: no line matches
+        ("somedir/temp/file.go", True),  # a matched folder takes its contents with it
+        ("# comment", False),  # comments are not patterns
+    ],
+)
 def test_docs_example(path, excluded):
     assert ignore(DOCS_EXAMPLE).excluded(path) is excluded
 
@@ -44,14 +47,17 @@ def test_docs_double_star_go_files():
     assert not rules.excluded("cmd/api/config.yaml")
 
 
-@pytest.mark.parametrize("text, kept", [
-    # "*.md, !README.md": every Markdown file at the root but README.md is left out
-    ("*.md\n!README.md\n", {"README.md", "docs/guide.md"}),
-    # "!README*.md" then README-secret.md: no README but README-secret.md is kept
-    ("*.md\n!README*.md\nREADME-secret.md\n", {"README.md", "README-x.md", "docs/guide.md"}),
-    # the middle line has no effect: !README*.md comes last and matches README-secret.md
-    ("*.md\nREADME-secret.md\n!README*.md\n", {"README.md", "README-x.md", "README-secret.md", "docs/guide.md"}),
-])
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # "*.md, !README.md": every Markdown file at the root but README.md is left out
+        ("*.md\n!README.md\n", {"README.md", "docs/guide.md"}),
+        # "!README*.md" then README-secret.md: no README but README-secret.md is kept
+        ("*.md\n!README*.md\nREADME-secret.md\n", {"README.md", "README-x.md", "docs/guide.md"}),
+        # the middle line has no effect: !README*.md comes last and matches README-secret.md
+        ("*.md\nREADME-secret.md\n!README*.md\n", {"README.md", "README-x.md", "README-secret.md", "docs/guide.md"}),
+    ],
+)
 def test_docs_exceptions(text, kept):
     paths = {"README.md", "README-x.md", "README-secret.md", "CHANGES.md", "docs/guide.md"}
     rules = ignore(text)
@@ -104,32 +110,73 @@ def test_bad_lines_are_reported_and_left_out():
 
 # moby/patternmatcher TestMatches: (pattern, path, matched by MatchesOrParentMatches)
 MOBY_CASES = [
-    ("**", "file", True), ("**", "file/", True), ("**/", "file", True), ("**/", "file/", True),
-    ("**", "/", True), ("**/", "/", True), ("**", "dir/file", True), ("**/", "dir/file", True),
-    ("**", "dir/file/", True), ("**/", "dir/file/", True), ("**/**", "dir/file", True),
-    ("**/**", "dir/file/", True), ("dir/**", "dir/file", True), ("dir/**", "dir/file/", True),
-    ("dir/**", "dir/dir2/file", True), ("dir/**", "dir/dir2/file/", True), ("**/dir", "dir", True),
-    ("**/dir", "dir/file", True), ("**/dir2/*", "dir/dir2/file", True),
-    ("**/dir2/*", "dir/dir2/file/", True), ("**/dir2/**", "dir/dir2/dir3/file", True),
-    ("**/dir2/**", "dir/dir2/dir3/file/", True), ("**file", "file", True), ("**file", "dir/file", True),
-    ("**/file", "dir/file", True), ("**file", "dir/dir/file", True), ("**/file", "dir/dir/file", True),
-    ("**/file*", "dir/dir/file", True), ("**/file*", "dir/dir/file.txt", True),
-    ("**/file*txt", "dir/dir/file.txt", True), ("**/file*.txt", "dir/dir/file.txt", True),
-    ("**/file*.txt*", "dir/dir/file.txt", True), ("**/**/*.txt", "dir/dir/file.txt", True),
-    ("**/**/*.txt2", "dir/dir/file.txt", False), ("**/*.txt", "file.txt", True),
-    ("**/**/*.txt", "file.txt", True), ("a**/*.txt", "a/file.txt", True),
-    ("a**/*.txt", "a/dir/file.txt", True), ("a**/*.txt", "a/dir/dir/file.txt", True),
-    ("a/*.txt", "a/dir/file.txt", False), ("a/*.txt", "a/file.txt", True),
-    ("a/*.txt**", "a/file.txt", True), ("a[b-d]e", "ae", False), ("a[b-d]e", "ace", True),
-    ("a[b-d]e", "aae", False), ("a[^b-d]e", "aze", True), (".*", ".foo", True), (".*", "foo", False),
-    ("abc.def", "abcdef", False), ("abc.def", "abc.def", True), ("abc.def", "abcZdef", False),
-    ("abc?def", "abcZdef", True), ("abc?def", "abcdef", False), ("**/foo/bar", "foo/bar", True),
-    ("**/foo/bar", "dir/foo/bar", True), ("**/foo/bar", "dir/dir2/foo/bar", True),
-    ("abc/**", "abc", False), ("abc/**", "abc/def", True), ("abc/**", "abc/def/ghi", True),
-    ("**/.foo", ".foo", True), ("**/.foo", "bar.foo", False), ("a(b)c/def", "a(b)c/def", True),
-    ("a(b)c/def", "a(b)c/xyz", False), ("a.|)$(}+{bc", "a.|)$(}+{bc", True),
+    ("**", "file", True),
+    ("**", "file/", True),
+    ("**/", "file", True),
+    ("**/", "file/", True),
+    ("**", "/", True),
+    ("**/", "/", True),
+    ("**", "dir/file", True),
+    ("**/", "dir/file", True),
+    ("**", "dir/file/", True),
+    ("**/", "dir/file/", True),
+    ("**/**", "dir/file", True),
+    ("**/**", "dir/file/", True),
+    ("dir/**", "dir/file", True),
+    ("dir/**", "dir/file/", True),
+    ("dir/**", "dir/dir2/file", True),
+    ("dir/**", "dir/dir2/file/", True),
+    ("**/dir", "dir", True),
+    ("**/dir", "dir/file", True),
+    ("**/dir2/*", "dir/dir2/file", True),
+    ("**/dir2/*", "dir/dir2/file/", True),
+    ("**/dir2/**", "dir/dir2/dir3/file", True),
+    ("**/dir2/**", "dir/dir2/dir3/file/", True),
+    ("**file", "file", True),
+    ("**file", "dir/file", True),
+    ("**/file", "dir/file", True),
+    ("**file", "dir/dir/file", True),
+    ("**/file", "dir/dir/file", True),
+    ("**/file*", "dir/dir/file", True),
+    ("**/file*", "dir/dir/file.txt", True),
+    ("**/file*txt", "dir/dir/file.txt", True),
+    ("**/file*.txt", "dir/dir/file.txt", True),
+    ("**/file*.txt*", "dir/dir/file.txt", True),
+    ("**/**/*.txt", "dir/dir/file.txt", True),
+    ("**/**/*.txt2", "dir/dir/file.txt", False),
+    ("**/*.txt", "file.txt", True),
+    ("**/**/*.txt", "file.txt", True),
+    ("a**/*.txt", "a/file.txt", True),
+    ("a**/*.txt", "a/dir/file.txt", True),
+    ("a**/*.txt", "a/dir/dir/file.txt", True),
+    ("a/*.txt", "a/dir/file.txt", False),
+    ("a/*.txt", "a/file.txt", True),
+    ("a/*.txt**", "a/file.txt", True),
+    ("a[b-d]e", "ae", False),
+    ("a[b-d]e", "ace", True),
+    ("a[b-d]e", "aae", False),
+    ("a[^b-d]e", "aze", True),
+    (".*", ".foo", True),
+    (".*", "foo", False),
+    ("abc.def", "abcdef", False),
+    ("abc.def", "abc.def", True),
+    ("abc.def", "abcZdef", False),
+    ("abc?def", "abcZdef", True),
+    ("abc?def", "abcdef", False),
+    ("**/foo/bar", "foo/bar", True),
+    ("**/foo/bar", "dir/foo/bar", True),
+    ("**/foo/bar", "dir/dir2/foo/bar", True),
+    ("abc/**", "abc", False),
+    ("abc/**", "abc/def", True),
+    ("abc/**", "abc/def/ghi", True),
+    ("**/.foo", ".foo", True),
+    ("**/.foo", "bar.foo", False),
+    ("a(b)c/def", "a(b)c/def", True),
+    ("a(b)c/def", "a(b)c/xyz", False),
+    ("a.|)$(}+{bc", "a.|)$(}+{bc", True),
     ("dist/*.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", True),
-    ("a\\\\", "a\\", True), ("a\\*b", "a*b", True),
+    ("a\\\\", "a\\", True),
+    ("a\\*b", "a*b", True),
 ]
 
 
@@ -139,15 +186,18 @@ def test_moby_patternmatcher_cases(pattern, path, matched):
     assert rules.excluded(path.rstrip("/") or "/") is matched
 
 
-@pytest.mark.parametrize("patterns, path, matched", [
-    (["**", "!util/docker/web"], "util/docker/web/foo", False),
-    (["**", "!util/docker/web", "util/docker/web/foo"], "util/docker/web/foo", True),
-    (["**", "!dist/*.whl"], "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", False),
-    (["docs", "!docs/README.md"], "docs/README.md", False),
-    (["docs/*", "!docs/README.md"], "docs/README.md", False),
-    (["*.go", "!fileutils.go"], "fileutils.go", False),
-    (["!fileutils.go", "*.go"], "fileutils.go", True),
-])
+@pytest.mark.parametrize(
+    "patterns, path, matched",
+    [
+        (["**", "!util/docker/web"], "util/docker/web/foo", False),
+        (["**", "!util/docker/web", "util/docker/web/foo"], "util/docker/web/foo", True),
+        (["**", "!dist/*.whl"], "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", False),
+        (["docs", "!docs/README.md"], "docs/README.md", False),
+        (["docs/*", "!docs/README.md"], "docs/README.md", False),
+        (["*.go", "!fileutils.go"], "fileutils.go", False),
+        (["!fileutils.go", "*.go"], "fileutils.go", True),
+    ],
+)
 def test_moby_multi_pattern_cases(patterns, path, matched):
     assert DockerIgnore([compile_pattern(p) for p in patterns]).excluded(path) is matched
 
@@ -158,10 +208,19 @@ def test_go_bad_patterns(pattern):
         compile_pattern(pattern)
 
 
-@pytest.mark.parametrize("pattern, name, matched", [
-    ("[\\]a]", "]", True), ("[\\-]", "-", True), ("[x\\-]", "-", True), ("[x\\-]", "z", False),
-    ("a?b", "a☺b", True), ("a*b", "a/b", False), ("a?b", "a/b", False), ("*x", "xxx", True),
-])
+@pytest.mark.parametrize(
+    "pattern, name, matched",
+    [
+        ("[\\]a]", "]", True),
+        ("[\\-]", "-", True),
+        ("[x\\-]", "-", True),
+        ("[x\\-]", "z", False),
+        ("a?b", "a☺b", True),
+        ("a*b", "a/b", False),
+        ("a?b", "a/b", False),
+        ("*x", "xxx", True),
+    ],
+)
 def test_go_filepath_match_cases(pattern, name, matched):
     assert compile_pattern(pattern).match(name) is matched
 

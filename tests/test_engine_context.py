@@ -70,7 +70,9 @@ def test_import_c_is_refused_without_any_c_toolchain(tmp_path):
 
 
 def test_sqlite_driver_is_refused(tmp_path):
-    module(tmp_path, {"main.go": main_go(("database/sql", "github.com/mattn/go-sqlite3"), '\tsql.Open("sqlite3", "db")\n')})
+    module(
+        tmp_path, {"main.go": main_go(("database/sql", "github.com/mattn/go-sqlite3"), '\tsql.Open("sqlite3", "db")\n')}
+    )
     d = refusal(rewrite(FAT, tmp_path), "GS201")
     assert d.message.startswith('main.go:5: import "github.com/mattn/go-sqlite3": needs cgo')
 
@@ -78,10 +80,13 @@ def test_sqlite_driver_is_refused(tmp_path):
 def test_cgo_in_a_package_the_build_does_not_reach_is_ignored(tmp_path):
     """Findings cover what the build compiles: a cgo tool elsewhere in the context does not
     stop the service in cmd/api."""
-    module(tmp_path, {
-        "cmd/api/main.go": main_go(("fmt",), '\tfmt.Println("api")\n'),
-        "tools/probe/main.go": main_go(preamble='import "C"\n\n'),
-    })
+    module(
+        tmp_path,
+        {
+            "cmd/api/main.go": main_go(("fmt",), '\tfmt.Println("api")\n'),
+            "tools/probe/main.go": main_go(preamble='import "C"\n\n'),
+        },
+    )
     text = 'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN cd cmd/api && go build -o /app/api .\nCMD ["/app/api"]\n'
     result = rewrite(text, tmp_path)
     assert result.status is Status.REWRITTEN
@@ -113,14 +118,20 @@ def test_tz_variable_embeds_tzdata(tmp_path):
 
 
 # A service that ran in an Alpine stage without tzdata: a TZ given at run time found no zones.
-ALPINE_RUNTIME = ('FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\n\n'
-                  'FROM alpine:3.20\nCOPY --from=build /app/server /server\nCMD ["/server"]\n')
+ALPINE_RUNTIME = (
+    "FROM golang:1.22 AS build\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\n\n"
+    'FROM alpine:3.20\nCOPY --from=build /app/server /server\nCMD ["/server"]\n'
+)
 
 
-@pytest.mark.parametrize("text, body, imports", [
-    (ALPINE_RUNTIME, '\t_ = time.Now()\n\t_, _ = time.LoadLocation("UTC")\n', ("time",)),
-    (FAT, '\t_, _ = time.LoadLocation("Europe/Paris")\n', ("time", "time/tzdata")),
-], ids=["no-zone-loaded", "imports-time-tzdata"])
+@pytest.mark.parametrize(
+    "text, body, imports",
+    [
+        (ALPINE_RUNTIME, '\t_ = time.Now()\n\t_, _ = time.LoadLocation("UTC")\n', ("time",)),
+        (FAT, '\t_, _ = time.LoadLocation("Europe/Paris")\n', ("time", "time/tzdata")),
+    ],
+    ids=["no-zone-loaded", "imports-time-tzdata"],
+)
 def test_no_tzdata_tag_when_not_needed(tmp_path, text, body, imports):
     """UTC needs no database where the original had none, and an import of time/tzdata
     already embeds it; without the sources the single-stage rewrite adds the tag."""
@@ -166,10 +177,13 @@ def test_old_go_gets_zone_data_only_when_the_code_loads_zones(tmp_path):
 
 
 def test_templates_read_at_run_time_are_copied(tmp_path):
-    module(tmp_path, {
-        "main.go": main_go(("html/template",), '\t_ = template.Must(template.ParseGlob("templates/*.html"))\n'),
-        "templates/index.html": "<p>{{.}}</p>\n",
-    })
+    module(
+        tmp_path,
+        {
+            "main.go": main_go(("html/template",), '\t_ = template.Must(template.ParseGlob("templates/*.html"))\n'),
+            "templates/index.html": "<p>{{.}}</p>\n",
+        },
+    )
     result = rewrite(FAT, tmp_path)
     assert "COPY --from=builder /app/templates /app/templates\n" in result.code
     [d] = diagnostics(result, "GS113")
@@ -177,11 +191,17 @@ def test_templates_read_at_run_time_are_copied(tmp_path):
 
 
 def test_embedded_templates_are_not_copied(tmp_path):
-    module(tmp_path, {
-        "main.go": main_go(("embed", "html/template"), '\t_ = template.Must(template.ParseFS(files, "templates/*.html"))\n',
-                           preamble="").replace("func main", '//go:embed templates\nvar files embed.FS\n\nfunc main'),
-        "templates/index.html": "<p>{{.}}</p>\n",
-    })
+    module(
+        tmp_path,
+        {
+            "main.go": main_go(
+                ("embed", "html/template"),
+                '\t_ = template.Must(template.ParseFS(files, "templates/*.html"))\n',
+                preamble="",
+            ).replace("func main", "//go:embed templates\nvar files embed.FS\n\nfunc main"),
+            "templates/index.html": "<p>{{.}}</p>\n",
+        },
+    )
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REWRITTEN
     assert "templates" not in result.code
@@ -191,17 +211,27 @@ def test_embedded_templates_are_not_copied(tmp_path):
 def test_a_write_whose_path_the_code_does_not_spell_refuses_until_the_setting_names_it(tmp_path):
     """GS311: os.WriteFile(*out, ...) may write anywhere the runtime user cannot: refused,
     with what it could write and how to say more; the writable setting lets it through."""
-    module(tmp_path, {"main.go": main_go(("flag", "os"), '\tout := flag.String("out", "", "")\n'
-                                                       '\t_ = os.WriteFile(*out, nil, 0o644)\n'
-                                                       '\t_ = os.MkdirAll("cache/thumbs", 0o755)\n')})
+    module(
+        tmp_path,
+        {
+            "main.go": main_go(
+                ("flag", "os"),
+                '\tout := flag.String("out", "", "")\n'
+                "\t_ = os.WriteFile(*out, nil, 0o644)\n"
+                '\t_ = os.MkdirAll("cache/thumbs", 0o755)\n',
+            )
+        },
+    )
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REFUSED
     assert result.code == FAT
     [refusal] = diagnostics(result, "GS311")
     assert refusal.severity is Severity.ERROR
     assert refusal.message.startswith("main.go:10 writes where its code does not say: os.WriteFile(*out, nil, 0o644)")
-    assert "could write /tmp, /app/cache/thumbs and nothing else: name the folders it writes in the writable setting" \
+    assert (
+        "could write /tmp, /app/cache/thumbs and nothing else: name the folders it writes in the writable setting"
         in refusal.message
+    )
 
     with_volume = rewrite(FAT.replace("CMD", 'VOLUME ["/data"]\nCMD'), tmp_path)
     assert with_volume.status is Status.REWRITTEN  # the image says where its data goes
@@ -219,10 +249,18 @@ def test_a_write_whose_path_the_code_does_not_spell_refuses_until_the_setting_na
 def test_a_file_of_a_computed_name_in_a_named_folder_makes_that_folder_the_users(tmp_path):
     """dir, _ := filepath.Abs("./upload"); os.Create(filepath.Join(dir, name)): the folder
     is known though the file's name is not; the context's upload/ is copied owned."""
-    module(tmp_path, {"main.go": main_go(("os", "path/filepath"), '\tdir, _ := filepath.Abs("./upload")\n'
-                                                                 '\tname := os.Args[1]\n'
-                                                                 '\t_, _ = os.Create(filepath.Join(dir, name))\n'),
-                      "upload/.keep": ""})
+    module(
+        tmp_path,
+        {
+            "main.go": main_go(
+                ("os", "path/filepath"),
+                '\tdir, _ := filepath.Abs("./upload")\n'
+                "\tname := os.Args[1]\n"
+                "\t_, _ = os.Create(filepath.Join(dir, name))\n",
+            ),
+            "upload/.keep": "",
+        },
+    )
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REWRITTEN, result.diagnostics
     assert not diagnostics(result, "GS311")
@@ -346,7 +384,7 @@ def test_go_build_of_several_mains_into_a_folder_copies_the_one_cmd_runs(tmp_pat
 
 
 def test_os_exec_of_a_computed_program_is_a_warning_not_a_refusal(tmp_path):
-    module(tmp_path, {"main.go": main_go(("os", "os/exec"), '\t_ = exec.Command(os.Args[1]).Run()\n')})
+    module(tmp_path, {"main.go": main_go(("os", "os/exec"), "\t_ = exec.Command(os.Args[1]).Run()\n")})
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REWRITTEN
     [d] = diagnostics(result, "GS302")
@@ -355,21 +393,29 @@ def test_os_exec_of_a_computed_program_is_a_warning_not_a_refusal(tmp_path):
 
 
 def test_os_exec_of_a_named_program_scratch_lacks_is_refused(tmp_path):
-    source = ('package main\n\nimport (\n\t"context"\n\trun "os/exec"\n)\n\nfunc main() {\n'
-              '\t_ = run.CommandContext(context.Background(), "convert", "a.png").Run()\n}\n')
+    source = (
+        'package main\n\nimport (\n\t"context"\n\trun "os/exec"\n)\n\nfunc main() {\n'
+        '\t_ = run.CommandContext(context.Background(), "convert", "a.png").Run()\n}\n'
+    )
     module(tmp_path, {"main.go": source})
     result = rewrite(FAT, tmp_path)
     assert result.status is Status.REFUSED
     [d] = diagnostics(result, "GS212")
     assert d.line == BUILD_LINE
-    assert d.message.startswith('main.go:9: run.CommandContext(context.Background(), "convert", "a.png") '
-                                'runs `convert`')
+    assert d.message.startswith(
+        'main.go:9: run.CommandContext(context.Background(), "convert", "a.png") runs `convert`'
+    )
     assert not diagnostics(result, "GS302")
 
 
 def test_os_exec_of_a_program_the_extra_copy_brings_is_not_refused(tmp_path):
-    module(tmp_path, {"main.go": main_go(("os/exec",), '\t_ = exec.Command("/app/bin/helper").Run()\n'),
-                      "bin/helper": "a static program\n"})
+    module(
+        tmp_path,
+        {
+            "main.go": main_go(("os/exec",), '\t_ = exec.Command("/app/bin/helper").Run()\n'),
+            "bin/helper": "a static program\n",
+        },
+    )
     assert diagnostics(rewrite(FAT, tmp_path), "GS212")
     result = rewrite(FAT, tmp_path, Config(extra_copy=("bin/helper",)))
     assert result.status is Status.REWRITTEN
@@ -377,7 +423,7 @@ def test_os_exec_of_a_program_the_extra_copy_brings_is_not_refused(tmp_path):
 
 
 def test_os_exec_warning_can_be_turned_off(tmp_path):
-    module(tmp_path, {"main.go": main_go(("os", "os/exec"), '\t_ = exec.Command(os.Args[1]).Run()\n')})
+    module(tmp_path, {"main.go": main_go(("os", "os/exec"), "\t_ = exec.Command(os.Args[1]).Run()\n")})
     result = rewrite(FAT, tmp_path, Config(disable=frozenset({"GS302"})))
     assert result.status is Status.REWRITTEN
     assert not diagnostics(result, "GS302")
@@ -412,11 +458,15 @@ def test_without_go_mod_the_build_still_rewrites(tmp_path):
 
 def test_a_context_file_named_by_an_env_path_goes_to_the_runtime(tmp_path):
     """`ENV REPORTS_CONFIG=/app/reports.yaml`: the service opens what the variable names."""
-    module(tmp_path, {"main.go": main_go(("os",), '\t_, _ = os.ReadFile(os.Getenv("REPORTS_CONFIG"))\n'),
-                      "reports.yaml": "a: 1\n"})
-    text = ('FROM golang:1.23\nWORKDIR /app\nCOPY . .\n'
-            'ENV REPORTS_CONFIG=/app/reports.yaml LOG_FILE=/app/logs/app.log\n'
-            'RUN go build -o /app/server .\nCMD ["/app/server"]\n')
+    module(
+        tmp_path,
+        {"main.go": main_go(("os",), '\t_, _ = os.ReadFile(os.Getenv("REPORTS_CONFIG"))\n'), "reports.yaml": "a: 1\n"},
+    )
+    text = (
+        "FROM golang:1.23\nWORKDIR /app\nCOPY . .\n"
+        "ENV REPORTS_CONFIG=/app/reports.yaml LOG_FILE=/app/logs/app.log\n"
+        'RUN go build -o /app/server .\nCMD ["/app/server"]\n'
+    )
     result = rewrite(text, tmp_path)
     assert "COPY --from=builder /app/reports.yaml /app/reports.yaml" in result.code
     assert "/app/logs/app.log /app" not in result.code  # not in the context: nothing to copy
@@ -426,8 +476,9 @@ def test_a_context_file_named_by_an_env_path_goes_to_the_runtime(tmp_path):
 
 
 CGO_MAIN = 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() {}\n'
-GOPATH_FILE_COPY = ('FROM golang:1.15\nRUN mkdir /app\nCOPY main.go /app\nWORKDIR /app\n'
-                    'RUN go build -o main .\nCMD ["/app/main"]\n')
+GOPATH_FILE_COPY = (
+    'FROM golang:1.15\nRUN mkdir /app\nCOPY main.go /app\nWORKDIR /app\nRUN go build -o main .\nCMD ["/app/main"]\n'
+)
 
 
 def test_gopath_build_of_files_copied_into_a_folder_is_read(tmp_path):
@@ -448,10 +499,13 @@ def test_only_the_files_copied_into_the_build_folder_are_compiled(tmp_path):
 
 def test_gopath_imports_below_the_build_folder_are_followed(tmp_path):
     """COPY . /go/src/app: import "app/store" is ./store; "lib/x" is elsewhere in GOPATH, named by GS312."""
-    text = ('FROM golang:1.15\nCOPY . /go/src/app\nWORKDIR /go/src/app\n'
-            'RUN go build -o /app/server .\nCMD ["/app/server"]\n')
-    module(tmp_path, {"main.go": main_go(("app/store",)), "store/store.go": CGO_MAIN.replace("main", "store")},
-           go_mod=None)
+    text = (
+        "FROM golang:1.15\nCOPY . /go/src/app\nWORKDIR /go/src/app\n"
+        'RUN go build -o /app/server .\nCMD ["/app/server"]\n'
+    )
+    module(
+        tmp_path, {"main.go": main_go(("app/store",)), "store/store.go": CGO_MAIN.replace("main", "store")}, go_mod=None
+    )
     assert diagnostics(rewrite(text, tmp_path), "GS201")
     module(tmp_path, {"main.go": main_go(("app/store", "lib/x")), "store/store.go": "package store\n"}, go_mod=None)
     result = rewrite(text, tmp_path)
@@ -466,5 +520,7 @@ def test_files_copied_one_by_one_keep_their_build_constraints(tmp_path):
     module(tmp_path, {"main.go": main_go(), "win.go": cgo_windows}, go_mod=None)
     text = GOPATH_FILE_COPY.replace("COPY main.go /app\n", "COPY main.go win.go /app/\n")
     assert rewrite(text, tmp_path).status is Status.REWRITTEN
-    assert rewrite(text.replace("go build -o main .", "go build -o main main.go win.go"), tmp_path).status \
+    assert (
+        rewrite(text.replace("go build -o main .", "go build -o main main.go win.go"), tmp_path).status
         is Status.REFUSED
+    )

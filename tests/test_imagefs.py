@@ -50,36 +50,48 @@ def fs_of(text, files=None, stage=-1):
     return image.stage(len(image.stages) + stage if stage < 0 else stage)
 
 
-CONTEXT = ["go.mod", "main.go", "config.yaml", "data/seed.json", "data/sub/x.txt", "templates/a.html",
-           "templates/b.html", "ui/static/app.css", "cmd/api/main.go"]
+CONTEXT = [
+    "go.mod",
+    "main.go",
+    "config.yaml",
+    "data/seed.json",
+    "data/sub/x.txt",
+    "templates/a.html",
+    "templates/b.html",
+    "ui/static/app.css",
+    "cmd/api/main.go",
+]
 
 
-@pytest.mark.parametrize("text, path, presence, source", [
-    # a folder source copies its contents, with or without a trailing slash on the destination
-    ("COPY data /app/data/", "/app/data/seed.json", YES, "data/seed.json"),
-    ("COPY data /app/data/", "/app/data/data", NO, None),
-    ("COPY data /app/data", "/app/data/sub/x.txt", YES, "data/sub/x.txt"),
-    ("COPY data/ /srv/", "/srv/seed.json", YES, "data/seed.json"),
-    # a file into a folder: trailing slash, ".", or a folder that exists
-    ("COPY config.yaml /etc/svc/", "/etc/svc/config.yaml", YES, "config.yaml"),
-    ("COPY config.yaml .", "/app/config.yaml", YES, "config.yaml"),
-    ("COPY config.yaml /usr/local/bin", "/usr/local/bin/config.yaml", YES, "config.yaml"),
-    ("COPY config.yaml /app/settings.yml", "/app/settings.yml", YES, "config.yaml"),
-    ("COPY config.yaml /app/settings.yml", "/app/config.yaml", NO, None),
-    # several sources, or a glob, make the destination a folder
-    ("COPY go.mod main.go /src/", "/src/main.go", YES, "main.go"),
-    ("COPY templates/* /templates/", "/templates/b.html", YES, "templates/b.html"),
-    ("COPY templates/*.html /t/", "/t/a.html", YES, "templates/a.html"),
-    ("COPY templates/*.tmpl /t/", "/t/a.html", NO, None),
-    # the whole context into the WORKDIR
-    ("COPY . .", "/app/ui/static/app.css", YES, "ui/static/app.css"),
-    ("COPY . .", "/app/ui/static", YES, "ui/static"),
-    ("COPY . .", "/app/missing.txt", NO, None),
-    # not from the context at all
-    ("COPY nothing-here /x", "/x", NO, None),
-])
+@pytest.mark.parametrize(
+    "text, path, presence, source",
+    [
+        # a folder source copies its contents, with or without a trailing slash on the destination
+        ("COPY data /app/data/", "/app/data/seed.json", YES, "data/seed.json"),
+        ("COPY data /app/data/", "/app/data/data", NO, None),
+        ("COPY data /app/data", "/app/data/sub/x.txt", YES, "data/sub/x.txt"),
+        ("COPY data/ /srv/", "/srv/seed.json", YES, "data/seed.json"),
+        # a file into a folder: trailing slash, ".", or a folder that exists
+        ("COPY config.yaml /etc/svc/", "/etc/svc/config.yaml", YES, "config.yaml"),
+        ("COPY config.yaml .", "/app/config.yaml", YES, "config.yaml"),
+        ("COPY config.yaml /usr/local/bin", "/usr/local/bin/config.yaml", YES, "config.yaml"),
+        ("COPY config.yaml /app/settings.yml", "/app/settings.yml", YES, "config.yaml"),
+        ("COPY config.yaml /app/settings.yml", "/app/config.yaml", NO, None),
+        # several sources, or a glob, make the destination a folder
+        ("COPY go.mod main.go /src/", "/src/main.go", YES, "main.go"),
+        ("COPY templates/* /templates/", "/templates/b.html", YES, "templates/b.html"),
+        ("COPY templates/*.html /t/", "/t/a.html", YES, "templates/a.html"),
+        ("COPY templates/*.tmpl /t/", "/t/a.html", NO, None),
+        # the whole context into the WORKDIR
+        ("COPY . .", "/app/ui/static/app.css", YES, "ui/static/app.css"),
+        ("COPY . .", "/app/ui/static", YES, "ui/static"),
+        ("COPY . .", "/app/missing.txt", NO, None),
+        # not from the context at all
+        ("COPY nothing-here /x", "/x", NO, None),
+    ],
+)
 def test_copy_from_the_context(text, path, presence, source):
-    fs = fs_of(f"FROM golang:1.22\nWORKDIR /app\n{text}\nRUN go build -o /app/server .\nCMD [\"/app/server\"]\n", CONTEXT)
+    fs = fs_of(f'FROM golang:1.22\nWORKDIR /app\n{text}\nRUN go build -o /app/server .\nCMD ["/app/server"]\n', CONTEXT)
     found = fs.lookup(path)
     assert (found.presence, found.source) == (presence, source)
     if presence is YES:
@@ -95,8 +107,11 @@ def test_without_a_context_what_a_copy_brings_is_maybe():
 
 
 def test_workdir_and_run_make_folders_and_files():
-    fs = fs_of("FROM golang:1.22\nWORKDIR /app/svc\nRUN mkdir -p data /var/cache/svc && touch /app/ready "
-               "&& echo 'x' > /etc/passwd.runtime\nRUN rm -rf /app/ready\n", CONTEXT)
+    fs = fs_of(
+        "FROM golang:1.22\nWORKDIR /app/svc\nRUN mkdir -p data /var/cache/svc && touch /app/ready "
+        "&& echo 'x' > /etc/passwd.runtime\nRUN rm -rf /app/ready\n",
+        CONTEXT,
+    )
     assert fs.lookup("/app/svc").is_dir
     assert fs.lookup("/app/svc/data").is_dir
     assert fs.lookup("/var/cache/svc").is_dir
@@ -111,13 +126,16 @@ def test_the_go_build_output_exists():
 
 
 def test_cp_in_a_run_makes_its_destination():
-    fs = fs_of("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN mkdir -p /etc/svc /srv/conf\n"
-               "RUN cp config.json /etc/svc/svc.conf && cp -r assets /srv/conf\n", CONTEXT)
+    fs = fs_of(
+        "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN mkdir -p /etc/svc /srv/conf\n"
+        "RUN cp config.json /etc/svc/svc.conf && cp -r assets /srv/conf\n",
+        CONTEXT,
+    )
     copied = fs.lookup("/etc/svc/svc.conf")
     assert (copied.presence, copied.origin) == (YES, Origin.RUN)
-    assert fs.lookup("/srv/conf/assets").presence is YES          # into a folder that was there
+    assert fs.lookup("/srv/conf/assets").presence is YES  # into a folder that was there
     assert fs.lookup("/srv/conf/assets/logo.png").presence is MAYBE  # what a copied folder holds
-    assert fs.lookup("/srv/conf/other").presence is not YES       # the rest of the folder: as before
+    assert fs.lookup("/srv/conf/other").presence is not YES  # the rest of the folder: as before
 
 
 def test_a_run_the_model_cannot_read_may_make_anything():
@@ -126,9 +144,11 @@ def test_a_run_the_model_cannot_read_may_make_anything():
 
 
 def test_copy_from_another_stage_reads_from_its_root():
-    text = ("FROM golang:1.22 AS build\nWORKDIR /w\nCOPY . .\nRUN go build -o /w/server .\n"
-            "FROM scratch\nCOPY --from=build w/server /server\nCOPY --from=build /w/data /data\n"
-            "COPY --from=build /w/nope /nope\n")
+    text = (
+        "FROM golang:1.22 AS build\nWORKDIR /w\nCOPY . .\nRUN go build -o /w/server .\n"
+        "FROM scratch\nCOPY --from=build w/server /server\nCOPY --from=build /w/data /data\n"
+        "COPY --from=build /w/nope /nope\n"
+    )
     fs = fs_of(text, CONTEXT)
     assert fs.lookup("/server").origin is Origin.BUILD
     seed = fs.lookup("/data/seed.json")
@@ -144,17 +164,20 @@ def test_a_stage_from_a_stage_sees_what_it_built():
     assert fs.lookup("/out/app").origin is Origin.BUILD
 
 
-@pytest.mark.parametrize("base, path, presence", [
-    ("golang:1.22", "/etc/ssl/certs/ca-certificates.crt", YES),
-    ("golang:1.22", "/usr/share/zoneinfo/Europe/Paris", YES),
-    ("golang:1.22-alpine", "/usr/share/zoneinfo/Europe/Paris", NO),
-    ("golang:1.22-alpine", "/usr/local/go/lib/time/zoneinfo.zip", YES),
-    ("alpine:3.20", "/etc/ssl/certs/ca-certificates.crt", YES),
-    ("debian:bookworm-slim", "/etc/ssl/certs/ca-certificates.crt", NO),
-    ("scratch", "/tmp", NO),
-    ("gcr.io/distroless/static-debian12", "/etc/passwd", YES),
-    ("registry.example.com/base:1", "/etc/passwd", MAYBE),
-])
+@pytest.mark.parametrize(
+    "base, path, presence",
+    [
+        ("golang:1.22", "/etc/ssl/certs/ca-certificates.crt", YES),
+        ("golang:1.22", "/usr/share/zoneinfo/Europe/Paris", YES),
+        ("golang:1.22-alpine", "/usr/share/zoneinfo/Europe/Paris", NO),
+        ("golang:1.22-alpine", "/usr/local/go/lib/time/zoneinfo.zip", YES),
+        ("alpine:3.20", "/etc/ssl/certs/ca-certificates.crt", YES),
+        ("debian:bookworm-slim", "/etc/ssl/certs/ca-certificates.crt", NO),
+        ("scratch", "/tmp", NO),
+        ("gcr.io/distroless/static-debian12", "/etc/passwd", YES),
+        ("registry.example.com/base:1", "/etc/passwd", MAYBE),
+    ],
+)
 def test_what_base_images_hold(base, path, presence):
     assert base_image(base).find(path).presence is presence
 
@@ -166,12 +189,15 @@ def test_packages_the_model_knows():
     assert fs.lookup("/usr/bin/ffmpeg").presence is MAYBE
 
 
-@pytest.mark.parametrize("run", [
-    "apk add --no-cache tzdata && apk del tzdata",
-    "apt-get install -y tzdata && apt-get purge -y tzdata",
-    "apt-get install -y tzdata && apt-get remove -y tzdata",
-    "dnf install -y tzdata && dnf erase -y tzdata",
-])
+@pytest.mark.parametrize(
+    "run",
+    [
+        "apk add --no-cache tzdata && apk del tzdata",
+        "apt-get install -y tzdata && apt-get purge -y tzdata",
+        "apt-get install -y tzdata && apt-get remove -y tzdata",
+        "dnf install -y tzdata && dnf erase -y tzdata",
+    ],
+)
 def test_a_removed_package_takes_its_files(run):
     fs = fs_of(f"FROM alpine:3.20\nRUN {run}\n")
     assert fs.lookup("/usr/share/zoneinfo/Asia/Shanghai").presence is Presence.NO
@@ -243,11 +269,16 @@ def test_the_engine_refuses_a_copy_of_what_the_builder_does_not_hold(monkeypatch
             line = make_items(["COPY --from=builder /srv-nowhere/app.yaml /app/app.yaml"])
             tree = insert_after(ctx.tree, ctx.tree.stages[runtime.index].from_instruction, line, "\n")
             from rewriter.diagnostics import Diagnostic, Severity
+
             return Result(tree, (Diagnostic("GS113", Severity.INFO, "copied nothing"),))
 
     monkeypatch.setattr(engine, "FIXES", (*engine.FIXES, CopiesNothing))
-    text = "FROM golang:1.22\nWORKDIR /app\nCOPY main.go go.mod ./\nRUN go build -o /app/server .\nCMD [\"/app/server\"]\n"
+    text = (
+        'FROM golang:1.22\nWORKDIR /app\nCOPY main.go go.mod ./\nRUN go build -o /app/server .\nCMD ["/app/server"]\n'
+    )
     result = rewriter.rewrite(text)
     assert result.status.value == "refused" and result.code == text
     [error] = [d for d in result.diagnostics if d.severity.value == "error"]
-    assert error.code == "GS299" and "/srv-nowhere/app.yaml from stage `builder`, which does not hold it" in error.message
+    assert (
+        error.code == "GS299" and "/srv-nowhere/app.yaml from stage `builder`, which does not hold it" in error.message
+    )

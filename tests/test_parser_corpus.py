@@ -29,8 +29,8 @@ pytestmark = [pytest.mark.corpus, requires_corpus]
 class Entry:
     name: str
     data: bytes
-    source: SourceFile | None   # None for the empty file, which decode_source refuses
-    tree: Dockerfile | None     # None where parse raised
+    source: SourceFile | None  # None for the empty file, which decode_source refuses
+    tree: Dockerfile | None  # None where parse raised
     error: Exception | None
 
     @property

@@ -25,22 +25,112 @@ BOUNDED = settings(
 )
 
 KEYWORDS = [
-    "FROM", "RUN", "CMD", "COPY", "ADD", "ENV", "LABEL", "ARG", "ONBUILD", "HEALTHCHECK",
-    "SHELL", "ENTRYPOINT", "EXPOSE", "VOLUME", "USER", "WORKDIR", "STOPSIGNAL", "MAINTAINER",
-    "from", "run", "Copy", "onbuild", "env", "FOO",
+    "FROM",
+    "RUN",
+    "CMD",
+    "COPY",
+    "ADD",
+    "ENV",
+    "LABEL",
+    "ARG",
+    "ONBUILD",
+    "HEALTHCHECK",
+    "SHELL",
+    "ENTRYPOINT",
+    "EXPOSE",
+    "VOLUME",
+    "USER",
+    "WORKDIR",
+    "STOPSIGNAL",
+    "MAINTAINER",
+    "from",
+    "run",
+    "Copy",
+    "onbuild",
+    "env",
+    "FOO",
 ]
 # Pieces that matter to BuildKit's line parsers: quotes, escapes, heredoc openers, JSON,
 # flags, key=value pairs, Go-only and Python-only whitespace, non-ASCII (among it characters
 # whose UTF-8 holds the byte 0xA0 or 0x85, which BuildKit's byte-wise scans take for spaces).
 FRAGMENTS = [
-    "a", "b c", "x=y", "k=", "=v", "'q r'", '"q r"', "'", '"', "\\", "\\\\", "`", "``",
-    "<<EOF", "<<-EOF", "<<'EOF'", '<<"EOF"', '<<E"O"F', "2<<EOF", "<<", "<<<", "<<-", "<<$X",
-    "[", "]", '["a"]', '[ "a", "b c" ]', "['a']", "[1]", "[NaN]", '["a", 1]', '["a"] tail',
-    '["\\u0000"]', '["\\ud800"]', "[]", "{}", '"', "--mount=type=cache,target=/x", "--chmod=755",
-    "--link", '--from="b c"', "--x='y z'", "--", "-", "$A", "${A:-b}", "#", "#x", "NONE", "CMD",
-    "AS", "é", "☃", "\u00a0", "\u2028", "\x85", "\x0b", "\x0c", "\x1c", "\r", "\t", " ",
-    "\u3000", "\U00020000", "\u0800", "Š", "Å", "<<\\EOF", "<<'E O'", "<<-'EOF'", "0<<EOF",
-    "99999999999999999999<<EOF", "<<EOF;", '["a"]]', '["a",]', '--a="b\\', "--a\\ b",
+    "a",
+    "b c",
+    "x=y",
+    "k=",
+    "=v",
+    "'q r'",
+    '"q r"',
+    "'",
+    '"',
+    "\\",
+    "\\\\",
+    "`",
+    "``",
+    "<<EOF",
+    "<<-EOF",
+    "<<'EOF'",
+    '<<"EOF"',
+    '<<E"O"F',
+    "2<<EOF",
+    "<<",
+    "<<<",
+    "<<-",
+    "<<$X",
+    "[",
+    "]",
+    '["a"]',
+    '[ "a", "b c" ]',
+    "['a']",
+    "[1]",
+    "[NaN]",
+    '["a", 1]',
+    '["a"] tail',
+    '["\\u0000"]',
+    '["\\ud800"]',
+    "[]",
+    "{}",
+    '"',
+    "--mount=type=cache,target=/x",
+    "--chmod=755",
+    "--link",
+    '--from="b c"',
+    "--x='y z'",
+    "--",
+    "-",
+    "$A",
+    "${A:-b}",
+    "#",
+    "#x",
+    "NONE",
+    "CMD",
+    "AS",
+    "é",
+    "☃",
+    "\u00a0",
+    "\u2028",
+    "\x85",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\r",
+    "\t",
+    " ",
+    "\u3000",
+    "\U00020000",
+    "\u0800",
+    "Š",
+    "Å",
+    "<<\\EOF",
+    "<<'E O'",
+    "<<-'EOF'",
+    "0<<EOF",
+    "99999999999999999999<<EOF",
+    "<<EOF;",
+    '["a"]]',
+    '["a",]',
+    '--a="b\\',
+    "--a\\ b",
 ]
 NEWLINES = ["\n", "\n", "\n", "\r\n", ""]
 
@@ -54,17 +144,35 @@ marker = st.sampled_from(["", "", "\\", " \\", "\\ ", "\\\t", "`", " `"])
 
 instruction_line = st.builds(
     lambda indent, kw, sep, rest, cont: indent + kw + sep + rest + cont,
-    blanks, st.sampled_from(KEYWORDS), st.sampled_from([" ", "\t", "", "  "]), words, marker,
+    blanks,
+    st.sampled_from(KEYWORDS),
+    st.sampled_from([" ", "\t", "", "  "]),
+    words,
+    marker,
 )
 comment_line = st.builds(lambda i, w: i + "#" + w, blanks, words)
 directive_line = st.sampled_from(
-    ["# escape=`", "# escape=\\", "#escape = `", "# syntax=docker/dockerfile:1", "# Syntax=x",
-     "# escape=x", "# check=skip=all", " # escape=`"]
+    [
+        "# escape=`",
+        "# escape=\\",
+        "#escape = `",
+        "# syntax=docker/dockerfile:1",
+        "# Syntax=x",
+        "# escape=x",
+        "# check=skip=all",
+        " # escape=`",
+    ]
 )
-terminator_line = st.sampled_from(["EOF", "\tEOF", "\t\tEOF", " EOF", "EOF ", "E\"O\"F", "E O", "EOF\r", "EOF;"])
+terminator_line = st.sampled_from(["EOF", "\tEOF", "\t\tEOF", " EOF", "EOF ", 'E"O"F', "E O", "EOF\r", "EOF;"])
 any_line = st.one_of(
-    instruction_line, instruction_line, instruction_line, comment_line, directive_line,
-    terminator_line, blanks, words,
+    instruction_line,
+    instruction_line,
+    instruction_line,
+    comment_line,
+    directive_line,
+    terminator_line,
+    blanks,
+    words,
 )
 dockerfile_text = st.lists(st.tuples(any_line, st.sampled_from(NEWLINES)), max_size=12).map(
     lambda lines: "".join(text + nl for text, nl in lines)
@@ -128,6 +236,7 @@ def _as_python_prints(message: str) -> str:
     Go's %q escapes what its Unicode tables call unprintable; the wrapper's Go knows
     Unicode 13, Python 3.11 Unicode 14, so the characters added in 14 differ.
     """
+
     def unescape(m: re.Match) -> str:
         ch = chr(int(m[1] or m[2], 16))
         return ch if ch.isprintable() else m[0]

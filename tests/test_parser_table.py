@@ -29,8 +29,13 @@ def test_the_checked_in_table_is_the_grammars():
 def test_the_grammar_always_gives_the_same_table(seed):
     """Lark numbers its states in set iteration order, which the hash seed changes; the
     generator renumbers them, so the check above cannot fail on a mere seed."""
-    proc = subprocess.run([sys.executable, "-m", "rewriter.syntax.generate", "--check"], cwd=ROOT,
-                          env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rewriter.syntax.generate", "--check"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
 
 

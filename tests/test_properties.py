@@ -119,8 +119,7 @@ def test_the_generator_mostly_makes_files_goslim_rewrites():
     """Properties of rewrites mean little if most generated files are refused."""
     seen = []
 
-    @settings(max_examples=150, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(go_dockerfiles())
     def collect(text):
         result = _rewrite(text)

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from rewriter.goprogram import reach
 from rewriter.goprogram.model import Finding
 
-_ASSIGNED = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*"
-                       r"(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
+_ASSIGNED = re.compile(
+    r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*"
+    r"(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)"
+)
 _WRITE_CALL = re.compile(
     r"\b(?P<qual>\w+)[ \t]*\.[ \t]*(?P<name>Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile"
     r"|TempDir|Open)[ \t]*\("
@@ -34,11 +36,16 @@ def plain_writes(code: str, aliases: dict[str, str]) -> list[reach.PendingWrite]
     for call in _WRITE_CALL.finditer(code):
         package, name = aliases.get(call.group("qual")), call.group("name")
         args, end = reach._split(code, call.end())
-        where = Finding("f.go", code.count("\n", 0, call.start()) + 1,
-                        re.sub(r"\s+", " ", code[call.start():end]).strip()[:120])
+        where = Finding(
+            "f.go", code.count("\n", 0, call.start()) + 1, re.sub(r"\s+", " ", code[call.start() : end]).strip()[:120]
+        )
         if name == "Open":
-            if package == "database/sql" and args[:1] and reach._literal(args[0]) in reach._SQLITE_DRIVERS \
-                    and len(args) > 1:
+            if (
+                package == "database/sql"
+                and args[:1]
+                and reach._literal(args[0]) in reach._SQLITE_DRIVERS
+                and len(args) > 1
+            ):
                 found.append(reach.PendingWrite("file", reach._dsn(reach._expr(args[1])), where))
             elif package in reach._SQLITE_OPENERS and args:
                 found.append(reach.PendingWrite("file", reach._dsn(reach._expr(args[0])), where))
@@ -71,25 +78,73 @@ def test_fixtures_agree() -> None:
     assert constants and writes, "the fixtures set string constants and write files"
 
 
-@pytest.mark.parametrize("code", [
-    'const Dir = "data"\nvar a, b string = "x"\nc := "y"\nif x == "z" {}\n',
-    'm["k"] = `x = "inner"`\n',          # an assignment held in a string the outer one cannot claim
-    'x = y.z + `f = "g"`\n',
-    'f, _ := os.Create(filepath.Join(Dir, "out.txt"))\n',
-    'fmt.Println(`os.Create("a")`, os.WriteFile("b", nil, 0o644))\n',
-    'p.Open(`os.Mkdir("c")`)\n',           # a call held in the arguments of one that is not read
-    'db, _ := sql.Open("sqlite3", "file:app.db?mode=rwc")\n',
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'const Dir = "data"\nvar a, b string = "x"\nc := "y"\nif x == "z" {}\n',
+        'm["k"] = `x = "inner"`\n',  # an assignment held in a string the outer one cannot claim
+        'x = y.z + `f = "g"`\n',
+        'f, _ := os.Create(filepath.Join(Dir, "out.txt"))\n',
+        'fmt.Println(`os.Create("a")`, os.WriteFile("b", nil, 0o644))\n',
+        'p.Open(`os.Mkdir("c")`)\n',  # a call held in the arguments of one that is not read
+        'db, _ := sql.Open("sqlite3", "file:app.db?mode=rwc")\n',
+    ],
+)
 def test_known_shapes_agree(code: str) -> None:
     assert_agree(code)
 
 
-_PIECES = st.sampled_from([
-    "a", "name", "x1", "const", "var", "os", "ioutil", "sql", "sqlite", " ", "\t", "\n", "=", ":=", "==", "!=",
-    "+=", "<=", ".", ",", "(", ")", "[", "]", "*", "string", '"v"', '"a=b"', '"x\\"y"', "`raw`", "`r\nq`", '"',
-    "`", '"sqlite3"', "Create", "CreateTemp", "WriteFile", "OpenFile", "Open", "Mkdir", "MkdirAll", "TempDir",
-    "TempFile", "xOpen", "os.O_CREATE", "|", "0o644",
-])
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "name",
+        "x1",
+        "const",
+        "var",
+        "os",
+        "ioutil",
+        "sql",
+        "sqlite",
+        " ",
+        "\t",
+        "\n",
+        "=",
+        ":=",
+        "==",
+        "!=",
+        "+=",
+        "<=",
+        ".",
+        ",",
+        "(",
+        ")",
+        "[",
+        "]",
+        "*",
+        "string",
+        '"v"',
+        '"a=b"',
+        '"x\\"y"',
+        "`raw`",
+        "`r\nq`",
+        '"',
+        "`",
+        '"sqlite3"',
+        "Create",
+        "CreateTemp",
+        "WriteFile",
+        "OpenFile",
+        "Open",
+        "Mkdir",
+        "MkdirAll",
+        "TempDir",
+        "TempFile",
+        "xOpen",
+        "os.O_CREATE",
+        "|",
+        "0o644",
+    ]
+)
 
 
 @settings(max_examples=4000, deadline=None)

@@ -17,8 +17,10 @@ from rewriter.diagnostics import Severity, Status
 from rewriter.recipes import parse_makefile
 
 MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'
-CLOCK = ('package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n'
-         '\tloc, _ := time.LoadLocation("Asia/Tokyo")\n\tfmt.Println(time.Now().In(loc))\n}\n')
+CLOCK = (
+    'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n'
+    '\tloc, _ := time.LoadLocation("Asia/Tokyo")\n\tfmt.Println(time.Now().In(loc))\n}\n'
+)
 
 
 def service(tmp_path: Path, dockerfile: str, files: dict[str, str], go: str = MAIN) -> Path:
@@ -88,8 +90,9 @@ def test_the_recipes_own_ldflags_win_and_the_note_says_so(tmp_path):
 
 
 def test_time_zones_go_through_goflags(tmp_path):
-    folder = service(tmp_path, MAKE.format(target="build"), {"Makefile": "build:\n\tgo build -o bin/server .\n"},
-                     go=CLOCK)
+    folder = service(
+        tmp_path, MAKE.format(target="build"), {"Makefile": "build:\n\tgo build -o bin/server .\n"}, go=CLOCK
+    )
     result = rewrite(folder)
     assert 'GOFLAGS="-trimpath -ldflags=-s -tags=timetzdata" make build' in result.code
 
@@ -103,14 +106,17 @@ def test_own_tags_that_would_drop_the_zone_data_are_refused(tmp_path):
     assert code == "GS211" and "add timetzdata to them" in message
 
 
-@pytest.mark.parametrize(("makefile", "why"), [
-    ("build: deps\n\tgo build -o bin/server .\ndeps:\n\tgo mod download\n", "first makes deps"),
-    ("build:\n\tgo generate ./...\n\tgo build -o bin/server .\n", "go generate"),
-    ("build:\n\tnpm run build\n\tgo build -o bin/server .\n", "also runs `npm run build`"),
-    ("ifeq ($(OS),Windows_NT)\nEXT=.exe\nendif\nbuild:\n\tgo build -o bin/server$(EXT) .\n", "uses `ifeq`"),
-    ("VERSION := $(shell git describe)\nbuild:\n\tgo build -o bin/$(VERSION) .\n", "make functions"),
-    ("build:\n\tgo build -o bin/a ./cmd/a\n\tgo build -o bin/server .\n", "2 go builds"),
-])
+@pytest.mark.parametrize(
+    ("makefile", "why"),
+    [
+        ("build: deps\n\tgo build -o bin/server .\ndeps:\n\tgo mod download\n", "first makes deps"),
+        ("build:\n\tgo generate ./...\n\tgo build -o bin/server .\n", "go generate"),
+        ("build:\n\tnpm run build\n\tgo build -o bin/server .\n", "also runs `npm run build`"),
+        ("ifeq ($(OS),Windows_NT)\nEXT=.exe\nendif\nbuild:\n\tgo build -o bin/server$(EXT) .\n", "uses `ifeq`"),
+        ("VERSION := $(shell git describe)\nbuild:\n\tgo build -o bin/$(VERSION) .\n", "make functions"),
+        ("build:\n\tgo build -o bin/a ./cmd/a\n\tgo build -o bin/server .\n", "2 go builds"),
+    ],
+)
 def test_more_than_a_plain_build_is_refused_with_the_reason(tmp_path, makefile, why):
     folder = service(tmp_path, MAKE.format(target="build"), {"Makefile": makefile})
     result = rewrite(folder)
@@ -122,14 +128,17 @@ def test_more_than_a_plain_build_is_refused_with_the_reason(tmp_path, makefile, 
 def test_make_with_no_makefile_in_the_context_says_so(tmp_path):
     folder = service(tmp_path, MAKE.format(target="build"), {})
     [(code, message)] = errors(rewrite(folder))
-    assert (code, message) == ("GS207", "the binary is built by `make build`: the build context has no Makefile "
-                                        "in its top folder")
+    assert (code, message) == (
+        "GS207",
+        "the binary is built by `make build`: the build context has no Makefile in its top folder",
+    )
 
 
 def test_make_in_another_folder(tmp_path):
-    text = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN make -C services/api build\nCMD [\"/src/services/api/api\"]\n"
-    folder = service(tmp_path, text, {"services/api/Makefile": "build:\n\tgo build -o api .\n",
-                                      "services/api/main.go": MAIN})
+    text = 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN make -C services/api build\nCMD ["/src/services/api/api"]\n'
+    folder = service(
+        tmp_path, text, {"services/api/Makefile": "build:\n\tgo build -o api .\n", "services/api/main.go": MAIN}
+    )
     result = rewrite(folder)
     assert result.status is Status.REWRITTEN, errors(result)
     assert "COPY --from=builder /src/services/api/api /src/services/api/api\n" in result.code
@@ -145,7 +154,7 @@ CMD ["server"]
 
 @pytest.mark.parametrize("run", ["./scripts/build.sh", "sh scripts/build.sh"])
 def test_a_plain_build_script(tmp_path, run):
-    script = "#!/bin/sh\nset -eu\nOUT=/usr/local/bin/server\necho building\ngo build -o \"$OUT\" .\n"
+    script = '#!/bin/sh\nset -eu\nOUT=/usr/local/bin/server\necho building\ngo build -o "$OUT" .\n'
     folder = service(tmp_path, SCRIPT.format(run=run), {"scripts/build.sh": script})
     result = rewrite(folder)
     assert result.status is Status.REWRITTEN, errors(result)
@@ -155,15 +164,17 @@ def test_a_plain_build_script(tmp_path, run):
 
 
 def test_a_script_that_reads_its_arguments_is_refused(tmp_path):
-    script = "#!/bin/sh\ngo build -o \"/usr/local/bin/$1\" .\n"
+    script = '#!/bin/sh\ngo build -o "/usr/local/bin/$1" .\n'
     folder = service(tmp_path, SCRIPT.format(run="./build.sh server"), {"build.sh": script})
     [(code, message)] = errors(rewrite(folder))
     assert code == "GS207" and "reads its arguments" in message
 
 
 def test_makefile_reading():
-    makefile = parse_makefile("export CGO_ENABLED := 0\nGO ?= go\nGO ?= gotip\nX += y\n\n"
-                              ".PHONY: a\na b: c ; echo hi\n\tgo build\n%.o: %.c\n\tcc\n")
+    makefile = parse_makefile(
+        "export CGO_ENABLED := 0\nGO ?= go\nGO ?= gotip\nX += y\n\n"
+        ".PHONY: a\na b: c ; echo hi\n\tgo build\n%.o: %.c\n\tcc\n"
+    )
     assert makefile.variables == {"CGO_ENABLED": "0", "GO": "go", "X": None}
     assert makefile.exports == {"CGO_ENABLED"}
     assert makefile.default == "a"

@@ -99,6 +99,7 @@ def test_rewrites_change_only_what_they_mean_to(results):
                     # GS108 writes out the "/" of a COPY destination that was a folder only in the
                     # distribution image (`COPY ... /etc/ssl/certs` into scratch)
                     marked = bare.rstrip() + "/" if item.name in ("COPY", "ADD") and line is lines[-1] else None
-                    assert any(o.rstrip("\r\n") in (bare, marked) for o in out_lines), \
+                    assert any(o.rstrip("\r\n") in (bare, marked) for o in out_lines), (
                         f"{path.name}:{line_no}: lost {line!r}"
+                    )
             line_no += len(lines)

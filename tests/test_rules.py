@@ -45,17 +45,17 @@ def test_hadolint_is_there():
 
 @dataclass(frozen=True)
 class Case:
-    id: str                         # RULE/NAME
-    rule: str                       # the rule the case is about: its folder
+    id: str  # RULE/NAME
+    rule: str  # the rule the case is about: its folder
     text: str
     status: Status
-    fires: bool = True              # whether `rule` is reported
+    fires: bool = True  # whether `rule` is reported
     config: Config = Config()
-    expect: tuple[str, ...] = ()    # text the output holds
-    absent: tuple[str, ...] = ()    # text the output does not hold
-    at: str | None = None           # refusals: the original line the error names starts so
-    unsound: tuple[str, ...] = ()   # violations the config asks for (a rule turned off)
-    context: Path | None = None     # NAME.context/ beside the input: the build context, Go sources and all
+    expect: tuple[str, ...] = ()  # text the output holds
+    absent: tuple[str, ...] = ()  # text the output does not hold
+    at: str | None = None  # refusals: the original line the error names starts so
+    unsound: tuple[str, ...] = ()  # violations the config asks for (a rule turned off)
+    context: Path | None = None  # NAME.context/ beside the input: the build context, Go sources and all
 
 
 def load_case(dockerfile: Path) -> Case:
@@ -95,10 +95,17 @@ def fat(*lines: str) -> str:
 # below makes one); GS302 and GS311 are tested with the Go sources tests/test_engine_context.py
 # writes; GS118 and GS211 with a Makefile or script (tests/test_recipes.py). A case that needs
 # a build context has one beside it: NAME.context/.
-ELSEWHERE = {"GS299": "test_incomplete_rewrite_is_refused", "GS302": "test_engine_context.py",
-             "GS307": "test_context_rewrite.py", "GS308": "test_context_rewrite.py",
-             "GS309": "test_context_rewrite.py", "GS310": "test_services.py (container-action)",
-             "GS311": "test_engine_context.py", "GS118": "test_recipes.py", "GS211": "test_recipes.py"}
+ELSEWHERE = {
+    "GS299": "test_incomplete_rewrite_is_refused",
+    "GS302": "test_engine_context.py",
+    "GS307": "test_context_rewrite.py",
+    "GS308": "test_context_rewrite.py",
+    "GS309": "test_context_rewrite.py",
+    "GS310": "test_services.py (container-action)",
+    "GS311": "test_engine_context.py",
+    "GS118": "test_recipes.py",
+    "GS211": "test_recipes.py",
+}
 
 
 @functools.cache
@@ -118,8 +125,11 @@ def line_number(text: str, prefix: str) -> int:
 def test_every_snapshot_has_its_case():
     """A case that moved or went leaves no snapshot behind (syrupy does not see the files
     of rule_snapshots as this module's)."""
-    names = {f"{m.group(1)}/{m.group(2)}" for path in (ROOT / "snapshots" / "cases").glob("*.ambr")
-             for m in re.finditer(r"^# name: test_rule\[(GS\d+)/(.+)\]$", path.read_text(encoding="utf-8"), re.M)}
+    names = {
+        f"{m.group(1)}/{m.group(2)}"
+        for path in (ROOT / "snapshots" / "cases").glob("*.ambr")
+        for m in re.finditer(r"^# name: test_rule\[(GS\d+)/(.+)\]$", path.read_text(encoding="utf-8"), re.M)
+    }
     assert names == set(BY_ID)
 
 

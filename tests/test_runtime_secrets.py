@@ -56,8 +56,15 @@ def test_every_env_is_kept_and_secrets_are_reported():
     result = rewriter.rewrite(SINGLE)
     assert result.status is Status.REWRITTEN
     runtime = result.code.split("FROM scratch")[1]
-    assert _runtime_names(result.code) == {"DB_PASSWORD", "PORT", "AWS_SECRET_ACCESS_KEY", "API_KEY", "LOG_LEVEL",
-                                           "SSH_PRIVATE_KEY", "GITHUB_TOKEN"}
+    assert _runtime_names(result.code) == {
+        "DB_PASSWORD",
+        "PORT",
+        "AWS_SECRET_ACCESS_KEY",
+        "API_KEY",
+        "LOG_LEVEL",
+        "SSH_PRIVATE_KEY",
+        "GITHUB_TOKEN",
+    }
     assert "ENV DB_PASSWORD=hunter2 PORT=8080 AWS_SECRET_ACCESS_KEY=abc\n" in runtime
     assert "ARG GITHUB_TOKEN\n" in runtime  # SSH_PRIVATE_KEY=${GITHUB_TOKEN} needs it, as in the original
     warned = " ".join(d.message for d in result.diagnostics if d.code == "GS303")

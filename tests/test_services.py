@@ -75,8 +75,11 @@ def test_there_are_enough_services():
     assert len(ALL) >= 20
 
 
-@pytest.mark.parametrize("service", [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="not yet"))
-                                     if s.name in NOT_YET else s for s in ALL], ids=[s.name for s in ALL])
+@pytest.mark.parametrize(
+    "service",
+    [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="not yet")) if s.name in NOT_YET else s for s in ALL],
+    ids=[s.name for s in ALL],
+)
 def test_service_rewrite(service: Service, snapshot):
     result = rewrite(service)
     assert snapshot == result.code

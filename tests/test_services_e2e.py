@@ -60,8 +60,9 @@ def test_the_rewrite_behaves_like_the_original(engine, toolchains, service: Serv
     result = rewrite(service)
     assert result.changed, [d.message for d in result.diagnostics]
     started = time.monotonic()
-    report = verify(service.dockerfile, result.code, service.folder, engine=engine, probe=list(service.probes),
-                    timeout=60)
+    report = verify(
+        service.dockerfile, result.code, service.folder, engine=engine, probe=list(service.probes), timeout=60
+    )
     print(f"\n{service.name}: {time.monotonic() - started:.1f}s; ok={report.ok}; {report.reason}")
     if "GS310" in service.codes:  # a container action keeps root on purpose: that is the one difference
         assert [d.kind for d in report.differences] == ["root"], report.reason
@@ -72,6 +73,7 @@ def test_the_rewrite_behaves_like_the_original(engine, toolchains, service: Serv
         assert after == before and after["status"] == 200, (path, before, after)
     assert report.rewritten.stayed_up and report.rewritten.static is True
     if service.command:
-        override = verify(service.dockerfile, result.code, service.folder, engine=engine, args=list(service.command),
-                          timeout=60)
+        override = verify(
+            service.dockerfile, result.code, service.folder, engine=engine, args=list(service.command), timeout=60
+        )
         assert override.ok, f"docker run IMAGE {' '.join(service.command)}: {override.reason}"

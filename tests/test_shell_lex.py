@@ -157,7 +157,7 @@ def test_backtick_escape():
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("'a", "failed to process \"'a\": unexpected end of statement while looking for matching single-quote"),
+        ("'a", 'failed to process "\'a": unexpected end of statement while looking for matching single-quote'),
         ('"a', 'failed to process "\\"a": unexpected end of statement while looking for matching double-quote'),
         ("${}", 'failed to process "${}": syntax error: bad substitution'),
         ("${X", "failed to process \"${X\": missing ':' in substitution"),
@@ -167,7 +167,7 @@ def test_backtick_escape():
         ("${X:?oops $Y}", 'failed to process "${X:?oops $Y}": X: oops '),
         ("${X:=a}", 'failed to process "${X:=a}": unsupported modifier (:=) in substitution'),
         ("${X=a}", "failed to process \"${X=a}\": missing ':' in substitution"),
-        ("\t'", "failed to process \"\\t'\": unexpected end of statement while looking for matching single-quote"),
+        ("\t'", 'failed to process "\\t\'": unexpected end of statement while looking for matching single-quote'),
     ],
 )
 def test_error_messages(source, message):
@@ -353,11 +353,72 @@ def test_other_instructions_against_buildkit(instruction):
         compare_with_buildkit(line, instruction)
 
 
-_TOKENS = ["<<", "<<-", "3<<", "<", "-", '"', "'", "\\", "$", "${", "}", "{", " ", "  ", "\t", ":", ":-", "+",
-           "?", "#", "%", "=", "/", "EOF", "E", "a", "0", "12", ";", ">", "`", "$$", "$1", "ª", "\u00a0", "\ufeff"]
+_TOKENS = [
+    "<<",
+    "<<-",
+    "3<<",
+    "<",
+    "-",
+    '"',
+    "'",
+    "\\",
+    "$",
+    "${",
+    "}",
+    "{",
+    " ",
+    "  ",
+    "\t",
+    ":",
+    ":-",
+    "+",
+    "?",
+    "#",
+    "%",
+    "=",
+    "/",
+    "EOF",
+    "E",
+    "a",
+    "0",
+    "12",
+    ";",
+    ">",
+    "`",
+    "$$",
+    "$1",
+    "ª",
+    "\u00a0",
+    "\ufeff",
+]
 # Pieces of ${...} with the spaces and quotes that make a heredoc name fail to lex.
-_NAME_TOKENS = ["${X:-", "${X-", "${X:+", "${X?", "${X:?", "${X:=", "${", "}", "}", " ", "\\ ", "'", '"', "\\",
-                "a", "$", "$Y", "${Y}", ":", "-", "\\}", "\\'", '\\"', "<<", "\u00a0"]
+_NAME_TOKENS = [
+    "${X:-",
+    "${X-",
+    "${X:+",
+    "${X?",
+    "${X:?",
+    "${X:=",
+    "${",
+    "}",
+    "}",
+    " ",
+    "\\ ",
+    "'",
+    '"',
+    "\\",
+    "a",
+    "$",
+    "$Y",
+    "${Y}",
+    ":",
+    "-",
+    "\\}",
+    "\\'",
+    '\\"',
+    "<<",
+    "\u00a0",
+]
 _OPENERS = ["<<", "<<-", "1<<", "x <<", '"a b" <<']
 _ALPHABET = "<-\"'\\${}: 0123456789abEOFx;?+"
 
@@ -370,8 +431,9 @@ def _usable(line: str) -> bool:
 lines = st.one_of(
     st.text(alphabet=_ALPHABET, max_size=24),
     st.lists(st.sampled_from(_TOKENS), max_size=14).map("".join),
-    st.tuples(st.sampled_from(_OPENERS), st.lists(st.sampled_from(_NAME_TOKENS), min_size=1, max_size=9))
-    .map(lambda t: t[0] + "".join(t[1])),
+    st.tuples(st.sampled_from(_OPENERS), st.lists(st.sampled_from(_NAME_TOKENS), min_size=1, max_size=9)).map(
+        lambda t: t[0] + "".join(t[1])
+    ),
 ).filter(_usable)
 
 

@@ -24,7 +24,10 @@ def shape(node):
     if isinstance(node, dict):
         return {k: shape(v) for k, v in node.items()}
     if dataclasses.is_dataclass(node):
-        return {"node": type(node).__name__, **{f.name: shape(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare}}
+        return {
+            "node": type(node).__name__,
+            **{f.name: shape(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare},
+        }
     return repr(node) if isinstance(node, str) else node
 
 
@@ -57,7 +60,8 @@ FEATURES = {
     "heredoc-crlf": "FROM alpine\r\nRUN <<EOF\r\necho hi\r\nEOF\r\nRUN true\r\n",
     "heredoc-after-continuation": "FROM alpine\nRUN \\\n  <<EOF sh\necho hi\nEOF\n",
     "heredoc-in-json-form": 'FROM alpine\nRUN ["sh", "-c", "<<EOF"]\nEOF\n',
-    "escape-backtick": "# escape=`\nFROM mcr.microsoft.com/windows/servercore\nRUN dir C:\\ `\n    && echo done\nCOPY . C:\\app\\\n",
+    "escape-backtick": "# escape=`\nFROM mcr.microsoft.com/windows/servercore\n"
+    "RUN dir C:\\ `\n    && echo done\nCOPY . C:\\app\\\n",
     "syntax-directive": "# syntax=docker/dockerfile:1.7\n# escape=\\\nFROM alpine\n",
     "directive-after-comment": "# a comment first\n# escape=`\nFROM alpine\nRUN echo \\\n  next\n",
     "directive-after-instruction": "FROM alpine\n# syntax=docker/dockerfile:1\n",
@@ -70,7 +74,7 @@ FEATURES = {
     "crlf": "FROM alpine\r\nRUN echo a \\\r\n  b\r\n\r\n# done\r\n",
     "bom": "\ufeffFROM alpine\nRUN true\n",
     "bom-before-directive": "\ufeff# escape=`\nFROM alpine\nRUN a `\n b\n",
-    "unicode": "FROM alpine\nLABEL description=\"café ☕ 日本\"\nRUN echo ünïcödé\u00a0x\n",
+    "unicode": 'FROM alpine\nLABEL description="café ☕ 日本"\nRUN echo ünïcödé\u00a0x\n',
     "lower-case": "from alpine as build\nrun echo hi\ncopy --from=build /a /b\n",
     "json-single-quotes": "FROM alpine\nCMD ['echo', 'hi']\n",
     "json-nan": "FROM alpine\nCMD [NaN]\n",
@@ -85,10 +89,11 @@ FEATURES = {
         "ADD --checksum=sha256:abc \\\n    --chown=1:1 https://x/y /z\n"
     ),
     "flags-only": "FROM alpine\nRUN --mount=type=cache,target=/x\n",
-    "env-forms": "FROM alpine\nENV A 1 2 3\nENV B=1 C=\"two words\" D='x y'\nENV E=\\\"q\\\"\n",
+    "env-forms": 'FROM alpine\nENV A 1 2 3\nENV B=1 C="two words" D=\'x y\'\nENV E=\\"q\\"\n',
     "label-forms": 'FROM alpine\nLABEL maintainer someone@example.com\nLABEL a=b "c d"="e f"\n',
     "arg-forms": "ARG VERSION=1.22\nARG TARGETOS\nFROM golang:${VERSION}\n",
-    "healthcheck": "FROM alpine\nHEALTHCHECK NONE\nHEALTHCHECK --interval=5s CMD curl -f http://localhost/\nHEALTHCHECK CMD [\"true\"]\n",
+    "healthcheck": "FROM alpine\nHEALTHCHECK NONE\n"
+    'HEALTHCHECK --interval=5s CMD curl -f http://localhost/\nHEALTHCHECK CMD ["true"]\n',
     "onbuild": "FROM alpine\nONBUILD COPY . /src\nONBUILD ONBUILD RUN make\n",
     "no-final-newline": "FROM alpine\nRUN true",
     "tabs": "FROM\talpine\n\tRUN\techo\t'a\tb'\t\\\n\t\tc\n",
@@ -113,7 +118,9 @@ def test_heredoc_bodies_and_terminators():
     assert (first.name, first.file_descriptor, first.chomp, first.content) == ("A", 0, False, "first\n")
     assert (second.name, second.file_descriptor, second.chomp) == ("B", 3, True)
     assert second.terminator == "\tB\n"
-    assert [h.expand for h in parse_checked(FEATURES["heredoc-single-quoted"]).stages[0].instructions[1].heredocs] == [False]
+    assert [h.expand for h in parse_checked(FEATURES["heredoc-single-quoted"]).stages[0].instructions[1].heredocs] == [
+        False
+    ]
     # Go's ParseUint saturates: an absurd descriptor becomes the largest uint64.
     huge = parse_checked("FROM alpine\nRUN 99999999999999999999<<EOF\nx\nEOF\n").instructions[1].heredocs[0]
     assert huge.file_descriptor == 2**64 - 1
@@ -180,7 +187,10 @@ def test_crlf_and_bom_are_kept():
 
 
 def test_json_forms():
-    cmds = [parse_checked(FEATURES[k]).stages[0].instructions[1] for k in ("json-single-quotes", "json-nan", "json-trailing-text")]
+    cmds = [
+        parse_checked(FEATURES[k]).stages[0].instructions[1]
+        for k in ("json-single-quotes", "json-nan", "json-trailing-text")
+    ]
     assert [(c.is_json, c.values) for c in cmds] == [
         (False, ("['echo', 'hi']",)),
         (False, ("[NaN]",)),
@@ -246,14 +256,7 @@ def test_stages():
 
 # --- editing -------------------------------------------------------------------------------
 
-EDITABLE = (
-    "FROM golang:1.22 AS build\n"
-    "RUN apk add \\\n"
-    "    # the compiler\n"
-    "    gcc \\\n"
-    "    make\n"
-    "RUN go build -o /app\n"
-)
+EDITABLE = "FROM golang:1.22 AS build\nRUN apk add \\\n    # the compiler\n    gcc \\\n    make\nRUN go build -o /app\n"
 
 
 def test_replace_span_keeps_continuations_and_comments():
@@ -293,7 +296,9 @@ def test_editing_one_instruction_changes_only_its_lines():
     assert [i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b] == [5]
     assert after[5] == "RUN CGO_ENABLED=0 go build -o /app\n"
     assert len(before) == len(after)
-    assert nul_cut(rewriter.buildkit_json(rewriter.parse(rewriter.print(edited)))) == buildkit_oracle(rewriter.print(edited))
+    assert nul_cut(rewriter.buildkit_json(rewriter.parse(rewriter.print(edited)))) == buildkit_oracle(
+        rewriter.print(edited)
+    )
 
 
 # --- regressions ---------------------------------------------------------------------------
@@ -324,9 +329,10 @@ def test_nested_onbuild_value():
 
 def test_messages_quote_like_go():
     """ENV/LABEL errors quote the word with Go's %q: \\x1f, not JSON's \\u001f."""
-    error = reject_checked("FROM alpine\nENV A=1 \x1f\u00ad\U000e0001\"\n")
-    assert error.message == 'Syntax error - can\'t find = in "\\x1f\\u00ad\\U000e0001\\"". Must be of the form: name=value'
-
+    error = reject_checked('FROM alpine\nENV A=1 \x1f\u00ad\U000e0001"\n')
+    assert (
+        error.message == 'Syntax error - can\'t find = in "\\x1f\\u00ad\\U000e0001\\"". Must be of the form: name=value'
+    )
 
 
 def test_healthcheck_type_cut_inside_a_character():
@@ -432,4 +438,3 @@ def test_unterminated_input_is_bounded(text):
     else:
         assert not result.instructions[1].is_json
         assert nul_cut(rewriter.buildkit_json(result)) == buildkit_oracle(text)
-

@@ -58,8 +58,8 @@ UDP = """\
 
 
 def test_a_socket_table_gives_listening_ports_only():
-    assert parse_socket_table(TCP6, TCP_LISTEN) == {8080, 631}     # not the accepted connection
-    assert parse_socket_table(UDP, UDP_UNCONNECTED) == {5353}       # not the connected DNS client
+    assert parse_socket_table(TCP6, TCP_LISTEN) == {8080, 631}  # not the accepted connection
+    assert parse_socket_table(UDP, UDP_UNCONNECTED) == {5353}  # not the connected DNS client
 
 
 def test_listening_ports_are_read_from_the_real_proc(tmp_path):
@@ -87,6 +87,7 @@ def test_listening_ports_in_order_and_none_when_unreadable(tmp_path):
 
 
 # ---------------------------------------------------------------------------- GET /
+
 
 def _serve(handler_body, content_type="text/plain; charset=utf-8"):
     class Handler(BaseHTTPRequestHandler):
@@ -142,6 +143,7 @@ def test_a_port_that_does_not_speak_http_is_open_and_a_free_one_closed():
         conn, _ = listener.accept()
         conn.sendall(b"\x00\x01 not http\r\n\r\n")
         conn.close()
+
     threading.Thread(target=greet, daemon=True).start()
     try:
         answer = answer_of("127.0.0.1", listener.getsockname()[1], timeout=2)
@@ -155,24 +157,32 @@ def test_a_port_that_does_not_speak_http_is_open_and_a_free_one_closed():
 
 # ---------------------------------------------------------------------------- error lines
 
+
 def test_error_lines_and_which_are_new():
-    original = ("2024/05/01 10:00:00 listening on :8080\n"
-                "2024/05/01 10:00:00 dial tcp 10.0.0.7:5432: connect: no such file or directory\n")
-    rewritten = ("2024/06/02 11:11:11 listening on :8080\n"
-                 "2024/06/02 11:11:11 dial tcp 10.0.0.9:5432: connect: no such file or directory\n"
-                 "2024/06/02 11:11:11 state: open /app/data/started: permission denied\n"
-                 "2024/06/02 11:11:11 config: open /app/config.json: no such file or directory\n")
+    original = (
+        "2024/05/01 10:00:00 listening on :8080\n"
+        "2024/05/01 10:00:00 dial tcp 10.0.0.7:5432: connect: no such file or directory\n"
+    )
+    rewritten = (
+        "2024/06/02 11:11:11 listening on :8080\n"
+        "2024/06/02 11:11:11 dial tcp 10.0.0.9:5432: connect: no such file or directory\n"
+        "2024/06/02 11:11:11 state: open /app/data/started: permission denied\n"
+        "2024/06/02 11:11:11 config: open /app/config.json: no such file or directory\n"
+    )
     assert error_lines(original) == ["2024/05/01 10:00:00 dial tcp 10.0.0.7:5432: connect: no such file or directory"]
     assert new_errors(original, rewritten) == [
         "2024/06/02 11:11:11 state: open /app/data/started: permission denied",
         "2024/06/02 11:11:11 config: open /app/config.json: no such file or directory",
     ]
     assert new_errors(rewritten, original) == []
-    assert error_lines('time: unknown time zone America/New_York\npanic: boom\nall good') == [
-        "time: unknown time zone America/New_York", "panic: boom"]
+    assert error_lines("time: unknown time zone America/New_York\npanic: boom\nall good") == [
+        "time: unknown time zone America/New_York",
+        "panic: boom",
+    ]
 
 
 # ---------------------------------------------------------------------------- time zones
+
 
 def reader(files: dict[str, bytes]):
     def read(path: str) -> bytes:
@@ -180,6 +190,7 @@ def reader(files: dict[str, bytes]):
             return files[path]
         except KeyError:
             raise FileNotFoundError(path) from None
+
     return read
 
 
@@ -203,7 +214,7 @@ def test_tz_without_zone_data_falls_back_to_utc_unless_the_binary_embeds_it():
     assert "neither in /usr/share/zoneinfo nor in the binary" in lost.source
     kept = seen_zone({"TZ": "America/New_York"}, reader({}), lambda: binary)
     assert kept.times == NEW_YORK and kept.source == "the binary (timetzdata)"
-    assert embedded_zone(binary, "America/New") is None      # a name's prefix is not the zone
+    assert embedded_zone(binary, "America/New") is None  # a name's prefix is not the zone
 
 
 def test_tz_falls_back_on_the_zoneinfo_zip_of_the_goroot_the_binary_was_built_with():
@@ -215,7 +226,7 @@ def test_tz_falls_back_on_the_zoneinfo_zip_of_the_goroot_the_binary_was_built_wi
     zone = seen_zone({"TZ": "America/New_York"}, files, lambda: built_in_opt)
     assert zone.times == NEW_YORK and zone.source == "/opt/go/lib/time/zoneinfo.zip"
     assert build_goroot(built_in_opt) == "/opt/go"
-    trimmed = b"\x7fELF...\x00runtime/proc.go\x00..."                 # -trimpath: no GOROOT in the binary
+    trimmed = b"\x7fELF...\x00runtime/proc.go\x00..."  # -trimpath: no GOROOT in the binary
     assert build_goroot(trimmed) is None
     assert seen_zone({"TZ": "America/New_York"}, files, lambda: trimmed).times == UTC
     by_variable = seen_zone({"TZ": "America/New_York", "GOROOT": "/usr/local/go"}, files, lambda: trimmed)
@@ -261,9 +272,11 @@ Description: time zone and daylight-saving time data
 def test_package_databases():
     assert dpkg_installed(DPKG) == 2
     assert apk_installed("C:Q1abc\nP:musl\nV:1.2\n\nC:Q1def\nP:busybox\n") == 2
-    files = {"/var/lib/dpkg/status": DPKG.encode(),
-             "/var/lib/dpkg/status.d/libc6": b"Package: libc6\nVersion: 2.36\n",
-             "/var/lib/dpkg/status.d/netbase": b"Package: netbase\n"}
+    files = {
+        "/var/lib/dpkg/status": DPKG.encode(),
+        "/var/lib/dpkg/status.d/libc6": b"Package: libc6\nVersion: 2.36\n",
+        "/var/lib/dpkg/status.d/netbase": b"Package: netbase\n",
+    }
     assert count_packages(reader(files), folder_reader(files)) == 4
     assert count_packages(reader({}), folder_reader({})) == 0
 
@@ -274,15 +287,19 @@ def folder_reader(files: dict[str, bytes]):
         if not found:
             raise FileNotFoundError(path)
         return found
+
     return read_folder
 
 
 # ---------------------------------------------------------------------------- container inspect
 
+
 def test_container_state_from_inspect():
-    running = {"State": {"Running": True, "Pid": 4242, "ExitCode": 0},
-               "Config": {"Env": ["PATH=/bin", "TZ=Europe/Paris", "TZ=ignored"]},
-               "NetworkSettings": {"IPAddress": "", "Networks": {"podman": {"IPAddress": "10.88.0.5"}}}}
+    running = {
+        "State": {"Running": True, "Pid": 4242, "ExitCode": 0},
+        "Config": {"Env": ["PATH=/bin", "TZ=Europe/Paris", "TZ=ignored"]},
+        "NetworkSettings": {"IPAddress": "", "Networks": {"podman": {"IPAddress": "10.88.0.5"}}},
+    }
     state = container_state(running)
     assert (state.running, state.pid, state.exit_code) == (True, 4242, None)
     assert state.addresses == ("10.88.0.5",) and state.env["TZ"] == "Europe/Paris"
@@ -303,8 +320,14 @@ def run_verify(rewritten: FakeImage, original: FakeImage | None = None, **kwargs
 
 
 def original_image(**changes) -> FakeImage:
-    base = dict(user="", entrypoint=(), cmd=("./main",), workdir="/app", size=750_000_000,
-                files={"/var/lib/dpkg/status": DPKG.encode()})
+    base = dict(
+        user="",
+        entrypoint=(),
+        cmd=("./main",),
+        workdir="/app",
+        size=750_000_000,
+        files={"/var/lib/dpkg/status": DPKG.encode()},
+    )
     return FakeImage(**{**base, **changes})
 
 
@@ -341,8 +364,9 @@ def test_a_new_error_line_fails_even_when_it_keeps_running():
     log = "listening on :8080\nconfig: open /app/config.json: no such file or directory; using defaults\n"
     report = run_verify(FakeImage(log=log))
     assert kinds(report) == ["log"]
-    assert report.reason == ("new error in the log: 'config: open /app/config.json: no such file or "
-                             "directory; using defaults'")
+    assert report.reason == (
+        "new error in the log: 'config: open /app/config.json: no such file or directory; using defaults'"
+    )
     assert report.rewritten.errors == ["config: open /app/config.json: no such file or directory; using defaults"]
 
 
@@ -369,8 +393,7 @@ def test_exit_status_is_compared_when_the_original_exits():
 
 def test_same_env_and_args_reach_both_containers():
     engine = FakeEngine(FakeImage())
-    verify(FAT_TEXT, SLIM_TEXT, Path("."), engine=engine, timeout=5, settle=0.1,
-           env={"MODE": "test"}, args=["-v"])
+    verify(FAT_TEXT, SLIM_TEXT, Path("."), engine=engine, timeout=5, settle=0.1, env={"MODE": "test"}, args=["-v"])
     assert [(run["env"], run["command"]) for run in engine.runs] == [({"MODE": "test"}, ["-v"])] * 2
 
 

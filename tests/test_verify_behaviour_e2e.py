@@ -33,13 +33,19 @@ PORTS = ["8080/tcp", "5353/udp"]
 
 # control -> (the kind of its first difference, a regular expression its message matches)
 CONTROLS = {
-    "missing-config": ("log", r"^new error in the log: 'config: open /app/config.json: "
-                              r"no such file or directory; using defaults'$"),
+    "missing-config": (
+        "log",
+        r"^new error in the log: 'config: open /app/config.json: "
+        r"no such file or directory; using defaults'$",
+    ),
     "unwritable-folder": ("log", r"^new error in the log: 'state: open /app/data/started: permission denied'$"),
-    "lost-zone": ("zone", r"^time zone differs: original sees America/New_York \(2024-01-15 07:00 EST -05:00, "
-                          r"2024-07-15 08:00 EDT -04:00; from /usr/share/zoneinfo/America/New_York\), "
-                          r"rewritten sees UTC \(2024-01-15 12:00 UTC \+00:00, .*TZ=America/New_York is "
-                          r"neither in /usr/share/zoneinfo nor in the binary\)$"),
+    "lost-zone": (
+        "zone",
+        r"^time zone differs: original sees America/New_York \(2024-01-15 07:00 EST -05:00, "
+        r"2024-07-15 08:00 EDT -04:00; from /usr/share/zoneinfo/America/New_York\), "
+        r"rewritten sees UTC \(2024-01-15 12:00 UTC \+00:00, .*TZ=America/New_York is "
+        r"neither in /usr/share/zoneinfo nor in the binary\)$",
+    ),
     "port-moved": ("ports", r"^listening ports differ: original 8080/tcp 5353/udp, rewritten 9090/tcp 5353/udp$"),
     "crash-at-start": ("exit", r"^exited \(status 1\) while the original kept running: SERVICE_NAME is not set$"),
 }
@@ -56,11 +62,18 @@ def kept(engine):
 
 def run(engine, kept: list[str], rewrite: str):
     started = time.monotonic()
-    report = verify((SERVICE / "Dockerfile").read_text(), (SERVICE / f"Dockerfile.{rewrite}").read_text(),
-                    SERVICE, engine=engine, keep=True)
+    report = verify(
+        (SERVICE / "Dockerfile").read_text(),
+        (SERVICE / f"Dockerfile.{rewrite}").read_text(),
+        SERVICE,
+        engine=engine,
+        keep=True,
+    )
     kept += [report.original.tag, report.rewritten.tag]
-    print(f"\n{engine.name} {rewrite}: {time.monotonic() - started:.1f}s; ok={report.ok}; "
-          f"differences={[(d.kind, d.message) for d in report.differences]}")
+    print(
+        f"\n{engine.name} {rewrite}: {time.monotonic() - started:.1f}s; ok={report.ok}; "
+        f"differences={[(d.kind, d.message) for d in report.differences]}"
+    )
     return report
 
 
@@ -79,7 +92,7 @@ def test_the_original_is_seen_as_it_is(good):
     assert answer["content_type"] == "text/plain; charset=utf-8"
     assert original.zone["name"] == "America/New_York" and original.zone["times"] == NEW_YORK
     assert original.errors == []
-    assert original.os_packages > 100          # the golang image's Debian packages
+    assert original.os_packages > 100  # the golang image's Debian packages
     assert report.packages_removed == original.os_packages and report.rewritten.os_packages == 0
 
 
@@ -110,14 +123,23 @@ def test_each_broken_rewrite_fails_with_its_reason(engine, kept, control):
     kinds = [d.kind for d in report.differences]
     # Only the missing config shows twice: in the log, and in the greeting GET / answers.
     assert kinds == (["log", "http"] if control == "missing-config" else [kind])
-    assert report.rewritten.static is True and report.rewritten.non_root   # the old checks still pass
+    assert report.rewritten.static is True and report.rewritten.non_root  # the old checks still pass
 
 
 def test_the_cli_names_the_difference_in_text_and_json(engine, kept):
     env = {**os.environ, "GOSLIM_GO_BUILD_CACHE": str(go_build_cache())}
     env.pop("FORCE_COLOR", None)
-    argv = [sys.executable, "-m", "rewriter.cli", "verify", "--engine", engine.name,
-            "--original", str(SERVICE / "Dockerfile"), str(SERVICE / "Dockerfile.lost-zone")]
+    argv = [
+        sys.executable,
+        "-m",
+        "rewriter.cli",
+        "verify",
+        "--engine",
+        engine.name,
+        "--original",
+        str(SERVICE / "Dockerfile"),
+        str(SERVICE / "Dockerfile.lost-zone"),
+    ]
     text = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=900)
     assert text.returncode == 1, text.stdout + text.stderr
     assert re.search(r"^not verified: time zone differs: original sees America/New_York", text.stdout, re.M)

@@ -36,16 +36,22 @@ MIN_RATIO = 50
 
 def _no_containers_left(engine, report) -> None:
     run_id = report.rewritten.tag.rsplit("-", 1)[-1].split(":")[0]
-    listed = subprocess.run([*engine_cli(engine), "ps", "-a", "--filter", f"name={run_id}", "--format", "{{.Names}}"],
-                            capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        [*engine_cli(engine), "ps", "-a", "--filter", f"name={run_id}", "--format", "{{.Names}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert listed.stdout.split() == [], "verify left containers behind"
 
 
 def _print_report(label: str, seconds: float, report) -> None:
     print(f"\n{label}: {seconds:.1f}s; ok={report.ok}; ratio={report.size_ratio}; reason={report.reason!r}")
     for side in (report.original, report.rewritten):
-        print(f"  {side.tag}: {side.size_bytes} bytes, {side.layers} layers, built in {side.build_seconds}s, "
-              f"user={side.user!r}, static={side.static}")
+        print(
+            f"  {side.tag}: {side.size_bytes} bytes, {side.layers} layers, built in {side.build_seconds}s, "
+            f"user={side.user!r}, static={side.static}"
+        )
 
 
 # ---------------------------------------------------------------------------- apps written here
@@ -165,12 +171,15 @@ def _write_app(root: Path, files: dict[str, str]) -> Path:
 @pytest.fixture(scope="module")
 def showcase(engine, tmp_path_factory):
     """The fat app rewritten by goslim, then built, run and compared once for all five cases."""
-    app = _write_app(tmp_path_factory.mktemp("showcase"), {
-        "go.mod": "module example.com/showcase\n\ngo 1.23\n",
-        "main.go": APP_GO,
-        "templates/page.html": PAGE_HTML,
-        "Dockerfile": FAT,
-    })
+    app = _write_app(
+        tmp_path_factory.mktemp("showcase"),
+        {
+            "go.mod": "module example.com/showcase\n\ngo 1.23\n",
+            "main.go": APP_GO,
+            "templates/page.html": PAGE_HTML,
+            "Dockerfile": FAT,
+        },
+    )
     result = rewriter.rewrite(FAT, context=app)
     assert str(getattr(result.status, "value", result.status)) == "rewritten", result.diagnostics
     started = time.monotonic()
@@ -226,8 +235,7 @@ def test_c_templates_read_at_run_time_are_copied(showcase):
 def test_d_time_zones_load_like_the_original(showcase):
     code, report = showcase
     assert "-tags timetzdata" in code
-    assert _assert_slim_and_same(report, "/time") == ("2024-01-15 12:00 EST -05:00\n"
-                                                      "2024-07-04 12:00 EDT -04:00\n")
+    assert _assert_slim_and_same(report, "/time") == ("2024-01-15 12:00 EST -05:00\n2024-07-04 12:00 EDT -04:00\n")
 
 
 def test_e_ldflags_version_survives_the_merge_with_w_s(showcase):
@@ -250,6 +258,7 @@ def test_f_cgo_is_refused_without_building(tmp_path):
 
 # ---------------------------------------------------------------------------- the CLI, end to end
 
+
 def test_cli_verifies_the_example_service(engine):
     dockerfile = ROOT / "examples" / "hello" / "Dockerfile"
     if not dockerfile.exists():
@@ -257,9 +266,14 @@ def test_cli_verifies_the_example_service(engine):
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR",)}
     env["GOSLIM_GO_BUILD_CACHE"] = str(go_build_cache())
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "rewriter.cli", "verify", "--engine", engine.name,
-                           "examples/hello/Dockerfile"],
-                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "rewriter.cli", "verify", "--engine", engine.name, "examples/hello/Dockerfile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     print(f"\ngoslim verify examples/hello/Dockerfile: {time.monotonic() - started:.1f}s\n{done.stdout}")
     assert done.returncode == 0, done.stdout + done.stderr
     size_row = next(line for line in done.stdout.splitlines() if line.startswith("image size"))
@@ -267,10 +281,11 @@ def test_cli_verifies_the_example_service(engine):
     assert before / after >= MIN_RATIO
     assert re.search(r"\d+× smaller", size_row)
     assert re.search(r"^verified: ", done.stdout, re.M)
-    assert "\x1b[" not in done.stdout   # piped: no colour
+    assert "\x1b[" not in done.stdout  # piped: no colour
 
 
 # ---------------------------------------------------------------------------- hand-made rewrites
+
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory):
@@ -294,8 +309,15 @@ def kept(engine):
 
 def _verify(engine, context, rewritten: str, kept: list[str] | None = None):
     started = time.monotonic()
-    report = verify((EXAMPLES / "Dockerfile.fat").read_text(), (EXAMPLES / rewritten).read_text(), context,
-                    engine=engine, probe="/", timeout=30, keep=kept is not None)
+    report = verify(
+        (EXAMPLES / "Dockerfile.fat").read_text(),
+        (EXAMPLES / rewritten).read_text(),
+        context,
+        engine=engine,
+        probe="/",
+        timeout=30,
+        keep=kept is not None,
+    )
     _print_report(rewritten, time.monotonic() - started, report)
     _no_containers_left(engine, report)
     if kept is None:

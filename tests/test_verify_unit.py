@@ -39,10 +39,12 @@ def no_engine_settings(monkeypatch):
     for name in ("GOSLIM_DOCKER", "GOSLIM_GO_BUILD_CACHE"):
         monkeypatch.delenv(name, raising=False)
 
+
 DT_NEEDED, DT_RELA = 1, 7
 
 
 # ---------------------------------------------------------------------------- ELF, synthetic
+
 
 def synthetic_elf(segment_types, dynamic_tags=(), *, wide=True, big=False) -> bytes:
     """A minimal ELF image: header, program headers, and a dynamic table for any PT_DYNAMIC."""
@@ -131,8 +133,14 @@ def go_build(tmp_path_factory):
 
     def build(cgo: bool, *flags: str) -> bytes:
         out = root / f"bin-{cgo}-{len(flags)}"
-        done = subprocess.run([go, "build", *flags, "-o", str(out), "."], cwd=root, capture_output=True,
-                              text=True, env={**env, "CGO_ENABLED": "1" if cgo else "0"}, timeout=600)
+        done = subprocess.run(
+            [go, "build", *flags, "-o", str(out), "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**env, "CGO_ENABLED": "1" if cgo else "0"},
+            timeout=600,
+        )
         if done.returncode != 0:
             raise AssertionError(f"go build {' '.join(flags)} failed:\n{done.stderr}")
         return out.read_bytes()
@@ -209,8 +217,9 @@ def test_build_failure_is_the_reason():
 
 
 def test_rewrite_the_engine_cannot_start():
-    report, _ = run_verify(FakeImage(user="appuser:appuser",
-                                     start_error="unable to find user appuser: no matching entries in passwd file"))
+    report, _ = run_verify(
+        FakeImage(user="appuser:appuser", start_error="unable to find user appuser: no matching entries in passwd file")
+    )
     assert not report.ok
     assert report.reason.startswith("did not start: unable to find user appuser")
     assert "probe differed" not in report.reason
@@ -218,11 +227,13 @@ def test_rewrite_the_engine_cannot_start():
 
 
 def test_rewrite_that_exits_immediately():
-    report, _ = run_verify(FakeImage(exits=True, log="exec /main: no such file or directory\n",
-                                     files={"/main": DYNAMIC_BYTES}))
+    report, _ = run_verify(
+        FakeImage(exits=True, log="exec /main: no such file or directory\n", files={"/main": DYNAMIC_BYTES})
+    )
     assert not report.ok
-    assert report.reason.startswith("exited (status 1) while the original kept running: "
-                                    "exec /main: no such file or directory")
+    assert report.reason.startswith(
+        "exited (status 1) while the original kept running: exec /main: no such file or directory"
+    )
     assert [d.kind for d in report.differences] == ["exit", "static"]
     assert "entry binary /main is dynamically linked" in report.reason
     assert report.rewritten.started is True and report.rewritten.stayed_up is False
@@ -250,8 +261,18 @@ def test_root_user_fails(user):
     assert report.reason.startswith("runs as root")
 
 
-@pytest.mark.parametrize(("user", "expected"), [("appuser", True), ("10001:10001", True), ("65532", True),
-                                                ("", False), (" ", False), ("root", False), ("0:10001", False)])
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ("appuser", True),
+        ("10001:10001", True),
+        ("65532", True),
+        ("", False),
+        (" ", False),
+        ("root", False),
+        ("0:10001", False),
+    ],
+)
 def test_is_non_root(user, expected):
     assert is_non_root(user) is expected
 
@@ -264,8 +285,9 @@ def test_entry_binary_missing_is_unknown_not_static():
 
 
 def test_relative_cmd_is_read_from_the_workdir():
-    report, engine = run_verify(FakeImage(entrypoint=(), cmd=("./server",), workdir="/srv",
-                                          files={"/srv/server": STATIC_BYTES}))
+    report, engine = run_verify(
+        FakeImage(entrypoint=(), cmd=("./server",), workdir="/srv", files={"/srv/server": STATIC_BYTES})
+    )
     assert report.ok, report.reason
     assert [path for path in engine.exported if "server" in path] == ["/srv/server"]
 
@@ -293,9 +315,10 @@ def test_probe_must_be_a_path():
 
 # ---------------------------------------------------------------------------- engine detection and flags
 
+
 def _fake_tool(directory: Path, name: str, body: str) -> None:
     path = directory / name
-    path.write_text(f"#!/bin/sh\necho \"$0 $*\" >> {directory}/calls.log\n{body}\n")
+    path.write_text(f'#!/bin/sh\necho "$0 $*" >> {directory}/calls.log\n{body}\n')
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
 
 
@@ -313,8 +336,12 @@ def test_no_engine_on_path(tmp_path, monkeypatch):
 
 
 def test_docker_cli_without_a_daemon_falls_back_to_podman(tmp_path, monkeypatch):
-    _fake_tool(tmp_path, "docker", 'case "$1" in --version) echo "Docker version 27.5.1";; '
-               '*) echo "Cannot connect to the Docker daemon" >&2; exit 1;; esac')
+    _fake_tool(
+        tmp_path,
+        "docker",
+        'case "$1" in --version) echo "Docker version 27.5.1";; '
+        '*) echo "Cannot connect to the Docker daemon" >&2; exit 1;; esac',
+    )
     _fake_tool(tmp_path, "podman", "exit 0")
     _fake_tool(tmp_path, "buildah", "exit 0")
     _fake_tool(tmp_path, "runc", "exit 0")
@@ -349,7 +376,7 @@ def test_unknown_runtime_is_reported(tmp_path, monkeypatch):
 
 
 def test_podman_flags_stay_in_the_podman_engine(tmp_path, monkeypatch):
-    _fake_tool(tmp_path, "podman", 'echo 0123abcd')
+    _fake_tool(tmp_path, "podman", "echo 0123abcd")
     _fake_tool(tmp_path, "buildah", "exit 0")
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("GOSLIM_PULL", raising=False)
@@ -367,14 +394,21 @@ def test_podman_flags_stay_in_the_podman_engine(tmp_path, monkeypatch):
 
 
 def test_docker_gets_none_of_the_podman_flags(tmp_path, monkeypatch):
-    _fake_tool(tmp_path, "docker", 'echo 0123abcd')
+    _fake_tool(tmp_path, "docker", "echo 0123abcd")
     monkeypatch.setenv("PATH", str(tmp_path))
     engine = DockerEngine()
     container = engine.run("localhost/app:1", port=8080, name="c1")
     engine.build("FROM scratch\n", tmp_path, "localhost/app:1", no_cache=True)
     run_line, build_line = _calls(tmp_path)
-    assert run_line.split()[1:] == ["run", "-d", "--name", "c1", "-p", f"127.0.0.1:{container.host_port}:8080",
-                                    "localhost/app:1"]
+    assert run_line.split()[1:] == [
+        "run",
+        "-d",
+        "--name",
+        "c1",
+        "-p",
+        f"127.0.0.1:{container.host_port}:8080",
+        "localhost/app:1",
+    ]
     assert "--runtime" not in build_line and "--pull" not in build_line and "--no-cache" in build_line
     assert build_line.split()[1:3] == ["build", "--force-rm"]
 
@@ -432,7 +466,10 @@ def test_export_follows_symlinks_the_engine_hands_back(tmp_path, monkeypatch):
     _tar_with(tmp_path / "link.tar", "app", link="../../opt/app/main")
     _tar_with(tmp_path / "file.tar", "main", data=STATIC_BYTES)
     cat = shutil.which("cat")
-    _fake_tool(tmp_path, "docker", f"""case "$1" in
+    _fake_tool(
+        tmp_path,
+        "docker",
+        f"""case "$1" in
   create) echo 0123abcd ;;
   cp) case "$2" in
         *:/usr/bin/app) {cat} {tmp_path}/link.tar ;;
@@ -440,13 +477,14 @@ def test_export_follows_symlinks_the_engine_hands_back(tmp_path, monkeypatch):
         *:/old) echo "Error: No such container:path: $2" >&2; exit 1 ;;
         *) echo "Error response from daemon: Could not find the file in container" >&2; exit 1 ;;
       esac ;;
-esac""")
+esac""",
+    )
     monkeypatch.setenv("PATH", str(tmp_path))
     engine = DockerEngine()
     assert engine.export_file("img", "/usr/bin/app") == STATIC_BYTES
     with pytest.raises(FileNotFoundError):
         engine.export_file("img", "/nope")
-    with pytest.raises(FileNotFoundError):         # Docker 20.10's words for it
+    with pytest.raises(FileNotFoundError):  # Docker 20.10's words for it
         engine.export_file("img", "/old")
     calls = _calls(tmp_path)
     created = [line.split() for line in calls if line.split()[1] == "create"]
@@ -456,8 +494,12 @@ esac""")
 
 
 def test_dockers_words_around_an_error_are_left_out(tmp_path, monkeypatch):
-    _fake_tool(tmp_path, "docker", 'echo "docker: Error response from daemon: unable to find user appuser: '
-               'no matching entries in passwd file." >&2; exit 125')
+    _fake_tool(
+        tmp_path,
+        "docker",
+        'echo "docker: Error response from daemon: unable to find user appuser: '
+        'no matching entries in passwd file." >&2; exit 125',
+    )
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("GOSLIM_DOCKER", raising=False)
     with pytest.raises(EngineError, match="^unable to find user appuser: no matching entries in passwd file.$"):
@@ -474,12 +516,16 @@ def test_failed_run_removes_the_half_made_container(tmp_path, monkeypatch):
 
 def test_a_build_that_lost_a_race_for_the_layer_cache_is_tried_again(tmp_path, monkeypatch):
     count = tmp_path / "count"
-    _fake_tool(tmp_path, "buildah", f"""echo x >> {count}
+    _fake_tool(
+        tmp_path,
+        "buildah",
+        f"""echo x >> {count}
 if [ $({shutil.which("wc")} -l < {count}) -lt 3 ]; then
   echo "Error: checking if cached image exists from a previous build: getting top layer info: layer not known"
   exit 1
 fi
-echo built""")
+echo built""",
+    )
     monkeypatch.setenv("PATH", str(tmp_path))
     outcome = PodmanEngine().build("FROM scratch\n", tmp_path, "img")
     assert outcome.ok and outcome.log_tail == "built"
@@ -487,7 +533,7 @@ echo built""")
     count.write_text("")
     _fake_tool(tmp_path, "buildah", "echo 'Error: COPY failed: no such file'; exit 1")
     assert not PodmanEngine().build("FROM scratch\n", tmp_path, "img").ok
-    assert len(_calls(tmp_path)) == 4          # any other failure is the build's own
+    assert len(_calls(tmp_path)) == 4  # any other failure is the build's own
 
 
 def test_build_timeout_is_reported(tmp_path, monkeypatch):
@@ -500,6 +546,7 @@ def test_build_timeout_is_reported(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------------------- HTTP probe
+
 
 class _Server:
     def __init__(self, status=200, body=b"hi", headers=()):

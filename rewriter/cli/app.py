@@ -72,7 +72,13 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
-              help="Show the version, and whether the compiled modules are in use, and exit.")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version, and whether the compiled modules are in use, and exit.",
+)
 def cli() -> None:
     """Rewrite fat Go Dockerfiles into small multi-stage builds that run FROM scratch."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from rewriter.verify import Engine, VerifyReport
 
-PARALLEL_MIN_FILES = 8      # below this, starting processes costs more than it saves
+PARALLEL_MIN_FILES = 8  # below this, starting processes costs more than it saves
 # Most files handed to a worker at once: each chunk is a message both ways that the main
 # process handles, so larger chunks leave the workers more of the CPU; smaller ones end
 # the run more evenly.
@@ -43,9 +43,9 @@ class Task:
     config: Config
     context: Path | None
     in_place: bool
-    stdin: bytes | None = None     # the input when the path is "-"
-    verify: bool = False           # hold the rewrite back until it is verified
-    lean: bool = False             # the report shows no diff and no info note: leave them out
+    stdin: bytes | None = None  # the input when the path is "-"
+    verify: bool = False  # hold the rewrite back until it is verified
+    lean: bool = False  # the report shows no diff and no info note: leave them out
 
 
 def run(tasks: list[Task], jobs: int, opts: Options, engine: Engine | None = None) -> list[Outcome]:
@@ -81,8 +81,7 @@ class Stopped(Exception):
     """A verification stopped between two steps because the run was interrupted."""
 
 
-def _verify_all(results: Iterator[Outcome], total: int, jobs: int, opts: Options,
-                engine: Engine) -> list[Outcome]:
+def _verify_all(results: Iterator[Outcome], total: int, jobs: int, opts: Options, engine: Engine) -> list[Outcome]:
     """Verify the held-back rewrites, up to `jobs` at a time, and write those that pass.
 
     A verification spends its time waiting for the engine, so threads run them; each
@@ -115,8 +114,10 @@ def _verify_all(results: Iterator[Outcome], total: int, jobs: int, opts: Options
     except BaseException as exc:
         stop.set()
         if isinstance(exc, KeyboardInterrupt):
-            print("goslim: stopping: each verification under way ends after its current step "
-                  "and removes what it made", file=sys.stderr)
+            print(
+                "goslim: stopping: each verification under way ends after its current step and removes what it made",
+                file=sys.stderr,
+            )
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -174,8 +175,9 @@ def process(task: Task) -> Outcome:
     import rewriter
 
     def failed(message, line=None, column=None, diagnostics=()):
-        return Outcome(path=task.display, status=Status.ERROR, diagnostics=diagnostics,
-                       error=FileError(message, line, column))
+        return Outcome(
+            path=task.display, status=Status.ERROR, diagnostics=diagnostics, error=FileError(message, line, column)
+        )
 
     try:
         if task.stdin is not None:
@@ -187,9 +189,13 @@ def process(task: Task) -> Outcome:
 
     stdin = task.stdin is not None
     try:
-        result = rewriter.rewrite(source.text, task.config, context=task.context,
-                                  dockerfile=None if stdin else source.path,
-                                  cwd=Path.cwd() if stdin else None)
+        result = rewriter.rewrite(
+            source.text,
+            task.config,
+            context=task.context,
+            dockerfile=None if stdin else source.path,
+            cwd=Path.cwd() if stdin else None,
+        )
     except rewriter.ParseError as exc:
         return failed(exc.message, exc.line, exc.column)
     except Exception as exc:
@@ -198,9 +204,12 @@ def process(task: Task) -> Outcome:
     status = Status(result.status)
     if status is Status.ERROR:
         first = next((d for d in result.diagnostics if d.severity is Severity.ERROR), None)
-        return failed(first.message if first else "could not be rewritten",
-                      first.line if first else None, first.column if first else None,
-                      tuple(d for d in result.diagnostics if d is not first))
+        return failed(
+            first.message if first else "could not be rewritten",
+            first.line if first else None,
+            first.column if first else None,
+            tuple(d for d in result.diagnostics if d is not first),
+        )
 
     changed = result.changed
     diff = ""
@@ -214,8 +223,7 @@ def process(task: Task) -> Outcome:
     pending = Pending(source, result.code, context) if task.verify and changed else None
     if task.in_place and changed and pending is None:
         try:
-            write_atomic(source.path, result.code, source.encoding, expected=source.stat,
-                         bom=source.bom)
+            write_atomic(source.path, result.code, source.encoding, expected=source.stat, bom=source.bom)
         except SourceError as exc:
             return failed(exc.message, exc.line, exc.column, tuple(result.diagnostics))
         written = True
@@ -236,8 +244,9 @@ def process(task: Task) -> Outcome:
     )
 
 
-def _verify_pending(outcome: Outcome, engine: Engine, in_place: bool, progress=None,
-                    stop: threading.Event | None = None) -> Outcome:
+def _verify_pending(
+    outcome: Outcome, engine: Engine, in_place: bool, progress=None, stop: threading.Event | None = None
+) -> Outcome:
     """Verify a held-back rewrite, then write it (with --in-place) only if it passed."""
     pending = outcome.pending
     assert pending is not None
@@ -258,22 +267,19 @@ def _verify_pending(outcome: Outcome, engine: Engine, in_place: bool, progress=N
         return outcome
     source = pending.source
     try:
-        write_atomic(source.path, pending.code, source.encoding, expected=source.stat,
-                     bom=source.bom)
+        write_atomic(source.path, pending.code, source.encoding, expected=source.stat, bom=source.bom)
     except SourceError as exc:
         return replace(outcome, status=Status.ERROR, error=FileError(exc.message, exc.line, exc.column))
     return replace(outcome, written=True)
 
 
-def verify_texts(engine: Engine, original: str, rewritten: str, context: Path,
-                 **options) -> VerifyReport | str:
+def verify_texts(engine: Engine, original: str, rewritten: str, context: Path, **options) -> VerifyReport | str:
     """The report, or a one-line reason when the engine itself failed (not the rewrite)."""
     from rewriter.files import BOM
     from rewriter.verify import EngineError, verify
 
     try:
-        return verify(original.removeprefix(BOM), rewritten.removeprefix(BOM), context,
-                      engine=engine, **options)
+        return verify(original.removeprefix(BOM), rewritten.removeprefix(BOM), context, engine=engine, **options)
     except (EngineError, OSError) as exc:
         return f"engine error: {exc}"
 

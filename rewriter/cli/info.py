@@ -14,8 +14,9 @@ from rewriter.cli.style import Styler, print_table, use_color
 
 @click.command(short_help="Check that goslim parses FILE, or print its parse tree.")
 @click.argument("file", type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the parse tree as BuildKit's JSON (instructions, flags, args).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the parse tree as BuildKit's JSON (instructions, flags, args)."
+)
 def parse(file: str, as_json: bool) -> None:
     """Parse FILE (or - for stdin) and report whether goslim understands it."""
     import rewriter

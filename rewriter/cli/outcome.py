@@ -27,7 +27,7 @@ class Pending:
 
     source: SourceFile
     code: str
-    context: Path    # the build context
+    context: Path  # the build context
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,17 @@ class Outcome:
     status: Status
     applied: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    diff: str = ""                 # left out of a lean task's outcome (see batch.Task.lean)
+    diff: str = ""  # left out of a lean task's outcome (see batch.Task.lean)
     changed: bool = False
     error: FileError | None = None
     written: bool = False
     encoding: str = "utf-8"
-    output: str | None = None      # the rewritten text, kept only for stdin
-    pending: Pending | None = None     # --verify: the rewrite still to be verified
+    output: str | None = None  # the rewritten text, kept only for stdin
+    pending: Pending | None = None  # --verify: the rewrite still to be verified
     verify: Verification | None = None  # --verify: once verified
-    context: str | None = None          # the build context the Go sources were read from
-    context_source: str | None = None   # what decided it, or why none was found
-    go_reader: str | None = None        # who read the Go sources ("go list", "static", and why)
+    context: str | None = None  # the build context the Go sources were read from
+    context_source: str | None = None  # what decided it, or why none was found
+    go_reader: str | None = None  # who read the Go sources ("go list", "static", and why)
 
     @property
     def not_verified(self) -> bool:
@@ -73,10 +73,10 @@ class Options:
     in_place: bool
     check: bool
     show_diff: bool
-    output_format: str   # text, json or sarif
+    output_format: str  # text, json or sarif
     quiet: bool
     verbose: bool
-    batch: bool          # several files, or a folder searched
+    batch: bool  # several files, or a folder searched
     color_out: bool
     color_err: bool
     verify: bool = False

@@ -12,8 +12,15 @@ def summary_counts(outcomes: list[Outcome], *, verify: bool = False) -> dict:
 
     With --verify, also how many rewrites verified and how many did not.
     """
-    counts = {"files": len(outcomes), "rewritten": 0, "unchanged": 0, "refused": 0,
-              "skipped": 0, "errors": 0, "written": 0}
+    counts = {
+        "files": len(outcomes),
+        "rewritten": 0,
+        "unchanged": 0,
+        "refused": 0,
+        "skipped": 0,
+        "errors": 0,
+        "written": 0,
+    }
     refused_by_rule: dict[str, int] = {}
     for outcome in outcomes:
         key = "errors" if outcome.status is Status.ERROR else outcome.status.value

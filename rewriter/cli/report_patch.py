@@ -14,8 +14,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
     import difflib  # only when a file changed
 
     name = path.lstrip("/")
-    lines = difflib.unified_diff(_split_lines(old), _split_lines(new),
-                                 fromfile=f"a/{name}", tofile=f"b/{name}")
+    lines = difflib.unified_diff(_split_lines(old), _split_lines(new), fromfile=f"a/{name}", tofile=f"b/{name}")
     out = []
     for line in lines:
         if not line.endswith("\n"):
@@ -38,8 +37,11 @@ def write_patch(patch_file: Path, outcomes: list[Outcome], opts: Options) -> Non
         if not outcome.diff or outcome.not_verified:
             continue
         if outcome.encoding != "utf-8":
-            echo(f"goslim: {outcome.path}: left out of {patch_file} "
-                       f"({outcome.encoding.upper()} cannot be patched as text)", err=True)
+            echo(
+                f"goslim: {outcome.path}: left out of {patch_file} "
+                f"({outcome.encoding.upper()} cannot be patched as text)",
+                err=True,
+            )
             continue
         parts.append(outcome.diff)
     try:

@@ -29,37 +29,41 @@ def sarif_report(outcomes: list[Outcome]) -> dict:
 
     results, notifications, artifacts = [], [], []
     for outcome in outcomes:
-        context = {"context": outcome.context, "context_source": outcome.context_source,
-                   "go_reader": outcome.go_reader}
-        artifacts.append({"location": _location(outcome.path, None, None)["physicalLocation"]["artifactLocation"],
-                          "properties": context})
-        for diag in outcome.diagnostics:
-            results.append({
-                "ruleId": diag.code,
-                "ruleIndex": index[diag.code],
-                "level": _LEVELS[diag.severity.value],
-                "message": {"text": diag.message},
-                "locations": [_location(outcome.path, diag.line, diag.column)],
+        context = {"context": outcome.context, "context_source": outcome.context_source, "go_reader": outcome.go_reader}
+        artifacts.append(
+            {
+                "location": _location(outcome.path, None, None)["physicalLocation"]["artifactLocation"],
                 "properties": context,
-            })
+            }
+        )
+        for diag in outcome.diagnostics:
+            results.append(
+                {
+                    "ruleId": diag.code,
+                    "ruleIndex": index[diag.code],
+                    "level": _LEVELS[diag.severity.value],
+                    "message": {"text": diag.message},
+                    "locations": [_location(outcome.path, diag.line, diag.column)],
+                    "properties": context,
+                }
+            )
         if outcome.error is not None:
             error = outcome.error
-            notifications.append({
-                "level": "error",
-                "message": {"text": error.message},
-                "locations": [_location(outcome.path, error.line, error.column)],
-            })
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": error.message},
+                    "locations": [_location(outcome.path, error.line, error.column)],
+                }
+            )
     run = {
-        "tool": {"driver": {"name": "goslim", "version": version("goslim"),
-                            "rules": descriptors}},
-        "invocations": [{"executionSuccessful": not notifications,
-                         "toolExecutionNotifications": notifications}],
+        "tool": {"driver": {"name": "goslim", "version": version("goslim"), "rules": descriptors}},
+        "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
         "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().as_uri() + "/"}},
         "artifacts": artifacts,
         "results": results,
     }
-    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-            "runs": [run]}
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
 
 
 def _rule(rule: Rule) -> dict:

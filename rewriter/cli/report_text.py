@@ -27,8 +27,7 @@ def print_outcome(outcome: Outcome, opts: Options) -> None:
     err = Styler(opts.color_err)
     if outcome.error is not None:
         error = outcome.error
-        echo(f"{err.where(outcome.path, error.line, error.column)}: {err.red('error')}: {error.message}",
-                   err=True)
+        echo(f"{err.where(outcome.path, error.line, error.column)}: {err.red('error')}: {error.message}", err=True)
     if opts.quiet:
         return
     if outcome.changed:
@@ -38,8 +37,7 @@ def print_outcome(outcome: Outcome, opts: Options) -> None:
             codes = f" ({', '.join(sorted(outcome.applied))})" if outcome.applied else ""
             echo(f"{err.bold(verb)} {outcome.path}{codes}", err=True)
         else:
-            echo(f"{err.bold(verb)} {outcome.path}" + (":" if outcome.applied else ""),
-                       err=True)
+            echo(f"{err.bold(verb)} {outcome.path}" + (":" if outcome.applied else ""), err=True)
             for line in rule_lines(sorted(outcome.applied), err):
                 echo(f"  {line}", err=True)
         if outcome.verify is not None:
@@ -54,8 +52,11 @@ def print_outcome(outcome: Outcome, opts: Options) -> None:
     for diag in outcome.diagnostics:
         if diag.severity is Severity.INFO and not _show_info(diag, outcome, opts):
             continue
-        echo(f"{err.where(outcome.path, diag.line, diag.column)}: "
-                   f"{err.severity(diag.code, diag.severity)}: {diag.message}", err=True)
+        echo(
+            f"{err.where(outcome.path, diag.line, diag.column)}: "
+            f"{err.severity(diag.code, diag.severity)}: {diag.message}",
+            err=True,
+        )
 
 
 def _context_line(outcome: Outcome) -> str:
@@ -153,17 +154,22 @@ def print_summary(outcomes: list[Outcome], opts: Options) -> None:
     rewritten = "rewritten" if opts.in_place else "would rewrite"
     rows = [
         ("files found", counts["files"], "", ""),
-        (rewritten, counts["written"] if opts.in_place and opts.verify else counts["rewritten"],
-         "", "green"),
+        (rewritten, counts["written"] if opts.in_place and opts.verify else counts["rewritten"], "", "green"),
         ("already slim", counts["unchanged"], "", ""),
         ("refused", counts["refused"], by_rule, "yellow"),
         ("skipped (not Go)", counts["skipped"], "", ""),
         ("errors", counts["errors"], "", "red"),
     ]
     if opts.verify:
-        rows += [("verified", counts["verified"], "", "green"),
-                 ("not verified", counts["not_verified"],
-                  "not written" if opts.in_place and counts["not_verified"] else "", "red")]
+        rows += [
+            ("verified", counts["verified"], "", "green"),
+            (
+                "not verified",
+                counts["not_verified"],
+                "not written" if opts.in_place and counts["not_verified"] else "",
+                "red",
+            ),
+        ]
     for label, n, detail, style in rows:
         table.add_row(label, f"[{style}]{n}[/]" if n and style else str(n), detail)
     echo(err=True)
@@ -174,8 +180,7 @@ def print_summary(outcomes: list[Outcome], opts: Options) -> None:
     failed = [outcome for outcome in outcomes if outcome.not_verified]
     if failed:
         err = Styler(opts.color_err)
-        echo("\nnot verified" + (" (left as they were):" if opts.in_place else ":"),
-                   err=True)
+        echo("\nnot verified" + (" (left as they were):" if opts.in_place else ":"), err=True)
         for outcome in failed:
             assert outcome.verify is not None
             echo(f"  {err.bold(outcome.path)}: {outcome.verify.reason}", err=True)
@@ -200,8 +205,7 @@ def progress_bar(total: int, opts: Options):
 
     console = Console(file=sys.stderr, no_color=not opts.color_err)
     label = "rewriting and verifying" if opts.verify else "rewriting"
-    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                        console=console, transient=True)
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=console, transient=True)
     progress.add_task("rewrite", total=total)
     progress.start()
     return progress
@@ -217,9 +221,15 @@ def verify_table(outcomes: list[Outcome], opts: Options):
     from rich.table import Table
 
     table = Table(box=None, header_style="bold" if opts.color_err else "", padding=(0, 1), pad_edge=False)
-    for name, justify in (("service", "left"), ("verdict", "left"), ("first difference", "left"),
-                          ("before", "right"), ("after", "right"), ("ratio", "right"),
-                          ("OS packages removed", "right")):
+    for name, justify in (
+        ("service", "left"),
+        ("verdict", "left"),
+        ("first difference", "left"),
+        ("before", "right"),
+        ("after", "right"),
+        ("ratio", "right"),
+        ("OS packages removed", "right"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for outcome in outcomes:
         result = outcome.verify
@@ -231,17 +241,26 @@ def verify_table(outcomes: list[Outcome], opts: Options):
         else:
             verdict = "[red]not verified[/]" if result.report else "[red]engine error[/]"
         differences = report.get("differences") or []
-        first = f"{differences[0]['kind']}: {differences[0]['message']}" if differences else \
-            ("" if result.ok else result.reason or "")
+        first = (
+            f"{differences[0]['kind']}: {differences[0]['message']}"
+            if differences
+            else ("" if result.ok else result.reason or "")
+        )
         if len(first) > FIRST_DIFFERENCE_CHARS:
-            first = first[:FIRST_DIFFERENCE_CHARS - 1] + "…"
+            first = first[: FIRST_DIFFERENCE_CHARS - 1] + "…"
         before = (report.get("original") or {}).get("size_bytes")
         after = (report.get("rewritten") or {}).get("size_bytes")
         ratio = report.get("size_ratio")
         removed = report.get("packages_removed")
-        table.add_row(escape(service_name(outcome.path)), verdict, escape(first), human_size(before),
-                      human_size(after), times(ratio) if ratio else "-",
-                      "-" if removed is None else str(removed))
+        table.add_row(
+            escape(service_name(outcome.path)),
+            verdict,
+            escape(first),
+            human_size(before),
+            human_size(after),
+            times(ratio) if ratio else "-",
+            "-" if removed is None else str(removed),
+        )
     return table
 
 
@@ -272,11 +291,16 @@ class VerifyProgress:
 
         self.total, self.finished = total, 0
         self.lock = threading.Lock()
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(bar_width=24),
-                                 TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
-                                 TextColumn("{task.fields[step]}"), console=console, transient=True)
-        self.overall = self.progress.add_task("rewriting and verifying", total=total,
-                                              count=f"0/{total}", step="")
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=24),
+            TextColumn("{task.fields[count]}"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[step]}"),
+            console=console,
+            transient=True,
+        )
+        self.overall = self.progress.add_task("rewriting and verifying", total=total, count=f"0/{total}", step="")
         self.under_way: dict[str, TaskID] = {}
         self.progress.start()
 

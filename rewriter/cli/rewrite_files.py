@@ -17,16 +17,28 @@ from rewriter.cli.style import echo, use_color
 from rewriter.config import Config, ConfigError, load_config, load_config_file
 from rewriter.diagnostics import Status
 
-ENGINES = ("auto", "docker", "podman", "buildah")   # rewriter.verify.detect_engine's choices
+ENGINES = ("auto", "docker", "podman", "buildah")  # rewriter.verify.detect_engine's choices
 
 
-def rewrite_files(paths: tuple[str, ...], *, in_place: bool = False, check: bool = False,
-                  show_diff: bool | None = None, output_format: str = "text", jobs: int | None = None,
-                  quiet: bool = False, verbose: bool = False, patch_file: Path | None = None,
-                  context_dir: Path | None = None, require_context: bool | None = None,
-                  go_list: bool | None = None, runtime: str | None = None,
-                  config_file: Path | None = None, verify: bool = False,
-                  engine_name: str | None = None) -> int:
+def rewrite_files(
+    paths: tuple[str, ...],
+    *,
+    in_place: bool = False,
+    check: bool = False,
+    show_diff: bool | None = None,
+    output_format: str = "text",
+    jobs: int | None = None,
+    quiet: bool = False,
+    verbose: bool = False,
+    patch_file: Path | None = None,
+    context_dir: Path | None = None,
+    require_context: bool | None = None,
+    go_list: bool | None = None,
+    runtime: str | None = None,
+    config_file: Path | None = None,
+    verify: bool = False,
+    engine_name: str | None = None,
+) -> int:
     """Rewrite PATHS (files, folders or -) as `goslim rewrite` does; the exit status.
     The command line is already checked (see rewriter.cli.rewrite)."""
     files = discovery.discover(paths)
@@ -58,8 +70,11 @@ def rewrite_files(paths: tuple[str, ...], *, in_place: bool = False, check: bool
     # A batch's text report without -v and without diffs shows neither diffs nor info
     # notes: the workers leave them out rather than make and ship them for every file.
     lean = output_format == "text" and searched and not (verbose or opts.show_diff or patch_file)
-    overrides = {"runtime": runtime, "require_context": require_context,
-                 "go_list": None if go_list is None else ("always" if go_list else "never")}
+    overrides = {
+        "runtime": runtime,
+        "require_context": require_context,
+        "go_list": None if go_list is None else ("always" if go_list else "never"),
+    }
     tasks = _make_tasks(files, config_file, overrides, context_dir, in_place, verify, lean, batch_run=searched)
     outcomes = batch.run(tasks, jobs or batch.cpu_count(), opts, engine)
     _emit_report(outcomes, opts)
@@ -70,8 +85,9 @@ def rewrite_files(paths: tuple[str, ...], *, in_place: bool = False, check: bool
     return _exit_status(outcomes, check)
 
 
-def _make_tasks(files, config_file, overrides, context_dir, in_place, verify=False,
-                lean=False, batch_run=False) -> list[batch.Task]:
+def _make_tasks(
+    files, config_file, overrides, context_dir, in_place, verify=False, lean=False, batch_run=False
+) -> list[batch.Task]:
     """Resolve each file's config up front so a bad config stops the run before any write.
 
     go-list "auto" means a single Dockerfile asks go list and a batch does not (a process
@@ -93,9 +109,18 @@ def _make_tasks(files, config_file, overrides, context_dir, in_place, verify=Fal
                 if batch_run and config.go_list == "auto":
                     config = config.merged(go_list="never")
                 merged[base] = config
-            tasks.append(batch.Task(path=os.fspath(path), display=batch.display(path), config=config,
-                                    context=context_dir, in_place=in_place, stdin=stdin,
-                                    verify=verify, lean=lean))
+            tasks.append(
+                batch.Task(
+                    path=os.fspath(path),
+                    display=batch.display(path),
+                    config=config,
+                    context=context_dir,
+                    in_place=in_place,
+                    stdin=stdin,
+                    verify=verify,
+                    lean=lean,
+                )
+            )
     except ConfigError as exc:
         raise Fail(f"goslim: invalid config: {exc}") from None
     return tasks

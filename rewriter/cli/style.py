@@ -92,8 +92,9 @@ def print_table(table, stream, color: bool) -> None:
     from rich.console import Console
 
     terminal = stream.isatty()
-    console = Console(file=stream, highlight=False, no_color=not color,
-                      force_terminal=color or None, width=None if terminal else 1000)
+    console = Console(
+        file=stream, highlight=False, no_color=not color, force_terminal=color or None, width=None if terminal else 1000
+    )
     with console.capture() as captured:
         console.print(table)
     lines = [line.rstrip() for line in captured.get().splitlines()]

@@ -25,36 +25,91 @@ if TYPE_CHECKING:
 
 @click.command("verify", short_help="Build and run a Dockerfile and its rewrite, and compare them.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--context", "context_dir", metavar="DIR",
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Build context for both images (default: found as `goslim rewrite` finds it, "
-                   "else the folder of PATH).")
-@click.option("--original", "original_file", metavar="FILE",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Take PATH as the rewrite and compare it with FILE, instead of rewriting PATH.")
-@click.option("--engine", "engine_name", type=click.Choice(ENGINES), default="auto",
-              show_default=True,
-              help="docker (a daemon), or podman/buildah (buildah builds, podman runs).")
-@click.option("--probe", "probes", multiple=True, metavar="/PATH",
-              help="GET this path from both containers; the answers must be equal. Repeat for "
-                   "more paths. Without it the rewrite only has to stay up.")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, metavar="N",
-              help="Container port to probe (default: the first EXPOSEd port, else 8080).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
-              metavar="S", help="Seconds to wait for each container to come up and answer.")
-@click.option("-e", "--env", "env_pairs", multiple=True, metavar="KEY=VALUE",
-              help="Set this variable in both containers. Repeat for more.")
-@click.option("--arg", "args", multiple=True, metavar="ARG",
-              help="Run both containers with these arguments, which replace CMD as `docker run "
-                   "IMAGE ARG...` does. Repeat for each argument.")
+@click.option(
+    "--context",
+    "context_dir",
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Build context for both images (default: found as `goslim rewrite` finds it, else the folder of PATH).",
+)
+@click.option(
+    "--original",
+    "original_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Take PATH as the rewrite and compare it with FILE, instead of rewriting PATH.",
+)
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="docker (a daemon), or podman/buildah (buildah builds, podman runs).",
+)
+@click.option(
+    "--probe",
+    "probes",
+    multiple=True,
+    metavar="/PATH",
+    help="GET this path from both containers; the answers must be equal. Repeat for "
+    "more paths. Without it the rewrite only has to stay up.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    metavar="N",
+    help="Container port to probe (default: the first EXPOSEd port, else 8080).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds to wait for each container to come up and answer.",
+)
+@click.option(
+    "-e",
+    "--env",
+    "env_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Set this variable in both containers. Repeat for more.",
+)
+@click.option(
+    "--arg",
+    "args",
+    multiple=True,
+    metavar="ARG",
+    help="Run both containers with these arguments, which replace CMD as `docker run "
+    "IMAGE ARG...` does. Repeat for each argument.",
+)
 @click.option("--keep", is_flag=True, help="Keep both images and print their tags.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to report the result.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report the result.",
+)
 @click.pass_context
-def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
-                   original_file: Path | None, engine_name: str, probes: tuple[str, ...],
-                   port: int | None, timeout: float, env_pairs: tuple[str, ...], args: tuple[str, ...],
-                   keep: bool, output_format: str) -> None:
+def verify_command(
+    ctx: click.Context,
+    path: Path,
+    context_dir: Path | None,
+    original_file: Path | None,
+    engine_name: str,
+    probes: tuple[str, ...],
+    port: int | None,
+    timeout: float,
+    env_pairs: tuple[str, ...],
+    args: tuple[str, ...],
+    keep: bool,
+    output_format: str,
+) -> None:
     """Prove that the rewrite of PATH builds an image that starts and behaves like the original.
 
     Both images are built and run with the same env, arguments and published port
@@ -71,8 +126,7 @@ def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
     """
     for probe in probes:
         if not probe.startswith("/"):
-            raise click.BadParameter(f"{probe!r} is not a path: it must start with '/'",
-                                     param_hint="'--probe'")
+            raise click.BadParameter(f"{probe!r} is not a path: it must start with '/'", param_hint="'--probe'")
     env = {}
     for pair in env_pairs:
         key, sep, value = pair.partition("=")
@@ -93,16 +147,33 @@ def verify_command(ctx: click.Context, path: Path, context_dir: Path | None,
 
     engine = engine_or_fail(engine_name)
     with _Steps(sys.stderr) as steps:
-        report = verify_texts(engine, original, rewritten, context, probe=probes, port=port,
-                              timeout=timeout, keep=keep, env=env or None, args=args or None,
-                              on_step=steps.show)
+        report = verify_texts(
+            engine,
+            original,
+            rewritten,
+            context,
+            probe=probes,
+            port=port,
+            timeout=timeout,
+            keep=keep,
+            env=env or None,
+            args=args or None,
+            on_step=steps.show,
+        )
     entry = verification(report)
     if output_format == "json":
         import json
 
-        document = {"path": str(path), "original": str(original_file) if original_file else None,
-                    "context": str(context), "engine": engine.name, "rewrite": rewrite_info,
-                    "verified": entry.ok, "reason": entry.reason, "report": entry.report}
+        document = {
+            "path": str(path),
+            "original": str(original_file) if original_file else None,
+            "context": str(context),
+            "engine": engine.name,
+            "rewrite": rewrite_info,
+            "verified": entry.ok,
+            "reason": entry.reason,
+            "report": entry.report,
+        }
         click.echo(json.dumps(document, indent=2))
     else:
         _print_verification(report, entry.reason or "", keep)
@@ -133,17 +204,18 @@ def _rewrite_in_memory(path: Path, text: str, context: Path | None) -> tuple[dic
     if status == "error":
         first = next((d for d in result.diagnostics if d.severity is Severity.ERROR), None)
         raise Fail(f"{path}: {first.message if first else 'could not be rewritten'}")
-    info = {"status": status,
-            "applied": list(result.applied),
-            "diagnostics": [d.as_dict() for d in result.diagnostics],
-            "context_source": result.context_source}
+    info = {
+        "status": status,
+        "applied": list(result.applied),
+        "diagnostics": [d.as_dict() for d in result.diagnostics],
+        "context_source": result.context_source,
+    }
     return info, result.code, Path(result.context) if result.context else None
 
 
 _NOTHING = {
     "refused": "goslim refuses to rewrite it",
-    "unchanged": "goslim leaves it unchanged (already slim); compare it with the fat "
-                 "original with --original FILE",
+    "unchanged": "goslim leaves it unchanged (already slim); compare it with the fat original with --original FILE",
     "skipped": "it is not a Go build goslim rewrites",
 }
 
@@ -154,15 +226,28 @@ def _nothing_to_verify(path: Path, info: dict, output_format: str) -> None:
     if output_format == "json":
         import json
 
-        click.echo(json.dumps({"path": str(path), "original": None, "rewrite": info,
-                               "verified": False, "reason": reason, "report": None}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "path": str(path),
+                    "original": None,
+                    "rewrite": info,
+                    "verified": False,
+                    "reason": reason,
+                    "report": None,
+                },
+                indent=2,
+            )
+        )
     else:
         err = Styler(use_color(sys.stderr))
         click.echo(f"{err.bold(str(path))}: {reason}", err=True)
         for diag in info["diagnostics"]:
-            click.echo(f"{err.where(str(path), diag['line'], diag['column'])}: "
-                       f"{err.severity(diag['code'], diag['severity'])}: {diag['message']}",
-                       err=True)
+            click.echo(
+                f"{err.where(str(path), diag['line'], diag['column'])}: "
+                f"{err.severity(diag['code'], diag['severity'])}: {diag['message']}",
+                err=True,
+            )
 
 
 def engine_or_fail(name: str) -> Engine:
@@ -249,36 +334,62 @@ def verification_table(report: VerifyReport, color: bool = False):
     removed = f"{report.packages_removed} removed" if report.packages_removed else ""
     table.add_row("OS packages", _or_dash(before.os_packages), _or_dash(after.os_packages), removed)
     table.add_row("user", _user(before), _user(after), "")
-    table.add_row("non-root", yes_no(before.non_root if before.built else None),
-                  yes_no(after.non_root if after.built else None), "")
+    table.add_row(
+        "non-root",
+        yes_no(before.non_root if before.built else None),
+        yes_no(after.non_root if after.built else None),
+        "",
+    )
     table.add_row("entrypoint", _argv(before.entrypoint), _argv(after.entrypoint), "")
     table.add_row("static binary", yes_no(before.static), yes_no(after.static), "")
-    table.add_row("stayed up", yes_no(before.stayed_up if before.built else None),
-                  yes_no(after.stayed_up if after.built else None), "")
+    table.add_row(
+        "stayed up",
+        yes_no(before.stayed_up if before.built else None),
+        yes_no(after.stayed_up if after.built else None),
+        "",
+    )
     if before.exit_code is not None or after.exit_code is not None:
-        table.add_row("exit status", _or_dash(before.exit_code), _or_dash(after.exit_code),
-                      same(before.exit_code, after.exit_code, ran))
+        table.add_row(
+            "exit status",
+            _or_dash(before.exit_code),
+            _or_dash(after.exit_code),
+            same(before.exit_code, after.exit_code, ran),
+        )
     if before.ports is not None or after.ports is not None:
-        table.add_row("listening", _ports(before.ports), _ports(after.ports),
-                      same(before.ports, after.ports, before.stayed_up and after.stayed_up))
+        table.add_row(
+            "listening",
+            _ports(before.ports),
+            _ports(after.ports),
+            same(before.ports, after.ports, before.stayed_up and after.stayed_up),
+        )
     for port in dict.fromkeys([*before.port_answers, *after.port_answers]):
         first, second = before.port_answers.get(port), after.port_answers.get(port)
-        alike = first is not None and second is not None and \
-            PortAnswer(**first).same_as(PortAnswer(**second))
-        table.add_row(f"GET / on {port}", escape(_port_answer(first)), escape(_port_answer(second)),
-                      yes_no(alike if first and second else None, ("same", "differs")))
+        alike = first is not None and second is not None and PortAnswer(**first).same_as(PortAnswer(**second))
+        table.add_row(
+            f"GET / on {port}",
+            escape(_port_answer(first)),
+            escape(_port_answer(second)),
+            yes_no(alike if first and second else None, ("same", "differs")),
+        )
     for path in report.probes:
         first, second = before.answers.get(path), after.answers.get(path)
         alike = first is not None and first["status"] is not None and first == second
-        table.add_row(f"GET {escape(path)}", _answer(first), _answer(second),
-                      yes_no(alike, ("same", "differs")))
+        table.add_row(f"GET {escape(path)}", _answer(first), _answer(second), yes_no(alike, ("same", "differs")))
     if before.started or after.started:
         new_errors = any(d.kind == "log" for d in report.differences)
-        table.add_row("log errors", escape(_errors(before)), escape(_errors(after)),
-                      yes_no(not new_errors if ran else None, ("none new", "new")))
+        table.add_row(
+            "log errors",
+            escape(_errors(before)),
+            escape(_errors(after)),
+            yes_no(not new_errors if ran else None, ("none new", "new")),
+        )
     if before.zone is not None:
-        table.add_row("time zone", escape(_zone(before.zone)), escape(_zone(after.zone)),
-                      same(before.zone["times"], (after.zone or {}).get("times"), ran))
+        table.add_row(
+            "time zone",
+            escape(_zone(before.zone)),
+            escape(_zone(after.zone)),
+            same(before.zone["times"], (after.zone or {}).get("times"), ran),
+        )
     return table
 
 
@@ -286,8 +397,9 @@ def _verdict(report: VerifyReport) -> str:
     before, after = report.original, report.rewritten
     parts = []
     if report.size_ratio:
-        parts.append(f"{human_size(before.size_bytes)} → {human_size(after.size_bytes)} "
-                     f"({times(report.size_ratio)} smaller)")
+        parts.append(
+            f"{human_size(before.size_bytes)} → {human_size(after.size_bytes)} ({times(report.size_ratio)} smaller)"
+        )
     parts.append("stays up" if after.stayed_up else f"exits with status {after.exit_code} like the original")
     if after.ports:
         parts.append(f"same ports ({' '.join(after.ports)})")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from rewriter.context.dockerignore import DockerIgnore, Pattern, PatternError, _translate
 
-WALK_LIMIT = 200_000     # entries a walk looks at before it stops and says so
-READ_LIMIT = 4 << 20     # bytes read of one file
+WALK_LIMIT = 200_000  # entries a walk looks at before it stops and says so
+READ_LIMIT = 4 << 20  # bytes read of one file
 _GLOB = re.compile(r"[*?\[\\]")
 
 
@@ -28,9 +28,9 @@ _GLOB = re.compile(r"[*?\[\\]")
 class ContextSource:
     """Where the answer "this folder is the build context" came from."""
 
-    kind: str               # see KINDS
+    kind: str  # see KINDS
     file: str | None = None  # the file that named the context, when one did
-    detail: str = ""         # e.g. "service api", "target web", "line 12"
+    detail: str = ""  # e.g. "service api", "target web", "line 12"
 
     def describe(self) -> str:
         what = KINDS.get(self.kind, self.kind)
@@ -242,8 +242,7 @@ class BuildContext:
         except OSError:
             return None
 
-    def walk(self, under: str = ".", *, limit: int = WALK_LIMIT,
-             skip_dir: Callable[[str], bool] | None = None) -> Walk:
+    def walk(self, under: str = ".", *, limit: int = WALK_LIMIT, skip_dir: Callable[[str], bool] | None = None) -> Walk:
         """Included files under a folder, breadth first, looking at no more than ``limit``
         entries. Symlinked folders are not entered; ``skip_dir(rel)`` prunes folders."""
         files: list[str] = []

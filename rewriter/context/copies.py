@@ -24,8 +24,12 @@ def copy_sources(copies: Sequence[Copy]) -> list[str]:
     return out
 
 
-def context_dir(image_dir: str, copies: Sequence[Copy], is_dir: Callable[[str], bool],
-                expand: Callable[[str], str | None] = lambda s: s) -> str | None:
+def context_dir(
+    image_dir: str,
+    copies: Sequence[Copy],
+    is_dir: Callable[[str], bool],
+    expand: Callable[[str], str | None] = lambda s: s,
+) -> str | None:
     """The context folder whose files are at ``image_dir`` (absolute), or None when no
     COPY from the context put anything there.
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from rewriter.context.build_context import ContextSource
 
-MAX_FILE_BYTES = 2 << 20   # a build definition larger than this is not read (and said so)
-MAX_TOP_FOLDERS = 256       # top-level folders of a repository searched for build definitions
+MAX_FILE_BYTES = 2 << 20  # a build definition larger than this is not read (and said so)
+MAX_TOP_FOLDERS = 256  # top-level folders of a repository searched for build definitions
 
 KIND_ORDER = ("compose", "bake", "skaffold", "workflow", "script")
 _COMPOSE = re.compile(r"(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml")
@@ -38,8 +38,8 @@ _REMOTE = r"(?i)^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)"
 class Reference:
     """One "this Dockerfile is built from that folder" statement of a build definition."""
 
-    dockerfile: str   # real path of the Dockerfile it names
-    context: str      # absolute, normalised path of the context folder
+    dockerfile: str  # real path of the Dockerfile it names
+    context: str  # absolute, normalised path of the context folder
     source: ContextSource
 
 
@@ -145,8 +145,9 @@ def _skaffold(docs: list[object], base: str, shown: str) -> Iterator[Reference]:
                 docker = artifact.get("docker")
                 dockerfile = docker.get("dockerfile", "Dockerfile") if isinstance(docker, dict) else "Dockerfile"
                 detail = f"artifact {artifact.get('image', '?')}"
-                ref = _reference(base, artifact.get("context", "."), dockerfile,
-                                 ContextSource("skaffold", shown, detail))
+                ref = _reference(
+                    base, artifact.get("context", "."), dockerfile, ContextSource("skaffold", shown, detail)
+                )
                 if ref is not None:
                     yield ref
 
@@ -208,8 +209,11 @@ def _bake(text: str, path: str, base: str, shown: str) -> Iterator[Reference]:
         targets = data.get("target") if isinstance(data, dict) else None
         variables = data.get("variable") if isinstance(data, dict) else None
         targets = targets if isinstance(targets, dict) else {}
-        values = {k: v.get("default") for k, v in (variables or {}).items() if isinstance(v, dict)} \
-            if isinstance(variables, dict) else {}
+        values = (
+            {k: v.get("default") for k, v in (variables or {}).items() if isinstance(v, dict)}
+            if isinstance(variables, dict)
+            else {}
+        )
     else:
         targets, values = _hcl_targets(text, path)
     strings: dict[str, str] = {k: v for k, v in values.items() if isinstance(k, str) and isinstance(v, str)}
@@ -220,8 +224,11 @@ def _bake(text: str, path: str, base: str, shown: str) -> Iterator[Reference]:
         if isinstance(dockerfile, str) and dockerfile.startswith("cwd://"):
             context_abs = _join(base, context) if isinstance(context, str) else None
             if context_abs:
-                yield Reference(os.path.realpath(_join(base, dockerfile[6:]) or ""), context_abs,
-                                ContextSource("bake", shown, f"target {name}"))
+                yield Reference(
+                    os.path.realpath(_join(base, dockerfile[6:]) or ""),
+                    context_abs,
+                    ContextSource("bake", shown, f"target {name}"),
+                )
             continue
         ref = _reference(base, context, dockerfile, ContextSource("bake", shown, f"target {name}"))
         if ref is not None:
@@ -286,19 +293,57 @@ def _unquote(value: object) -> object:
 # --- Makefiles, shell scripts, workflow run: lines ---------------------------------------------
 
 _ENGINES = frozenset({"docker", "podman", "nerdctl", "buildah"})
-_VALUE_OPTIONS = frozenset({
-    "-t", "--tag", "-f", "--file", "--build-arg", "--target", "--platform", "--label", "--secret",
-    "--ssh", "--cache-from", "--cache-to", "-o", "--output", "--progress", "--network", "--iidfile",
-    "--add-host", "--build-context", "--metadata-file", "--shm-size", "-m", "--memory", "--ulimit",
-    "--isolation", "--cgroup-parent", "--attest", "--annotation", "--builder", "--allow", "--call",
-    "--cpu-shares", "--cpuset-cpus", "--build-arg-file", "--layers", "--format", "--jobs",
-    "--authfile", "--creds", "--arch", "--os", "--variant", "--manifest", "--runtime",
-})
+_VALUE_OPTIONS = frozenset(
+    {
+        "-t",
+        "--tag",
+        "-f",
+        "--file",
+        "--build-arg",
+        "--target",
+        "--platform",
+        "--label",
+        "--secret",
+        "--ssh",
+        "--cache-from",
+        "--cache-to",
+        "-o",
+        "--output",
+        "--progress",
+        "--network",
+        "--iidfile",
+        "--add-host",
+        "--build-context",
+        "--metadata-file",
+        "--shm-size",
+        "-m",
+        "--memory",
+        "--ulimit",
+        "--isolation",
+        "--cgroup-parent",
+        "--attest",
+        "--annotation",
+        "--builder",
+        "--allow",
+        "--call",
+        "--cpu-shares",
+        "--cpuset-cpus",
+        "--build-arg-file",
+        "--layers",
+        "--format",
+        "--jobs",
+        "--authfile",
+        "--creds",
+        "--arch",
+        "--os",
+        "--variant",
+        "--manifest",
+        "--runtime",
+    }
+)
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;"})
 _MAKE_ASSIGN = r"^([A-Za-z_][\w.-]*)\s*(?:::=|:=|\?=|\+=|=)\s*(.*?)\s*$"
-_SHELL_ASSIGN = (
-    r"^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_]\w*)=(\"[^\"$`]*\"|'[^']*'|[^\s;&|$`]*)\s*$"
-)
+_SHELL_ASSIGN = r"^\s*(?:export\s+|readonly\s+|local\s+)?([A-Za-z_]\w*)=(\"[^\"$`]*\"|'[^']*'|[^\s;&|$`]*)\s*$"
 _MAKE_REF = r"\$[({]([A-Za-z_][\w.-]*)[)}]"
 _SHELL_REF = r"\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}|\$([A-Za-z_]\w*)"
 
@@ -407,7 +452,7 @@ def _docker_build(words: list[str]) -> tuple[str | None, str] | None:
     if i >= len(words) or posixpath.basename(words[i]) not in _ENGINES:
         return None
     engine = posixpath.basename(words[i])
-    rest = words[i + 1:]
+    rest = words[i + 1 :]
     verbs = ("bud", "build") if engine == "buildah" else ("build",)
     while rest and rest[0] in ("buildx", "image"):
         rest = rest[1:]

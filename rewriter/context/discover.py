@@ -72,16 +72,18 @@ def find_context(
             break
         folder = os.path.dirname(folder)
     tried = f"{path.parent}" if top == str(path.parent) else f"{path.parent} up to {top}"
-    return no_context(ContextSource("none", None, f"no folder from {tried} holds {', '.join(sources)}"),
-                      tuple(warnings), path)
+    return no_context(
+        ContextSource("none", None, f"no folder from {tried} holds {', '.join(sources)}"), tuple(warnings), path
+    )
 
 
 def _from_stdin(cwd: Path, sources: list[str]) -> BuildContext:
     ignore, problems = read_dockerignore(str(cwd))
     if _all_exist(str(cwd), sources, ignore):
         return BuildContext(cwd, ContextSource("stdin", str(cwd)), None, ignore, tuple(problems))
-    return no_context(ContextSource("none", None, f"the COPY sources are not in the current folder {cwd}"),
-                      tuple(problems))
+    return no_context(
+        ContextSource("none", None, f"the COPY sources are not in the current folder {cwd}"), tuple(problems)
+    )
 
 
 def _context(root: Path, source: ContextSource, dockerfile: Path | None, warnings) -> BuildContext:

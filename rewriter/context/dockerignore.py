@@ -28,8 +28,8 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True)
 class Pattern:
-    text: str         # cleaned, without the leading "!"
-    exclusion: bool   # a "!" line: re-includes what it matches
+    text: str  # cleaned, without the leading "!"
+    exclusion: bool  # a "!" line: re-includes what it matches
     kind: int
     regex: re.Pattern[str] | None
 

@@ -37,14 +37,32 @@ from rewriter.goprogram.scan import SourceFile, prefix_of, runtime_files
 from rewriter.goprogram.static import PACKAGE_WALK_LIMIT, SourceIndex, closure, gopath_local, local_modules
 
 __all__ = [
-    "GO_LIST", "KNOWN_CGO_IMPORTS", "STATIC", "TLS_IMPORTS", "Finding", "GoContext", "GoProgram", "MainChoice",
-    "RuntimeFile", "analyze_context", "binary_name", "read_program", "resolve_main",
+    "GO_LIST",
+    "KNOWN_CGO_IMPORTS",
+    "STATIC",
+    "TLS_IMPORTS",
+    "Finding",
+    "GoContext",
+    "GoProgram",
+    "MainChoice",
+    "RuntimeFile",
+    "analyze_context",
+    "binary_name",
+    "read_program",
+    "resolve_main",
 ]
 
 
-def read_program(context: BuildContext, *, build_dir: str = ".", package: str | None = None,
-                 tags: str | None = None, go: str | None = None, copied: tuple[str, ...] | None = None,
-                 import_path: str | None = None) -> GoProgram | None:
+def read_program(
+    context: BuildContext,
+    *,
+    build_dir: str = ".",
+    package: str | None = None,
+    tags: str | None = None,
+    go: str | None = None,
+    copied: tuple[str, ...] | None = None,
+    import_path: str | None = None,
+) -> GoProgram | None:
     """Read the Go program the build compiles; None when the build reads no Go from the
     context (no go.mod above the build folder and no Go files in the packages it names).
 
@@ -72,8 +90,16 @@ def read_program(context: BuildContext, *, build_dir: str = ".", package: str | 
         go_version=mod.go_version if mod else None,
         has_go_sum=module_dir is not None and index.has_file(module_dir, "go.sum"),
         has_vendor=module_dir is not None and context.is_file(_join(module_dir, "vendor/modules.txt")),
-        uses_cgo=(), uses_timezones=(), embeds_tzdata=False, uses_exec=(), uses_tls=False, runtime_files=(),
-        module_dir=module_dir, context=context, build_dir=base, mains=_Mains(index, module_dir),
+        uses_cgo=(),
+        uses_timezones=(),
+        embeds_tzdata=False,
+        uses_exec=(),
+        uses_tls=False,
+        runtime_files=(),
+        module_dir=module_dir,
+        context=context,
+        build_dir=base,
+        mains=_Mains(index, module_dir),
     )
     targets = _targets(program, index, package, base)
     if not targets:
@@ -179,8 +205,9 @@ def _writes(files: list[SourceFile]) -> tuple[reach.Write, ...]:
     return tuple(out)
 
 
-def analyze_context(root: str | os.PathLike, *, build_dir: str = ".", package: str | None = None,
-                    go: str | None = None) -> GoProgram | None:
+def analyze_context(
+    root: str | os.PathLike, *, build_dir: str = ".", package: str | None = None, go: str | None = None
+) -> GoProgram | None:
     """``read_program`` for a folder taken as the context as it is (no .dockerignore
     lookup beyond the root's own)."""
     from rewriter.context.dockerignore import read_dockerignore
@@ -220,7 +247,7 @@ def _targets(program: GoProgram, index: SourceIndex, package: str | None, base: 
     if choice.ambiguous:
         return list(choice.candidates)
     named: list[str] = []
-    for arg in (package.split() if package else ["."]):
+    for arg in package.split() if package else ["."]:
         if arg.endswith(".go"):
             continue
         target = clean_dir(posixpath.join(base, arg))
@@ -233,8 +260,9 @@ def _targets(program: GoProgram, index: SourceIndex, package: str | None, base: 
     return named
 
 
-def _go_list(go: str, context: BuildContext, index: SourceIndex, program: GoProgram, targets: list[str],
-             tags: str | None) -> tuple[tuple[set[str], list[Finding]] | None, str | None]:
+def _go_list(
+    go: str, context: BuildContext, index: SourceIndex, program: GoProgram, targets: list[str], tags: str | None
+) -> tuple[tuple[set[str], list[Finding]] | None, str | None]:
     """(package folders, third-party cgo findings) from go list, or (None, why not)."""
     root = context.root
     assert root is not None and program.module_dir is not None
@@ -269,15 +297,17 @@ def _go_list(go: str, context: BuildContext, index: SourceIndex, program: GoProg
     return (scope, cgo), None
 
 
-def _cgo_path(importers: list[SourceFile], by_path: dict[str, golist.Package], target: golist.Package,
-              why: str) -> Finding:
+def _cgo_path(
+    importers: list[SourceFile], by_path: dict[str, golist.Package], target: golist.Package, why: str
+) -> Finding:
     """A finding at the first import of the build's own files that leads to ``target``."""
     for f in importers:
         for imported in f.imports:
             if _reaches(imported, target.import_path, by_path):
                 via = "" if imported == target.import_path else f", which imports {target.import_path}"
-                return Finding(f.path, f.import_lines.get(imported, 1),
-                               f'import "{imported}"{via}: needs cgo, {why} (go list)')
+                return Finding(
+                    f.path, f.import_lines.get(imported, 1), f'import "{imported}"{via}: needs cgo, {why} (go list)'
+                )
     return Finding("go.mod", 1, f"the build reaches {target.import_path}: needs cgo, {why} (go list)")
 
 

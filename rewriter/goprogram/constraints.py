@@ -19,8 +19,22 @@ GOARCH = frozenset(
     "mips64p32le mipsle ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm".split()
 )
 LINUX_ARCHES = ("amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64")
-_UNIX = frozenset({"aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios",
-                   "linux", "netbsd", "openbsd", "solaris"})
+_UNIX = frozenset(
+    {
+        "aix",
+        "android",
+        "darwin",
+        "dragonfly",
+        "freebsd",
+        "hurd",
+        "illumos",
+        "ios",
+        "linux",
+        "netbsd",
+        "openbsd",
+        "solaris",
+    }
+)
 _GO_BUILD = re.compile(r"^//go:build\s+(.*?)\s*$", re.M)
 _PLUS_BUILD = re.compile(r"^//\s*\+build\s+(.*?)\s*$", re.M)
 _TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[\w.-]+)")

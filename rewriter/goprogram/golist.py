@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TIMEOUT = 60.0
-_FIELDS = ("ImportPath,Dir,Name,Standard,GoFiles,CgoFiles,IgnoredGoFiles,Imports,Module,Error,DepsErrors,"
-           "DepOnly,Match")
+_FIELDS = "ImportPath,Dir,Name,Standard,GoFiles,CgoFiles,IgnoredGoFiles,Imports,Module,Error,DepsErrors,DepOnly,Match"
 _OFF = ("", "0", "off", "false", "no")
 
 
@@ -44,37 +43,48 @@ def _on_path(name: str) -> str | None:
 @dataclass(frozen=True)
 class Package:
     import_path: str
-    dir: str                     # absolute
+    dir: str  # absolute
     name: str
     standard: bool
-    files: tuple[str, ...]       # every .go file go list names (GoFiles, CgoFiles, IgnoredGoFiles)
+    files: tuple[str, ...]  # every .go file go list names (GoFiles, CgoFiles, IgnoredGoFiles)
     cgo_files: tuple[str, ...]
     imports: tuple[str, ...]
     module: str | None
     module_dir: str | None
     main_module: bool
-    local_replace: bool          # the module is replaced by a folder
+    local_replace: bool  # the module is replaced by a folder
     dep_only: bool
 
 
 @dataclass(frozen=True)
 class Listing:
     packages: tuple[Package, ...]
-    error: str | None            # why the listing cannot be used; None when it can
+    error: str | None  # why the listing cannot be used; None when it can
 
 
-def go_list(go: str, workdir: Path, patterns: list[str], *, vendor: bool, tags: str | None = None,
-            timeout: float = TIMEOUT) -> Listing:
+def go_list(
+    go: str, workdir: Path, patterns: list[str], *, vendor: bool, tags: str | None = None, timeout: float = TIMEOUT
+) -> Listing:
     import subprocess
     import tempfile
 
     flags = ["-mod=vendor" if vendor else "-mod=readonly"]
     if tags:
         flags.append(f"-tags={tags}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GO") or k in ("GOPATH", "GOMODCACHE",
-                                                                                  "GOCACHE", "GOROOT")}
-    env.update(GOPROXY="off", GOFLAGS=" ".join(flags), GOTOOLCHAIN="local", GOWORK="off", GOENV="off",
-               GOOS="linux", CGO_ENABLED="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GO") or k in ("GOPATH", "GOMODCACHE", "GOCACHE", "GOROOT")
+    }
+    env.update(
+        GOPROXY="off",
+        GOFLAGS=" ".join(flags),
+        GOTOOLCHAIN="local",
+        GOWORK="off",
+        GOENV="off",
+        GOOS="linux",
+        CGO_ENABLED="1",
+    )
     if "GOCACHE" not in env and not (env.get("HOME") or env.get("XDG_CACHE_HOME")):
         env["GOCACHE"] = os.path.join(tempfile.gettempdir(), "goslim-go-cache")
     command = [go, "list", "-e", "-deps", f"-json={_FIELDS}", "--", *patterns]
@@ -117,20 +127,22 @@ def _parse(text: str) -> tuple[list[Package], str | None]:
         replace = module.get("Replace") or {}
         directory = raw.get("Dir") or ""
         files = tuple(name for key in ("GoFiles", "CgoFiles", "IgnoredGoFiles") for name in raw.get(key) or ())
-        packages.append(Package(
-            import_path=raw.get("ImportPath", ""),
-            dir=directory,
-            name=raw.get("Name", ""),
-            standard=standard,
-            files=files,
-            cgo_files=tuple(raw.get("CgoFiles") or ()),
-            imports=tuple(raw.get("Imports") or ()),
-            module=module.get("Path"),
-            module_dir=module.get("Dir"),
-            main_module=bool(module.get("Main")),
-            local_replace=bool(replace) and not replace.get("Version") and bool(replace.get("Dir")),
-            dep_only=bool(raw.get("DepOnly")),
-        ))
+        packages.append(
+            Package(
+                import_path=raw.get("ImportPath", ""),
+                dir=directory,
+                name=raw.get("Name", ""),
+                standard=standard,
+                files=files,
+                cgo_files=tuple(raw.get("CgoFiles") or ()),
+                imports=tuple(raw.get("Imports") or ()),
+                module=module.get("Path"),
+                module_dir=module.get("Dir"),
+                main_module=bool(module.get("Main")),
+                local_replace=bool(replace) and not replace.get("Version") and bool(replace.get("Dir")),
+                dep_only=bool(raw.get("DepOnly")),
+            )
+        )
     return packages, error
 
 

@@ -38,12 +38,28 @@ KNOWN_CGO_IMPORTS: tuple[tuple[str, str], ...] = (
 # Imports that make outbound TLS likely, so the image needs CA certificates. Same matching
 # as KNOWN_CGO_IMPORTS. net/http is here because most services that import it also call out.
 TLS_IMPORTS: tuple[str, ...] = (
-    "crypto/tls", "crypto/x509", "net/http", "net/smtp", "google.golang.org/grpc", "google.golang.org/api",
-    "cloud.google.com/go", "github.com/aws/aws-sdk-go", "github.com/aws/aws-sdk-go-v2",
-    "github.com/Azure/azure-sdk-for-go", "golang.org/x/oauth2", "go.mongodb.org/mongo-driver",
-    "github.com/jackc/pgx", "github.com/lib/pq", "github.com/go-sql-driver/mysql", "github.com/redis/go-redis",
-    "github.com/go-redis/redis", "github.com/segmentio/kafka-go", "github.com/twmb/franz-go",
-    "github.com/nats-io/nats.go", "github.com/minio/minio-go", "github.com/go-resty/resty",
+    "crypto/tls",
+    "crypto/x509",
+    "net/http",
+    "net/smtp",
+    "google.golang.org/grpc",
+    "google.golang.org/api",
+    "cloud.google.com/go",
+    "github.com/aws/aws-sdk-go",
+    "github.com/aws/aws-sdk-go-v2",
+    "github.com/Azure/azure-sdk-for-go",
+    "golang.org/x/oauth2",
+    "go.mongodb.org/mongo-driver",
+    "github.com/jackc/pgx",
+    "github.com/lib/pq",
+    "github.com/go-sql-driver/mysql",
+    "github.com/redis/go-redis",
+    "github.com/go-redis/redis",
+    "github.com/segmentio/kafka-go",
+    "github.com/twmb/franz-go",
+    "github.com/nats-io/nats.go",
+    "github.com/minio/minio-go",
+    "github.com/go-resty/resty",
 )
 
 CGO_WHY = {prefix.rstrip("/"): why for prefix, why in KNOWN_CGO_IMPORTS}
@@ -57,8 +73,8 @@ GO_LIST = "go list"
 class Finding:
     """One place in the sources behind a conclusion, so a diagnostic can point at it."""
 
-    path: str    # relative to the context root, posix
-    line: int    # 1-based
+    path: str  # relative to the context root, posix
+    line: int  # 1-based
     detail: str  # the import or call as written
 
 
@@ -66,17 +82,17 @@ class Finding:
 class RuntimeFile:
     """A file or directory the binary opens at run time: scratch has none unless it is copied in."""
 
-    path: str        # as written in Go, normalised: relative to the process's working directory
+    path: str  # as written in Go, normalised: relative to the process's working directory
     source: Finding
-    exists: bool     # present in the context (and not dropped by .dockerignore), taken relative to build_dir
+    exists: bool  # present in the context (and not dropped by .dockerignore), taken relative to build_dir
 
 
 @dataclass(frozen=True)
 class MainChoice:
     """Which main package a build produces and the binary name Go gives it, or why that is unclear."""
 
-    package: str | None        # dir of the main package, relative to the context root
-    binary_name: str | None    # what go build / go install name it without -o
+    package: str | None  # dir of the main package, relative to the context root
+    binary_name: str | None  # what go build / go install name it without -o
     candidates: tuple[str, ...]
     ambiguous: bool
     reason: str
@@ -92,28 +108,28 @@ class GoProgram:
     """
 
     root: Path
-    module_path: str | None           # go.mod `module`
-    go_version: str | None            # go.mod `toolchain` when present (it names a release), else `go`
+    module_path: str | None  # go.mod `module`
+    go_version: str | None  # go.mod `toolchain` when present (it names a release), else `go`
     has_go_sum: bool
-    has_vendor: bool                  # vendor/modules.txt beside go.mod
+    has_vendor: bool  # vendor/modules.txt beside go.mod
     uses_cgo: tuple[Finding, ...]
     uses_timezones: tuple[Finding, ...]
-    embeds_tzdata: bool               # imports time/tzdata: zone lookups need nothing from the image
-    uses_exec: tuple[Finding, ...]    # imports os/exec: scratch has no programs to run
-    uses_tls: bool                    # imports something from TLS_IMPORTS: CA certificates needed
+    embeds_tzdata: bool  # imports time/tzdata: zone lookups need nothing from the image
+    uses_exec: tuple[Finding, ...]  # imports os/exec: scratch has no programs to run
+    uses_tls: bool  # imports something from TLS_IMPORTS: CA certificates needed
     runtime_files: tuple[RuntimeFile, ...]  # read by literal relative path, less what //go:embed covers
-    module_dir: str | None = None     # dir of the go.mod governing build_dir, "." for the root
-    scope: tuple[str, ...] = ()       # package dirs the findings cover, sorted
+    module_dir: str | None = None  # dir of the go.mod governing build_dir, "." for the root
+    scope: tuple[str, ...] = ()  # package dirs the findings cover, sorted
     reader: str = STATIC
     reader_note: str | None = None
     context: BuildContext | None = None
-    build_dir: str = "."              # where the build runs, relative to the root
+    build_dir: str = "."  # where the build runs, relative to the root
     mains: MainsIndex | None = field(default=None, compare=False, repr=False)
     # Every string the compiled packages hold (a path the program may name), first place first.
     literals: tuple[Literal, ...] = field(default=(), compare=False, repr=False)
-    writes: tuple[Write, ...] = ()    # the places it writes, with their paths when spelled
+    writes: tuple[Write, ...] = ()  # the places it writes, with their paths when spelled
     imports: frozenset[str] = frozenset()  # every import path of the compiled packages
-    embeds: tuple[str, ...] = ()      # //go:embed patterns, relative to the context root: in the binary
+    embeds: tuple[str, ...] = ()  # //go:embed patterns, relative to the context root: in the binary
     programs: tuple[Program, ...] = ()  # os/exec calls in the compiled files, literal program first known
     unresolved: tuple[Finding, ...] = ()  # GOPATH-mode imports of local packages the context does not hold
 

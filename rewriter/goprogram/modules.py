@@ -26,21 +26,27 @@ _PRUNED_FROM = (1, 17)
 @dataclass(frozen=True)
 class GoMod:
     path: str | None
-    go_version: str | None       # `toolchain` (a release) when present, else `go`
+    go_version: str | None  # `toolchain` (a release) when present, else `go`
     go_line: str | None
-    replaces: tuple[tuple[str, str], ...]   # (module path, local dir relative to go.mod's folder)
-    requires: tuple[tuple[str, int, bool], ...]   # (module path, line, marked // indirect)
+    replaces: tuple[tuple[str, str], ...]  # (module path, local dir relative to go.mod's folder)
+    requires: tuple[tuple[str, int, bool], ...]  # (module path, line, marked // indirect)
 
 
 def parse_go_mod(text: str) -> GoMod:
     requires: list[tuple[str, int, bool]] = []
     for block in _REQUIRE_BLOCK.finditer(text):
         for item in _REQUIRE_ITEM.finditer(text, block.start("body"), block.end("body")):
-            requires.append((item.group("path").strip('"'), text.count("\n", 0, item.start("path")) + 1,
-                             item.group("indirect") is not None))
+            requires.append(
+                (
+                    item.group("path").strip('"'),
+                    text.count("\n", 0, item.start("path")) + 1,
+                    item.group("indirect") is not None,
+                )
+            )
     for m in _REQUIRE_LINE.finditer(text):
-        requires.append((m.group("path").strip('"'), text.count("\n", 0, m.start("path")) + 1,
-                         m.group("indirect") is not None))
+        requires.append(
+            (m.group("path").strip('"'), text.count("\n", 0, m.start("path")) + 1, m.group("indirect") is not None)
+        )
     go_line = _first(_GO_LINE, text)
     return GoMod(
         path=_first(_MODULE, text),
@@ -89,11 +95,14 @@ def reachable_cgo(mod: GoMod, go_mod_path: str, go_sum: str | None, go_sum_path:
         entry = cgo_module(module)
         if entry is None:
             continue
-        found.append(Finding(
-            where, line,
-            f"{where.rsplit('/', 1)[-1]} lists {module}: needs cgo, {CGO_WHY[entry]} (the build may reach it "
-            "through another module; with `go` on PATH goslim asks `go list` for the exact answer)",
-        ))
+        found.append(
+            Finding(
+                where,
+                line,
+                f"{where.rsplit('/', 1)[-1]} lists {module}: needs cgo, {CGO_WHY[entry]} (the build may reach it "
+                "through another module; with `go` on PATH goslim asks `go list` for the exact answer)",
+            )
+        )
     return found
 
 

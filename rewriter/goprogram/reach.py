@@ -25,8 +25,10 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "
 _ASSIGNED_VALUE = re.compile(r"(?::=|(?<![=!<>:+\-*/%&|^])=(?!=))[ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)")
 _ASSIGNED_NAME = re.compile(r"\b(?!const\b|var\b)([A-Za-z_]\w*)(?:[ \t]+[\w.\[\]*]+)?[ \t]*\Z")
 # dir, err := filepath.Abs("./upload"): the folder a relative name stands for, named alike.
-_ABS_ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)(?:[ \t]*,[ \t]*\w+)?[ \t]*:?=[ \t]*(?:filepath|path)[ \t]*\.[ \t]*Abs"
-                           r"\([ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)[ \t]*\)")
+_ABS_ASSIGNED = re.compile(
+    r"\b([A-Za-z_]\w*)(?:[ \t]*,[ \t]*\w+)?[ \t]*:?=[ \t]*(?:filepath|path)[ \t]*\.[ \t]*Abs"
+    r"\([ \t]*(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`)[ \t]*\)"
+)
 # pkg.Call( for the calls that write; the qualifier is read back from the name alike.
 _WRITE_NAME = re.compile(
     r"\b(Create|WriteFile|OpenFile|Mkdir|MkdirAll|CreateTemp|MkdirTemp|TempFile|TempDir|Open)[ \t]*\("
@@ -71,8 +73,8 @@ class Write:
     """A place the program writes: a file, a folder it makes, or a temporary file (in the
     folder ``path``, "" for the system's). ``path`` is None when the code does not spell it."""
 
-    kind: str            # "file", "dir" or "temp"
-    path: str | None     # as written, relative to the working folder or absolute
+    kind: str  # "file", "dir" or "temp"
+    path: str | None  # as written, relative to the working folder or absolute
     where: Finding
 
 
@@ -110,9 +112,9 @@ def strings_in(text: str, start: int, path: str) -> tuple[list[Literal], str]:
     last = start
     for m in _TOKEN.finditer(text, start):
         token = m.group()
-        code.append(text[last:m.start()])
+        code.append(text[last : m.start()])
         last = m.end()
-        if token[0] in "\"`":
+        if token[0] in '"`':
             value = unquote(token)
             if 0 < len(value) <= _LITERAL_MAX and "\n" not in value and "\x00" not in value:
                 out.append(Literal(value, Finding(path, text.count("\n", 0, m.start()) + 1, token)))
@@ -155,7 +157,7 @@ def writes(code: str, path: str, aliases: dict[str, str], imports: set[str]) -> 
         args, end = _split(code, call.end())
         pos = call.end()
         line = code.count("\n", 0, qualified.start()) + 1
-        where = Finding(path, line, re.sub(r"\s+", " ", code[qualified.start():end]).strip()[:120])
+        where = Finding(path, line, re.sub(r"\s+", " ", code[qualified.start() : end]).strip()[:120])
         if name == "Open":
             if package == "database/sql" and args[:1] and _literal(args[0]) in _SQLITE_DRIVERS and len(args) > 1:
                 found.append(PendingWrite("file", _dsn(_expr(args[1])), where))
@@ -228,19 +230,19 @@ def _split(code: str, pos: int) -> tuple[list[str], int]:
             depth += 1
         elif t in ")]}":
             if depth == 0:
-                if code[begin:tok.start()].strip() or args:
-                    args.append(code[begin:tok.start()].strip())
+                if code[begin : tok.start()].strip() or args:
+                    args.append(code[begin : tok.start()].strip())
                 return args, tok.end()
             depth -= 1
         elif t == "," and depth == 0:
-            args.append(code[begin:tok.start()].strip())
+            args.append(code[begin : tok.start()].strip())
             begin = tok.end()
     return args, limit
 
 
 def _literal(arg: str) -> str | None:
     arg = arg.strip()
-    if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "\"`":
+    if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in '"`':
         return unquote(arg)
     return None
 

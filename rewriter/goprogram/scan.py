@@ -57,11 +57,11 @@ _DETAIL_MAX = 120  # a call quoted in a Finding is cut to this many characters
 class _Reader(NamedTuple):
     """A call that reads paths from disk, and how to tell it is that call."""
 
-    packages: tuple[str, ...]    # import paths the qualifier may name
-    receivers: tuple[str, ...]   # imports that make a method call on a value plausible
-    args: slice                  # which arguments are paths
+    packages: tuple[str, ...]  # import paths the qualifier may name
+    receivers: tuple[str, ...]  # imports that make a method call on a value plausible
+    args: slice  # which arguments are paths
     glob: bool = False
-    default: str | None = None   # the path read when no argument is given
+    default: str | None = None  # the path read when no argument is given
 
 
 _FIRST, _SECOND, _THIRD, _ALL = slice(0, 1), slice(1, 2), slice(2, 3), slice(0, None)
@@ -90,7 +90,7 @@ _ENV_CALLS = frozenset({"Getenv", "LookupEnv", "Setenv"})
 
 @dataclass
 class Read:
-    literal: str   # as written in the call
+    literal: str  # as written in the call
     glob: bool
     where: Finding
 
@@ -99,7 +99,7 @@ class Read:
 class Program:
     """An os/exec call (Command, CommandContext, LookPath) and the program it starts."""
 
-    name: str | None   # the literal program name or path; None when the code computes it
+    name: str | None  # the literal program name or path; None when the code computes it
     where: Finding
 
 
@@ -122,13 +122,14 @@ class SourceFile:
     cgo_files: bool = False  # has import "C" (cgo findings name it)
     import_lines: dict[str, int] = field(default_factory=dict)  # import path -> line of its first import
     literals: list[reach.Literal] = field(default_factory=list)  # every string it holds
-    constants: dict[str, str] = field(default_factory=dict)     # names set to a string
+    constants: dict[str, str] = field(default_factory=dict)  # names set to a string
     writes: list[reach.PendingWrite] = field(default_factory=list)
-    programs: list[Program] = field(default_factory=list)       # os/exec calls, with the program when literal
+    programs: list[Program] = field(default_factory=list)  # os/exec calls, with the program when literal
 
 
-def scan(data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset(),
-         constrained: bool = True) -> SourceFile | None:
+def scan(
+    data: bytes, rel_dir: str, name: str, tags: frozenset[str] = frozenset(), constrained: bool = True
+) -> SourceFile | None:
     """Read one file's text: None when it is not Go a Linux build compiles (no package
     clause, or build constraints that leave it out). ``constrained=False`` for a file the
     build names on its command line: Go compiles it whatever its constraints say."""

@@ -19,16 +19,20 @@ from rewriter.goprogram import constraints
 from rewriter.goprogram.modules import GoMod, parse_go_mod
 from rewriter.goprogram.scan import SourceFile, scan
 
-PACKAGE_WALK_LIMIT = 20_000   # folders a pattern such as ./... visits before it stops and says so
+PACKAGE_WALK_LIMIT = 20_000  # folders a pattern such as ./... visits before it stops and says so
 _SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules"})
 
 
 class SourceIndex:
     """Go packages of one build context, read on demand and each read once."""
 
-    def __init__(self, context: BuildContext, tags: frozenset[str] = frozenset(),
-                 named: dict[str, frozenset[str]] | None = None,
-                 copied: dict[str, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        context: BuildContext,
+        tags: frozenset[str] = frozenset(),
+        named: dict[str, frozenset[str]] | None = None,
+        copied: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.context = context
         self.tags = tags
         # Folders whose package is a list of files rather than the whole folder: the .go
@@ -40,7 +44,7 @@ class SourceIndex:
         self._packages: dict[str, list[SourceFile]] = {}
         self._entries: dict[str, list[tuple[str, bool]]] = {}
         self._mods: dict[str, GoMod | None] = {}
-        self.truncated = False   # a pattern walk stopped at PACKAGE_WALK_LIMIT
+        self.truncated = False  # a pattern walk stopped at PACKAGE_WALK_LIMIT
         self.files_read = 0
 
     # --- folders and files -----------------------------------------------------------------
@@ -59,8 +63,9 @@ class SourceIndex:
         files = []
         named, copied = self.named.get(d), self.copied.get(d)
         for name, is_dir in self.entries(d):
-            if is_dir or not (_go_source(name) and (copied is None or name in copied) if named is None
-                              else name in named):
+            if is_dir or not (
+                _go_source(name) and (copied is None or name in copied) if named is None else name in named
+            ):
                 continue
             data = self.context.read_listed(d, name)
             if data is None:
@@ -134,8 +139,9 @@ class SourceIndex:
         return [d for d in candidates if _matches(pattern, d) and self.is_main(d)]
 
 
-def closure(index: SourceIndex, targets: list[str], local: list[tuple[str, str]],
-            vendor: str | None, relative: bool = False) -> tuple[set[str], set[str]]:
+def closure(
+    index: SourceIndex, targets: list[str], local: list[tuple[str, str]], vendor: str | None, relative: bool = False
+) -> tuple[set[str], set[str]]:
     """(package folders the build compiles, vendored package folders it reaches).
 
     ``local`` maps import path prefixes to folders (the module and its local replace
@@ -186,7 +192,7 @@ def _local_dir(imported: str, local: list[tuple[str, str]]) -> tuple[str, str] |
         if imported == prefix:
             return d, d
         if imported.startswith(prefix + "/"):
-            return posixpath.normpath(posixpath.join(d, imported[len(prefix) + 1:])), d
+            return posixpath.normpath(posixpath.join(d, imported[len(prefix) + 1 :])), d
     return None
 
 
@@ -212,8 +218,12 @@ def _third_party(imported: str) -> bool:
 
 
 def _go_source(name: str) -> bool:
-    return (name.endswith(".go") and name[0] not in "._" and not name.endswith("_test.go")
-            and not constraints.name_excluded(name))
+    return (
+        name.endswith(".go")
+        and name[0] not in "._"
+        and not name.endswith("_test.go")
+        and not constraints.name_excluded(name)
+    )
 
 
 def _matches(pattern: str, d: str) -> bool:

@@ -91,7 +91,6 @@ REPORTS: tuple[Report, ...] = (
 )
 
 
-
 def _every_rule() -> tuple[Rule, ...]:
     """Every rule once, in the order it is first met: the engine's own, then the passes'."""
     found: list[Rule] = list(verdicts.ENGINE_RULES)

@@ -18,8 +18,13 @@ from rewriter.plan import NoPlan, Plan
 from rewriter.rules import Kind, Rule
 from rewriter.syntax.nodes import Dockerfile, Instruction
 
-SEVERITY: Final = {Kind.FIX: Severity.INFO, Kind.NOTE: Severity.INFO, Kind.REFUSAL: Severity.ERROR,
-                   Kind.WARNING: Severity.WARNING, Kind.KEEP: Severity.WARNING}
+SEVERITY: Final = {
+    Kind.FIX: Severity.INFO,
+    Kind.NOTE: Severity.INFO,
+    Kind.REFUSAL: Severity.ERROR,
+    Kind.WARNING: Severity.WARNING,
+    Kind.KEEP: Severity.WARNING,
+}
 
 
 class _Context:
@@ -59,8 +64,9 @@ class _Context:
         """The input line ``rule`` reports at, when it names one (see Rule.anchor)."""
         return None
 
-    def diagnostic(self, rule: Rule, message: str, ins: Instruction | None = None,
-                   severity: Severity | None = None) -> Diagnostic:
+    def diagnostic(
+        self, rule: Rule, message: str, ins: Instruction | None = None, severity: Severity | None = None
+    ) -> Diagnostic:
         if severity is None:
             severity = SEVERITY[rule.kind]
         anchor = self.anchor(rule)
@@ -75,8 +81,9 @@ class CheckContext(_Context):
 
     plan: Final[Plan | NoPlan]
 
-    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan | NoPlan, config: Config, go: Any,
-                 build_context: Any = None) -> None:
+    def __init__(
+        self, tree: Dockerfile, facts: Facts, plan: Plan | NoPlan, config: Config, go: Any, build_context: Any = None
+    ) -> None:
         super().__init__(tree, facts, config, go, build_context)
         self.plan = plan
 
@@ -105,8 +112,17 @@ class FixContext(_Context):
     anchors: Final[dict[str, int]]
     original: Final[Original]
 
-    def __init__(self, tree: Dockerfile, facts: Facts, plan: Plan, config: Config, go: Any,
-                 anchors: dict[str, int], original: Original, build_context: Any = None) -> None:
+    def __init__(
+        self,
+        tree: Dockerfile,
+        facts: Facts,
+        plan: Plan,
+        config: Config,
+        go: Any,
+        anchors: dict[str, int],
+        original: Original,
+        build_context: Any = None,
+    ) -> None:
         super().__init__(tree, facts, config, go, build_context)
         self.plan = plan
         self.anchors = anchors

@@ -17,7 +17,9 @@ go.mod or go.sum change (go.sum is copied only when it exists).
 """
 
 RULE = Rule(
-    "GS110", "go-build-cache", Kind.FIX,
+    "GS110",
+    "go-build-cache",
+    Kind.FIX,
     "Opt-in: cache mounts for Go modules and the build cache, and a go.mod download layer before COPY . .",
     EXPLANATION,
     anchor=Anchor.BUILD,
@@ -48,8 +50,14 @@ def apply(ctx: FixContext) -> Result:
     go = ctx.go
     stage = tree.stages[plan.builder.index]
     copies_mod = any(i.name in ("COPY", "ADD") and "go.mod" in i.args_text for i in stage.instructions)
-    copy_all = next((i for i in stage.instructions if i.name in ("COPY", "ADD") and i.flag("from") is None
-                     and list(i.values) in (["."  , "."], [".", "./"])), None)
+    copy_all = next(
+        (
+            i
+            for i in stage.instructions
+            if i.name in ("COPY", "ADD") and i.flag("from") is None and list(i.values) in ([".", "."], [".", "./"])
+        ),
+        None,
+    )
     if go is not None and go.module_dir == "." and not copies_mod and copy_all is not None:
         files = "go.mod go.sum" if go.has_go_sum else "go.mod"
         mounts = " ".join(MOUNTS[:1])

@@ -16,7 +16,9 @@ from the builder.
 """
 
 RULE = Rule(
-    "GS105", "ca-certificates", Kind.FIX,
+    "GS105",
+    "ca-certificates",
+    Kind.FIX,
     "Copy /etc/ssl/certs/ca-certificates.crt from the builder: scratch has no CA bundle, so TLS would fail.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,

@@ -17,12 +17,16 @@ and ``import "C"`` in the sources all mean the build relies on cgo.
 """
 
 RULE = Rule(
-    "GS201", "cgo-in-use", Kind.REFUSAL,
+    "GS201",
+    "cgo-in-use",
+    Kind.REFUSAL,
     "Refused: the build uses cgo, so the binary needs a C library that scratch does not have.",
     EXPLANATION,
 )
 UNUSED_TOOLCHAIN = Rule(
-    "GS308", "c-toolchain-without-cgo", Kind.WARNING,
+    "GS308",
+    "c-toolchain-without-cgo",
+    Kind.WARNING,
     "The builder installs a C toolchain or headers, but the Go sources the build compiles show no cgo.",
     """GS308: the builder installs a C toolchain, and the sources show no cgo.
 
@@ -53,7 +57,9 @@ def check(ctx: CheckContext) -> list:
         out.append(ctx.diagnostic(RULE, "CGO_ENABLED=1 is set for the build", _setter(ctx, plan, "CGO_ENABLED")))
     ld = build.ldflags_value or ""
     if re.search(r"-linkmode[= ]+external", ld):
-        out.append(ctx.diagnostic(RULE, "the build links with an external (C) linker: -linkmode external", build.instruction))
+        out.append(
+            ctx.diagnostic(RULE, "the build links with an external (C) linker: -linkmode external", build.instruction)
+        )
     if build.tags and re.search(r"sqlite|cgo|libsqlite3", build.tags):
         out.append(ctx.diagnostic(RULE, f"build tags select cgo code: -tags {build.tags}", build.instruction))
     go = ctx.go
@@ -67,23 +73,27 @@ def check(ctx: CheckContext) -> list:
         ins, _ = compilers[0]
         names = ", ".join(sorted({p for _, p in compilers}))
         reader = "go list" if go.reader == "go list" else "the static reader"
-        out.append(ctx.diagnostic(
-            UNUSED_TOOLCHAIN,
-            f"C toolchain or headers installed for the build ({names}), but the Go sources the build "
-            f"compiles show no cgo ({reader}): the rewrite builds with CGO_ENABLED=0",
-            ins,
-        ))
+        out.append(
+            ctx.diagnostic(
+                UNUSED_TOOLCHAIN,
+                f"C toolchain or headers installed for the build ({names}), but the Go sources the build "
+                f"compiles show no cgo ({reader}): the rewrite builds with CGO_ENABLED=0",
+                ins,
+            )
+        )
     if cgo != "0" and go is None:
         if compilers:
             ins, _ = compilers[0]
             names = ", ".join(sorted({p for _, p in compilers}))
-            out.append(ctx.diagnostic(
-                RULE,
-                f"C toolchain or headers installed for the build ({names}); without the Go sources "
-                "goslim cannot tell whether cgo is needed. Set CGO_ENABLED=0 yourself, or run goslim "
-                "with the build context so it can check the imports",
-                ins,
-            ))
+            out.append(
+                ctx.diagnostic(
+                    RULE,
+                    f"C toolchain or headers installed for the build ({names}); without the Go sources "
+                    "goslim cannot tell whether cgo is needed. Set CGO_ENABLED=0 yourself, or run goslim "
+                    "with the build context so it can check the imports",
+                    ins,
+                )
+            )
     return out
 
 

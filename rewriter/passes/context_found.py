@@ -23,12 +23,16 @@ refused instead, for batch migrations that must not guess.
 """
 
 NOT_FOUND = Rule(
-    "GS307", "context-not-found", Kind.WARNING,
+    "GS307",
+    "context-not-found",
+    Kind.WARNING,
     "No build context holds the build's COPY sources: cgo, time zones and runtime files were not checked.",
     EXPLANATION,
 )
 UNREADABLE = Rule(
-    "GS309", "build-definition-unreadable", Kind.WARNING,
+    "GS309",
+    "build-definition-unreadable",
+    Kind.WARNING,
     "A file read to find the build context (compose, bake, skaffold, workflow, .dockerignore) could not be used.",
     "goslim reads compose, bake and skaffold files, GitHub Actions workflows, Makefiles, scripts and "
     ".dockerignore to find the folder a Dockerfile is built from. A file that does not parse, "
@@ -44,12 +48,13 @@ def check(ctx: CheckContext) -> list[Diagnostic]:
     out = [ctx.diagnostic(UNREADABLE, warning) for warning in found.warnings]
     if found.root is None:
         refuse = ctx.config.require_context
-        message = (f"{NOT_FOUND.summary[:-1]} ({found.source.detail}). Point goslim at the sources with "
-                   "--context DIR or a [[contexts]] entry of the config")
+        message = (
+            f"{NOT_FOUND.summary[:-1]} ({found.source.detail}). Point goslim at the sources with "
+            "--context DIR or a [[contexts]] entry of the config"
+        )
         if refuse:
             message = "Refused (require-context): " + message[0].lower() + message[1:]
-        out.append(ctx.diagnostic(NOT_FOUND, message, _first_copy(ctx),
-                                  Severity.ERROR if refuse else Severity.WARNING))
+        out.append(ctx.diagnostic(NOT_FOUND, message, _first_copy(ctx), Severity.ERROR if refuse else Severity.WARNING))
     return out
 
 

@@ -16,7 +16,9 @@ toolchain for that because the build is static.
 """
 
 RULE = Rule(
-    "GS111", "cross-compile", Kind.FIX,
+    "GS111",
+    "cross-compile",
+    Kind.FIX,
     "Opt-in: FROM --platform=$BUILDPLATFORM and GOOS=$TARGETOS GOARCH=$TARGETARCH for fast multi-platform builds.",
     EXPLANATION,
     anchor=Anchor.BUILDER,
@@ -39,7 +41,14 @@ def apply(ctx: FixContext) -> Result:
         tree = replace_item(tree, from_ins, [new_from])
         from_ins = new_from
     go_word = build.command.words[build.env_index]
-    new_build = edit_arguments(build.instruction, [(go_word.start, go_word.start, "GOOS=$TARGETOS GOARCH=$TARGETARCH ")])
+    new_build = edit_arguments(
+        build.instruction, [(go_word.start, go_word.start, "GOOS=$TARGETOS GOARCH=$TARGETARCH ")]
+    )
     tree = replace_item(tree, build.instruction, [new_build])
-    tree = insert_after(tree, from_ins, make_items(["ARG TARGETOS", "ARG TARGETARCH"], ctx.newline, ctx.escape), ctx.newline)
-    return Result(tree, (ctx.diagnostic(RULE, "builder runs on $BUILDPLATFORM and cross-compiles to $TARGETOS/$TARGETARCH", from_ins),))
+    tree = insert_after(
+        tree, from_ins, make_items(["ARG TARGETOS", "ARG TARGETARCH"], ctx.newline, ctx.escape), ctx.newline
+    )
+    return Result(
+        tree,
+        (ctx.diagnostic(RULE, "builder runs on $BUILDPLATFORM and cross-compiles to $TARGETOS/$TARGETARCH", from_ins),),
+    )

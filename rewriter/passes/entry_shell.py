@@ -17,5 +17,7 @@ def check(ctx: CheckContext) -> list:
     if entry.needs_shell:
         return [ctx.diagnostic(RULE, entry.needs_shell, where)]
     if entry.argv and entry.argv[0].endswith(SCRIPT_SUFFIXES):
-        return [ctx.diagnostic(RULE, f"the entrypoint is a script ({entry.argv[0]}), which needs an interpreter", where)]
+        return [
+            ctx.diagnostic(RULE, f"the entrypoint is a script ({entry.argv[0]}), which needs an interpreter", where)
+        ]
     return []

@@ -19,7 +19,9 @@ the CMD it ignored is dropped.
 """
 
 RULE = Rule(
-    "GS107", "exec-entrypoint", Kind.FIX,
+    "GS107",
+    "exec-entrypoint",
+    Kind.FIX,
     "Run the binary by its absolute path in exec form (scratch has no shell and no PATH); CMD and ENTRYPOINT keep "
     "their roles.",
     EXPLANATION,

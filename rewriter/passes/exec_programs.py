@@ -25,7 +25,9 @@ are not checked here; GS302 warns about them.
 """
 
 RULE = Rule(
-    "GS212", "exec-program-missing", Kind.REFUSAL,
+    "GS212",
+    "exec-program-missing",
+    Kind.REFUSAL,
     "Refused: the code starts a program by name that the scratch runtime does not hold.",
     EXPLANATION,
 )
@@ -48,13 +50,15 @@ def check(ctx: CheckContext) -> list[Diagnostic]:
             continue
         seen.add(name)
         where = program.where
-        out.append(ctx.diagnostic(
-            RULE,
-            f"{where.path}:{where.line}: {where.detail} runs `{name}`, which the {ctx.config.runtime} runtime "
-            "does not have: copy a static build of it into the runtime (extra-copy), do the work in Go, "
-            'or set runtime = "alpine"',
-            plan.build.instruction,
-        ))
+        out.append(
+            ctx.diagnostic(
+                RULE,
+                f"{where.path}:{where.line}: {where.detail} runs `{name}`, which the {ctx.config.runtime} runtime "
+                "does not have: copy a static build of it into the runtime (extra-copy), do the work in Go, "
+                'or set runtime = "alpine"',
+                plan.build.instruction,
+            )
+        )
     return out
 
 

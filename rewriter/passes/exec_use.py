@@ -8,7 +8,9 @@ from rewriter.passes.base import FixContext
 from rewriter.rules import Kind, Rule
 
 RULE = Rule(
-    "GS302", "exec-in-scratch", Kind.WARNING,
+    "GS302",
+    "exec-in-scratch",
+    Kind.WARNING,
     "The service imports os/exec; scratch has no programs to run.",
     "A Go service that starts other programs (os/exec) will not find them in a scratch image. "
     "Check what it runs; copy static helpers into the runtime stage or choose another runtime. "

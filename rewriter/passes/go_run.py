@@ -21,5 +21,11 @@ def check(ctx: CheckContext) -> list:
     if i is None:
         return []
     pkg = words[i + 2] if i + 2 < len(words) else "."
-    return [ctx.diagnostic(RULE, f"`go run {pkg}` builds at every start; build it with "
-                                 f"`RUN go build -o /app/server {pkg}` and run /app/server", where)]
+    return [
+        ctx.diagnostic(
+            RULE,
+            f"`go run {pkg}` builds at every start; build it with "
+            f"`RUN go build -o /app/server {pkg}` and run /app/server",
+            where,
+        )
+    ]

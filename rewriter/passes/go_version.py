@@ -23,7 +23,9 @@ A build through make or a script on a toolchain before Go 1.5 is refused too: it
 """
 
 RULE = Rule(
-    "GS210", "old-go-toolchain", Kind.REFUSAL,
+    "GS210",
+    "old-go-toolchain",
+    Kind.REFUSAL,
     "Refused: the service needs time zones, and with this Go toolchain goslim cannot tell where they come from.",
     EXPLANATION,
 )
@@ -36,10 +38,16 @@ def check(ctx: CheckContext) -> list:
         return []
     version = plan.builder.go_version
     if version is not None and version < REBUILDS_STD and plan.build.via_recipe:
-        return [ctx.diagnostic(RULE, f"the build uses Go {shown(version)}, whose go command links the standard library "
-                                     "it was built with (cgo) unless it gets -a, and it runs through "
-                                     f"`{plan.build.through}`, which goslim does not edit: add -a -installsuffix cgo "
-                                     "to its go command", plan.build.instruction)]
+        return [
+            ctx.diagnostic(
+                RULE,
+                f"the build uses Go {shown(version)}, whose go command links the standard library "
+                "it was built with (cgo) unless it gets -a, and it runs through "
+                f"`{plan.build.through}`, which goslim does not edit: add -a -installsuffix cgo "
+                "to its go command",
+                plan.build.instruction,
+            )
+        ]
     if not ctx.config.enabled("GS117"):
         return []
     zones = old_zones(ctx.facts, plan, ctx.go)
@@ -50,13 +58,32 @@ def check(ctx: CheckContext) -> list:
     assert version is not None
     where = plan.builder.stage.from_instruction
     if path is None:
-        return [ctx.diagnostic(RULE, f"the build uses Go {shown(version)}; scratch has no time zones ({why}), "
-                                     "-tags timetzdata needs Go 1.15, and goslim knows neither where this toolchain "
-                                     "keeps lib/time/zoneinfo.zip nor of a /usr/share/zoneinfo in the builder's "
-                                     "image: set ENV GOROOT in the builder", where)]
-    removed = next((m for s in ctx.facts.chain(plan.builder) for m in s.moves
-                    if m.dest is None and (path + "/").startswith(m.source.rstrip("/") + "/")), None)
+        return [
+            ctx.diagnostic(
+                RULE,
+                f"the build uses Go {shown(version)}; scratch has no time zones ({why}), "
+                "-tags timetzdata needs Go 1.15, and goslim knows neither where this toolchain "
+                "keeps lib/time/zoneinfo.zip nor of a /usr/share/zoneinfo in the builder's "
+                "image: set ENV GOROOT in the builder",
+                where,
+            )
+        ]
+    removed = next(
+        (
+            m
+            for s in ctx.facts.chain(plan.builder)
+            for m in s.moves
+            if m.dest is None and (path + "/").startswith(m.source.rstrip("/") + "/")
+        ),
+        None,
+    )
     if removed is not None:
-        return [ctx.diagnostic(RULE, f"the build uses Go {shown(version)}; scratch has no time zones ({why}), and the "
-                                     f"builder deletes {removed.source}, which holds {path}", removed.instruction)]
+        return [
+            ctx.diagnostic(
+                RULE,
+                f"the build uses Go {shown(version)}; scratch has no time zones ({why}), and the "
+                f"builder deletes {removed.source}, which holds {path}",
+                removed.instruction,
+            )
+        ]
     return []

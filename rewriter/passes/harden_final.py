@@ -24,7 +24,9 @@ no WORKDIR of its own ran in /go, the image's; the new stage keeps that WORKDIR.
 """
 
 RULE = Rule(
-    "GS108", "harden-final-stage", Kind.FIX,
+    "GS108",
+    "harden-final-stage",
+    Kind.FIX,
     "Replace an alpine/debian/ubuntu/golang final stage by FROM scratch when it only needs the static binary.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,
@@ -36,8 +38,25 @@ RULES = (RULE,)
 # folder; in scratch, where the folder does not exist, the same line creates a file named
 # /usr/local/bin. Such destinations get their "/" written out.
 DISTRO_DIRS = frozenset(PATH_DIRS) | {
-    "/etc", "/etc/ssl", "/etc/ssl/certs", "/usr", "/usr/local", "/usr/lib", "/usr/share", "/usr/share/zoneinfo",
-    "/lib", "/opt", "/tmp", "/var", "/var/lib", "/var/log", "/home", "/root", "/srv", "/mnt", "/run",
+    "/etc",
+    "/etc/ssl",
+    "/etc/ssl/certs",
+    "/usr",
+    "/usr/local",
+    "/usr/lib",
+    "/usr/share",
+    "/usr/share/zoneinfo",
+    "/lib",
+    "/opt",
+    "/tmp",
+    "/var",
+    "/var/lib",
+    "/var/log",
+    "/home",
+    "/root",
+    "/srv",
+    "/mnt",
+    "/run",
 }
 # Folders a golang image has besides.
 GOLANG_DIRS = DISTRO_DIRS | {"/go", "/go/src", "/go/pkg", "/usr/local/go"}
@@ -85,7 +104,7 @@ def apply(ctx: FixContext) -> Result:
     base_raw = from_ins.values[0]
     text = from_ins.args_text
     index = text.find(base_raw)
-    new_from = from_ins.with_arguments(text[:index] + target + text[index + len(base_raw):])
+    new_from = from_ins.with_arguments(text[:index] + target + text[index + len(base_raw) :])
     tree = replace_item(ctx.tree, from_ins, [new_from])
     for run in runs:
         tree = replace_item(tree, run, [])

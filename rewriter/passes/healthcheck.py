@@ -18,13 +18,17 @@ runs the service binary itself in exec form is kept.
 """
 
 RULE = Rule(
-    "GS204", "healthcheck-needs-tools", Kind.REFUSAL,
+    "GS204",
+    "healthcheck-needs-tools",
+    Kind.REFUSAL,
     "Refused: the HEALTHCHECK needs a shell or curl/wget, which scratch does not have.",
     EXPLANATION,
 )
 DROPPED = Rule(
-    "GS304", "healthcheck-dropped", Kind.WARNING,
-    "A HEALTHCHECK that could not run in scratch was removed (healthcheck = \"drop\").",
+    "GS304",
+    "healthcheck-dropped",
+    Kind.WARNING,
+    'A HEALTHCHECK that could not run in scratch was removed (healthcheck = "drop").',
     EXPLANATION,
 )
 RULES = (RULE, DROPPED)

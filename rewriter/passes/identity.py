@@ -24,13 +24,17 @@ image used), the runtime copies them, and ``USER uid:gid`` is numeric so Kuberne
 """
 
 RULE = Rule(
-    "GS106", "non-root-user", Kind.FIX,
+    "GS106",
+    "non-root-user",
+    Kind.FIX,
     "Create a non-root user in the builder, copy /etc/passwd and /etc/group, and set a numeric USER.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,
 )
 ACTION_ROOT = Rule(
-    "GS310", "container-action-root", Kind.NOTE,
+    "GS310",
+    "container-action-root",
+    Kind.NOTE,
     "A GitHub container action keeps running as root, which the runner expects.",
     """GS310: a GitHub container action keeps running as root.
 
@@ -65,8 +69,30 @@ def _users(ctx: FixContext, plan: Plan) -> tuple[str | None, str | None]:
 
 
 # adduser/useradd options that take the next word as their value.
-_VALUE_FLAGS = frozenset({"-u", "--uid", "-g", "--gid", "-G", "--groups", "--ingroup", "-s", "--shell", "-h", "-d",
-                          "--home", "-c", "--comment", "--gecos", "-k", "-K", "-p", "-e", "-f"})
+_VALUE_FLAGS = frozenset(
+    {
+        "-u",
+        "--uid",
+        "-g",
+        "--gid",
+        "-G",
+        "--groups",
+        "--ingroup",
+        "-s",
+        "--shell",
+        "-h",
+        "-d",
+        "--home",
+        "-c",
+        "--comment",
+        "--gecos",
+        "-k",
+        "-K",
+        "-p",
+        "-e",
+        "-f",
+    }
+)
 
 
 def _creation(ctx: FixContext, name: str):
@@ -141,8 +167,11 @@ def apply(ctx: FixContext) -> Result:
         if not copies_to(final, "/etc/passwd") and not ships_certs_and_users(final.base):
             # root's own entries, so that user lookups still find who runs
             ref = plan.builder.name or str(plan.builder.index)
-            entries = make_items([f"COPY --from={ref} /etc/passwd /etc/passwd", f"COPY --from={ref} /etc/group /etc/group"],
-                                 ctx.newline, ctx.escape)
+            entries = make_items(
+                [f"COPY --from={ref} /etc/passwd /etc/passwd", f"COPY --from={ref} /etc/group /etc/group"],
+                ctx.newline,
+                ctx.escape,
+            )
             tree = insert_after(tree, _last_header_copy(final, tree), entries, ctx.newline)
         return Result(tree, (ctx.diagnostic(ACTION_ROOT, message, final.stage.from_instruction),))
     if ships_certs_and_users(final.base):
@@ -173,12 +202,16 @@ def apply(ctx: FixContext) -> Result:
     if not has_passwd:
         writes_files = any(PASSWD in ins.code for ins in builder.stage.instructions)
         if not writes_files:
-            lines = [f"RUN echo '{user_name}:x:{uid}:{gid}::/nonexistent:/sbin/nologin' > {PASSWD} "
-                     f"&& echo '{group_name}:x:{gid}:' > {GROUP}"]
+            lines = [
+                f"RUN echo '{user_name}:x:{uid}:{gid}::/nonexistent:/sbin/nologin' > {PASSWD} "
+                f"&& echo '{group_name}:x:{gid}:' > {GROUP}"
+            ]
             inherited = inherited_user(ctx.facts, builder)
             if inherited is not None:  # a stage FROM a non-root stage cannot write /etc as it is
                 lines = ["USER root", *lines, f"USER {inherited}"]
-            tree = insert_after(tree, builder.stage.from_instruction, make_items(lines, ctx.newline, ctx.escape), ctx.newline)
+            tree = insert_after(
+                tree, builder.stage.from_instruction, make_items(lines, ctx.newline, ctx.escape), ctx.newline
+            )
         copies = [f"COPY --from={ref} {PASSWD} /etc/passwd", f"COPY --from={ref} {GROUP} /etc/group"]
         anchor = _last_header_copy(final, tree)
         tree = insert_after(tree, anchor, make_items(copies, ctx.newline, ctx.escape), ctx.newline)
@@ -193,8 +226,13 @@ def apply(ctx: FixContext) -> Result:
 
 
 # The users distroless and chainguard static images define (distroless runs as root by default).
-SLIM_USERS = {"nonroot": "65532:65532", "nobody": "65534:65534", "": "65532:65532", "root": "65532:65532",
-              "0": "65532:65532"}
+SLIM_USERS = {
+    "nonroot": "65532:65532",
+    "nobody": "65534:65534",
+    "": "65532:65532",
+    "root": "65532:65532",
+    "0": "65532:65532",
+}
 
 
 def _slim_base_user(ctx: FixContext, final) -> Result:
@@ -218,13 +256,20 @@ def _set_user(ctx: FixContext, tree, index: int, wanted: str):
     users = [i for i in stage.instructions if i.name == "USER"]
     if users and users[-1].args_text == wanted:
         return tree, []
-    if users and users[-1].args_text not in ROOT and users[-1].args_text.split(":")[0].isdigit() and users[-1].args_text.split(":")[0] != "0":
+    if (
+        users
+        and users[-1].args_text not in ROOT
+        and users[-1].args_text.split(":")[0].isdigit()
+        and users[-1].args_text.split(":")[0] != "0"
+    ):
         return tree, []  # already a numeric non-root user
     new_user = make_items([f"USER {wanted}"], ctx.newline, ctx.escape)
     if users:
         return replace_item(tree, users[-1], new_user), [f"USER {wanted}"]
     items = list(stage.items)
-    at = next((i for i, item in enumerate(items) if type(item) is Instruction and item.name in ("ENTRYPOINT", "CMD")), None)
+    at = next(
+        (i for i, item in enumerate(items) if type(item) is Instruction and item.name in ("ENTRYPOINT", "CMD")), None
+    )
     if at is None:
         return insert_after(tree, items[-1], new_user, ctx.newline), [f"USER {wanted}"]
     while at > 0 and type(items[at - 1]) is Comment:

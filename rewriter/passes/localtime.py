@@ -22,7 +22,9 @@ dangles: the original ran on UTC, and the rewrite adds nothing.
 """
 
 RULE = Rule(
-    "GS116", "local-time-zone", Kind.FIX,
+    "GS116",
+    "local-time-zone",
+    Kind.FIX,
     "Copy the zone the original image linked /etc/localtime to into the runtime: scratch would run on UTC.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,
@@ -49,15 +51,29 @@ def apply(ctx: FixContext) -> Result:
     in_builder = builder.index < len(original.facts.stages)
     zone_file = original.image.stage(builder.index).lookup(source) if in_builder else UNSURE
     message = f"/etc/localtime is {zone}, as the original image set it"
-    if zone_file.presence is Presence.NO and found.copied and in_builder and any(
-            found.instruction is ins for s in original.facts.chain(original.facts.stages[builder.index])
-            for ins in s.stage.instructions):
+    if (
+        zone_file.presence is Presence.NO
+        and found.copied
+        and in_builder
+        and any(
+            found.instruction is ins
+            for s in original.facts.chain(original.facts.stages[builder.index])
+            for ins in s.stage.instructions
+        )
+    ):
         source = LOCALTIME  # the zone database is gone (removed after the copy): take the copy itself
         message += " (the builder's own copy of the zone)"
     elif zone_file.presence is Presence.NO and original.image.stage(stage.index).lookup(source).presence is Presence.NO:
-        return Result(tree, (ctx.diagnostic(
-            RULE, f"/etc/localtime links to {zone}, which the original image does not hold: it ran on UTC, "
-                  "and so does the rewrite"),))
+        return Result(
+            tree,
+            (
+                ctx.diagnostic(
+                    RULE,
+                    f"/etc/localtime links to {zone}, which the original image does not hold: it ran on UTC, "
+                    "and so does the rewrite",
+                ),
+            ),
+        )
     elif zone_file.presence is not Presence.YES and _alpine(builder.base):
         setup = make_items(["RUN apk add --no-cache tzdata"], ctx.newline, ctx.escape)
         tree = insert_after(tree, tree.stages[builder.index].from_instruction, setup, ctx.newline)

@@ -10,7 +10,9 @@ from rewriter.passes.base import FixContext
 from rewriter.rules import Kind, Rule
 
 RULE = Rule(
-    "GS306", "privileged-port", Kind.WARNING,
+    "GS306",
+    "privileged-port",
+    Kind.WARNING,
     "The service listens below port 1024 as a non-root user, which Linux allows only where "
     "net.ipv4.ip_unprivileged_port_start is lowered.",
     """GS306: warn that a non-root service listening below port 1024 may not be allowed to.
@@ -47,6 +49,12 @@ def report(ctx: FixContext, applied: tuple[str, ...]) -> list[Diagnostic]:
     if not low:
         return []
     port, ins = low[0]
-    return [ctx.diagnostic(RULE, f"EXPOSE {port} with USER {users[-1]}: binding port {port} needs root unless "
-                                 "net.ipv4.ip_unprivileged_port_start is lowered (Docker 20.10+ does; "
-                                 "Kubernetes needs the pod sysctl, or a port above 1023)", ins)]
+    return [
+        ctx.diagnostic(
+            RULE,
+            f"EXPOSE {port} with USER {users[-1]}: binding port {port} needs root unless "
+            "net.ipv4.ip_unprivileged_port_start is lowered (Docker 20.10+ does; "
+            "Kubernetes needs the pod sysctl, or a port above 1023)",
+            ins,
+        )
+    ]

@@ -7,7 +7,9 @@ from rewriter.passes.base import FixContext
 from rewriter.rules import Kind, Rule
 
 RULE = Rule(
-    "GS301", "no-build-context", Kind.NOTE,
+    "GS301",
+    "no-build-context",
+    Kind.NOTE,
     "The Go sources were not read: cgo imports, time zone use and runtime files were not checked.",
     "goslim reads the build context (go.mod and the Go sources next to the Dockerfile) to "
     "find cgo imports, time zone use and files read at run time. Without it the rewrite "

@@ -12,7 +12,9 @@ for other builds, not a service, and its real build happens elsewhere.
 """
 
 RULE = Rule(
-    "GS206", "onbuild", Kind.REFUSAL,
+    "GS206",
+    "onbuild",
+    Kind.REFUSAL,
     "Refused: the image uses ONBUILD triggers, so it is a base for other builds, not a service.",
     EXPLANATION,
 )

@@ -15,7 +15,9 @@ runs, explicitly.
 """
 
 RULE = Rule(
-    "GS114", "explicit-output", Kind.FIX,
+    "GS114",
+    "explicit-output",
+    Kind.FIX,
     "Add -o /path/to/binary to a `go build` that lets Go pick the binary's name.",
     EXPLANATION,
     anchor=Anchor.BUILD,

@@ -20,12 +20,16 @@ unless they strip them.
 """
 
 RULE = Rule(
-    "GS118", "build-through-recipe", Kind.NOTE,
+    "GS118",
+    "build-through-recipe",
+    Kind.NOTE,
     "The binary is built by a Makefile target or script of the context; its settings go on the RUN line.",
     EXPLANATION,
 )
 OVERRIDDEN = Rule(
-    "GS211", "recipe-overrides-goflags", Kind.REFUSAL,
+    "GS211",
+    "recipe-overrides-goflags",
+    Kind.REFUSAL,
     "Refused: the make target or script sets a flag itself that the rewrite must pass through GOFLAGS.",
     """GS211: refuse when the recipe's own flags override what the rewrite needs.
 
@@ -54,7 +58,13 @@ def check(ctx: CheckContext) -> list:
         why = tzdata_reason(ctx.go, plan)
         if why is not None:
             tags_given = shell.quote(build.tags)
-            out.append(ctx.diagnostic(OVERRIDDEN, f"the runtime needs time zones ({why}), and the recipe's own "
-                                                  f"-tags {tags_given} would override GOFLAGS=-tags=timetzdata: "
-                                                  "add timetzdata to them", build.instruction))
+            out.append(
+                ctx.diagnostic(
+                    OVERRIDDEN,
+                    f"the runtime needs time zones ({why}), and the recipe's own "
+                    f"-tags {tags_given} would override GOFLAGS=-tags=timetzdata: "
+                    "add timetzdata to them",
+                    build.instruction,
+                )
+            )
     return out

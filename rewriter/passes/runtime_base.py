@@ -17,7 +17,9 @@ user), so the file is left unchanged.
 """
 
 RULE = Rule(
-    "GS305", "runtime-base-kept", Kind.KEEP,
+    "GS305",
+    "runtime-base-kept",
+    Kind.KEEP,
     "Left unchanged: the final stage uses a base goslim does not replace (distroless, vendor or ARG-chosen).",
     EXPLANATION,
 )
@@ -33,8 +35,13 @@ def check(ctx: CheckContext) -> list:
         return []
     written = plan.runtime.stage.base_image
     if "$" in written:  # the ARG default is only one of the bases a build may pass in
-        return [ctx.diagnostic(RULE, f"final stage FROM {written} is chosen by a build argument; it is kept as it is",
-                               plan.runtime.stage.from_instruction)]
+        return [
+            ctx.diagnostic(
+                RULE,
+                f"final stage FROM {written} is chosen by a build argument; it is kept as it is",
+                plan.runtime.stage.from_instruction,
+            )
+        ]
     if DISTRO_IMAGE.match(base) or GO_IMAGE.match(base):
         return []  # GS108 replaces it
     return [ctx.diagnostic(RULE, f"final stage FROM {base} is kept as it is", plan.runtime.stage.from_instruction)]

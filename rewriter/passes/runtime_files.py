@@ -27,7 +27,9 @@ The ``extra-copy`` setting adds paths by hand (with the split, GS101).
 """
 
 RULE = Rule(
-    "GS113", "runtime-files", Kind.FIX,
+    "GS113",
+    "runtime-files",
+    Kind.FIX,
     "Copy the files the service reads at run time (configs, .env, templates, static files) into the runtime stage.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,
@@ -47,10 +49,12 @@ def apply(ctx: FixContext) -> Result:
         if ctx.go is not None:
             carried = runtime_files(ctx.go, stage, ctx.original.plan, ctx.original.image, ctx.build_context)
         else:  # what the command and ENV name is still known: it is in the Dockerfile
-            carried = copied_by_name(stage) + runtime_files(None, stage, ctx.original.plan, ctx.original.image,
-                                                            ctx.build_context)
-    wanted = [c for c in {c.path: c for c in carried}.values()
-              if c.path != plan.binary and not copies_to(runtime, c.path)]
+            carried = copied_by_name(stage) + runtime_files(
+                None, stage, ctx.original.plan, ctx.original.image, ctx.build_context
+            )
+    wanted = [
+        c for c in {c.path: c for c in carried}.values() if c.path != plan.binary and not copies_to(runtime, c.path)
+    ]
     if not wanted:
         return unchanged(ctx)
     builder = plan.builder.name or str(plan.builder.index)

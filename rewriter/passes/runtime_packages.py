@@ -20,7 +20,9 @@ Build tools (git, make, gcc…) are fine: they stay in the builder stage.
 """
 
 RULE = Rule(
-    "GS202", "runtime-packages", Kind.REFUSAL,
+    "GS202",
+    "runtime-packages",
+    Kind.REFUSAL,
     "Refused: the image installs packages or runs commands it may need at run time, and scratch has none.",
     EXPLANATION,
 )
@@ -63,8 +65,11 @@ def check(ctx: CheckContext) -> list:
                         seen.setdefault(name, ins)
         if seen:
             first = next(iter(seen.values()))
-            out.append(ctx.diagnostic(
-                RULE, f"installs packages the service may use at run time: {', '.join(sorted(seen))}", first))
+            out.append(
+                ctx.diagnostic(
+                    RULE, f"installs packages the service may use at run time: {', '.join(sorted(seen))}", first
+                )
+            )
         return out
     for ins in plan.runtime.stage.instructions[1:]:
         if ins.name != "RUN":

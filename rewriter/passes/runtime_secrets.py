@@ -14,7 +14,9 @@ from rewriter.passes.base import CheckContext
 from rewriter.rules import Kind, Rule
 
 RULE = Rule(
-    "GS303", "secret-build-values", Kind.WARNING,
+    "GS303",
+    "secret-build-values",
+    Kind.WARNING,
     "A secret-looking ENV/ARG value (TOKEN, PASSWORD, SECRET, KEY) is baked into the image: pass it at run time.",
     """GS303: warn that a secret-looking ENV or ARG value is baked into the image.
 
@@ -45,10 +47,19 @@ def check(ctx: CheckContext) -> list:
         for ins in facts.stage.instructions:
             if ins.name != "ENV" and not (ins.name == "ARG" and facts is final):
                 continue
-            names = [name for name, _ in ins.pairs() if SECRET_NAME.search(name)
-                     and (ins.name == "ENV" or multi or f"${name}" in used or f"${{{name}" in used)]
+            names = [
+                name
+                for name, _ in ins.pairs()
+                if SECRET_NAME.search(name)
+                and (ins.name == "ENV" or multi or f"${name}" in used or f"${{{name}" in used)
+            ]
             if names:
-                out.append(ctx.diagnostic(
-                    RULE, f"baked into the image, where anyone who pulls it can read it: {', '.join(names)}; "
-                          "pass it at run time instead", ins))
+                out.append(
+                    ctx.diagnostic(
+                        RULE,
+                        f"baked into the image, where anyone who pulls it can read it: {', '.join(names)}; "
+                        "pass it at run time instead",
+                        ins,
+                    )
+                )
     return out

@@ -23,7 +23,9 @@ file is refused instead.
 """
 
 RULE = Rule(
-    "GS312", "go-sources-not-found", Kind.WARNING,
+    "GS312",
+    "go-sources-not-found",
+    Kind.WARNING,
     "The build context was found, but not the Go it compiles: cgo, time zones, files and programs went unchecked.",
     EXPLANATION,
 )
@@ -40,16 +42,18 @@ def check(ctx: CheckContext) -> list[Diagnostic]:
     go = ctx.go
     if go is None:
         where = plan.build.workdir or "its folder"
-        message = (f"the build runs in {where}, where no COPY from the build context puts the Go it compiles: "
-                   f"{_UNCHECKED}")
+        message = (
+            f"the build runs in {where}, where no COPY from the build context puts the Go it compiles: {_UNCHECKED}"
+        )
     elif go.unresolved:
         first = go.unresolved[0]
         more = f" (and {len(go.unresolved) - 1} more)" if len(go.unresolved) > 1 else ""
-        message = (f"{first.path}:{first.line}: {first.detail}{more}: a GOPATH package the build context does "
-                   f"not hold where the build finds it; in its code {_UNCHECKED}")
+        message = (
+            f"{first.path}:{first.line}: {first.detail}{more}: a GOPATH package the build context does "
+            f"not hold where the build finds it; in its code {_UNCHECKED}"
+        )
     else:
         return []
     if ctx.config.require_context:
-        return [ctx.diagnostic(RULE, "Refused (require-context): " + message, plan.build.instruction,
-                               Severity.ERROR)]
+        return [ctx.diagnostic(RULE, "Refused (require-context): " + message, plan.build.instruction, Severity.ERROR)]
     return [ctx.diagnostic(RULE, message, plan.build.instruction)]

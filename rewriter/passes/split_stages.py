@@ -26,7 +26,9 @@ are declared again.
 """
 
 RULE = Rule(
-    "GS101", "split-builder-runtime", Kind.FIX,
+    "GS101",
+    "split-builder-runtime",
+    Kind.FIX,
     "Split the single stage into a builder and a FROM scratch runtime that gets only the binary.",
     EXPLANATION,
     anchor=Anchor.BUILDER,
@@ -34,7 +36,10 @@ RULE = Rule(
 RULES = (RULE,)
 
 # What the golang images set: a carried ENV that builds on them gets their values.
-GOLANG_ENV = {"GOPATH": "/go", "PATH": "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+GOLANG_ENV = {
+    "GOPATH": "/go",
+    "PATH": "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+}
 MOVED = ("CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "VOLUME", "STOPSIGNAL")
 CARRIED = ("ENV", "LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT")
 
@@ -73,8 +78,8 @@ def apply(ctx: FixContext) -> Result:
     args: dict[str, Instruction] = {}
     keep: list = []
     pending_comments: list = []
-    env = _starting_env(ctx, final)   # the builder's environment as the walk goes
-    defined: set[str] = set()         # names the runtime stage sets itself
+    env = _starting_env(ctx, final)  # the builder's environment as the walk goes
+    defined: set[str] = set()  # names the runtime stage sets itself
     for item in items:
         if type(item) is not Instruction:
             pending_comments = pending_comments + [item] if type(item) is Comment else []
@@ -121,7 +126,12 @@ def apply(ctx: FixContext) -> Result:
         new_stage[-1] = new_stage[-1].with_changes(newline="")  # the file had no final newline; nor has the output
     tree = replace_stage(ctx.tree, final.index, Stage(tuple(keep)))
     tree = append_stage(tree, new_stage, nl)
-    diagnostics.insert(0, ctx.diagnostic(RULE, f"split into stage `{name}` and a FROM {base} runtime that receives {plan.binary}", from_ins))
+    diagnostics.insert(
+        0,
+        ctx.diagnostic(
+            RULE, f"split into stage `{name}` and a FROM {base} runtime that receives {plan.binary}", from_ins
+        ),
+    )
     return Result(tree, tuple(diagnostics))
 
 

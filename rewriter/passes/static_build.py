@@ -20,7 +20,9 @@ cgo``, which rebuilds them (into a folder of their own) without cgo.
 """
 
 RULE = Rule(
-    "GS102", "static-build", Kind.FIX,
+    "GS102",
+    "static-build",
+    Kind.FIX,
     "Build with CGO_ENABLED=0 (and GOOS=linux) so the binary needs no C library.",
     EXPLANATION,
     anchor=Anchor.BUILD,

@@ -17,7 +17,9 @@ left as they are.
 """
 
 RULE = Rule(
-    "GS104", "strip-symbols", Kind.FIX,
+    "GS104",
+    "strip-symbols",
+    Kind.FIX,
     'Link with -ldflags "-w -s": drop DWARF and the symbol table (20-30% smaller binary).',
     EXPLANATION,
     anchor=Anchor.BUILD,
@@ -35,8 +37,12 @@ def apply(ctx: FixContext) -> Result:
     if build.via_recipe:
         if build.ldflags is not None or "-ldflags" in build.env.get("GOFLAGS", ""):
             return unchanged(ctx)  # the recipe's linker flags win over GOFLAGS
-        return edit_build(ctx, RULE, add_goflag(build, "-ldflags=-s"),
-                          f"added -ldflags=-s to GOFLAGS for `{build.through}` (-s drops DWARF too from Go 1.22)")
+        return edit_build(
+            ctx,
+            RULE,
+            add_goflag(build, "-ldflags=-s"),
+            f"added -ldflags=-s to GOFLAGS for `{build.through}` (-s drops DWARF too from Go 1.22)",
+        )
     word = build.ldflags
     if word is None:
         if "-ldflags" in build.env.get("GOFLAGS", ""):

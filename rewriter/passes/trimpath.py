@@ -18,7 +18,9 @@ note says so. A build through make or a script gets it in GOFLAGS.
 """
 
 RULE = Rule(
-    "GS103", "trimpath", Kind.FIX,
+    "GS103",
+    "trimpath",
+    Kind.FIX,
     "Add -trimpath: reproducible builds with no build-host paths in the binary.",
     EXPLANATION,
     anchor=Anchor.BUILD,

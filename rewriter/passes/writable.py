@@ -31,13 +31,17 @@ folder), since only ``COPY --from`` can make them in scratch.
 """
 
 RULE = Rule(
-    "GS115", "writable-places", Kind.FIX,
+    "GS115",
+    "writable-places",
+    Kind.FIX,
     "Give the runtime /tmp (mode 1777) and the folders the service writes, owned by the runtime user.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,
 )
 UNKNOWN = Rule(
-    "GS311", "write-path-unknown", Kind.REFUSAL,
+    "GS311",
+    "write-path-unknown",
+    Kind.REFUSAL,
     "The service writes a file whose path its code does not spell: name the folders it writes in `writable`.",
     """GS311: the service writes a file whose path its code does not spell.
 
@@ -53,8 +57,8 @@ where its data goes: the volumes are made writable, and the write is a warning.
 )
 RULES = (RULE, UNKNOWN)
 
-ROOT_DIR = "/runtime-root"     # in the builder: what the runtime gets at / (a sticky /tmp)
-EMPTY_DIR = "/runtime-empty"   # in the builder: the empty folder new writable folders are made from
+ROOT_DIR = "/runtime-root"  # in the builder: what the runtime gets at / (a sticky /tmp)
+EMPTY_DIR = "/runtime-empty"  # in the builder: the empty folder new writable folders are made from
 
 
 def apply(ctx: FixContext) -> Result:
@@ -72,8 +76,10 @@ def apply(ctx: FixContext) -> Result:
     owner = _owner(runtime)
     volumes = [v for i in runtime.stage.instructions if i.name == "VOLUME" for v in i.values]
     places, unknown = writable_places(ctx.go, stage, original.image, volumes)
-    places += [Writable(posixpath.normpath(posixpath.join(stage.workdir or "/", p)), "the writable setting", False)
-               for p in ctx.config.writable]
+    places += [
+        Writable(posixpath.normpath(posixpath.join(stage.workdir or "/", p)), "the writable setting", False)
+        for p in ctx.config.writable
+    ]
     if owner is None:
         places = []  # root writes anywhere
     places = [w for w in places if not _owned_already(runtime, w.path)]
@@ -81,15 +87,21 @@ def apply(ctx: FixContext) -> Result:
     if owner is not None and unknown and not ctx.config.writable:
         f = unknown[0]
         more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
-        where = f"{f.path}:{f.line} writes where its code does not say: {f.detail}{more}; the runtime user " \
-                f"{'can' if volumes else 'could'} write /tmp" + "".join(f", {w.path}" for w in places)
+        where = (
+            f"{f.path}:{f.line} writes where its code does not say: {f.detail}{more}; the runtime user "
+            f"{'can' if volumes else 'could'} write /tmp" + "".join(f", {w.path}" for w in places)
+        )
         if volumes:
             # The image says where its data goes: the write is taken to go there, and said.
-            diagnostics.append(ctx.diagnostic(UNKNOWN, where + "; name other folders in the writable setting",
-                                              severity=Severity.WARNING))
+            diagnostics.append(
+                ctx.diagnostic(
+                    UNKNOWN, where + "; name other folders in the writable setting", severity=Severity.WARNING
+                )
+            )
         else:
-            diagnostics.append(ctx.diagnostic(UNKNOWN, where + " and nothing else: name the folders it writes "
-                                                               "in the writable setting"))
+            diagnostics.append(
+                ctx.diagnostic(UNKNOWN, where + " and nothing else: name the folders it writes in the writable setting")
+            )
             return Result(ctx.tree, tuple(diagnostics))
     if not tmp and not places:
         return Result(ctx.tree, tuple(diagnostics)) if diagnostics else unchanged(ctx)
@@ -122,8 +134,9 @@ def apply(ctx: FixContext) -> Result:
         assert owner is not None  # there are places only for a non-root user
         tree = _own(ctx, tree, runtime.index, place, builder, owner)
         done.append(place.path)
-    diagnostics.insert(0, ctx.diagnostic(RULE, f"writable for {owner or 'root'}: {', '.join(done)}",
-                                         runtime.stage.from_instruction))
+    diagnostics.insert(
+        0, ctx.diagnostic(RULE, f"writable for {owner or 'root'}: {', '.join(done)}", runtime.stage.from_instruction)
+    )
     return Result(tree, tuple(diagnostics))
 
 

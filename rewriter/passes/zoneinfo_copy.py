@@ -20,7 +20,9 @@ image's /usr/share/zoneinfo is copied instead: every Go looks there first.
 """
 
 RULE = Rule(
-    "GS117", "zoneinfo-copy", Kind.FIX,
+    "GS117",
+    "zoneinfo-copy",
+    Kind.FIX,
     "Before Go 1.15: copy $GOROOT/lib/time/zoneinfo.zip (or /usr/share/zoneinfo) into the runtime when it needs zones.",
     EXPLANATION,
     anchor=Anchor.RUNTIME,
@@ -49,5 +51,13 @@ def apply(ctx: FixContext) -> Result:
     if version >= ZONEINFO_ENV and path.endswith(".zip") and final.env.get("ZONEINFO") != path:
         lines.append(f"ENV ZONEINFO={path}")
     tree = insert_after(ctx.tree, final.stage.from_instruction, make_items(lines, ctx.newline, ctx.escape), ctx.newline)
-    return Result(tree, (ctx.diagnostic(RULE, f"copy {path} from `{builder}` ({why}; -tags timetzdata needs Go 1.15)",
-                                        final.stage.from_instruction),))
+    return Result(
+        tree,
+        (
+            ctx.diagnostic(
+                RULE,
+                f"copy {path} from `{builder}` ({why}; -tags timetzdata needs Go 1.15)",
+                final.stage.from_instruction,
+            ),
+        ),
+    )

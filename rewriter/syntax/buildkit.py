@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Final
 
 # unicode.IsSpace in Go; Python's str.isspace also counts \x1c-\x1f, Go does not.
-GO_SPACES: Final = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+GO_SPACES: Final = (
+    "\t\n\v\f\r \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _GO_SPACE_SET: Final = frozenset(GO_SPACES)
 # reWhitespace / tokenWhitespace in the parser: ASCII only, and no \n.
 _RE_WHITESPACE: Final = re.compile(r"[\t\v\f\r ]+")
@@ -45,11 +48,18 @@ class Split:
     cmd_span: Final[tuple[int, int]]
     flags: Final[tuple[str, ...]]
     flag_spans: Final[tuple[tuple[int, int], ...]]
-    args: Final[str]            # TrimSpace'd remainder, as BuildKit hands it to the line parser
-    args_start: Final[int]      # offset of the remainder (before trimming) in the line
+    args: Final[str]  # TrimSpace'd remainder, as BuildKit hands it to the line parser
+    args_start: Final[int]  # offset of the remainder (before trimming) in the line
 
-    def __init__(self, cmd: str, cmd_span: tuple[int, int], flags: tuple[str, ...],
-                 flag_spans: tuple[tuple[int, int], ...], args: str, args_start: int) -> None:
+    def __init__(
+        self,
+        cmd: str,
+        cmd_span: tuple[int, int],
+        flags: tuple[str, ...],
+        flag_spans: tuple[tuple[int, int], ...],
+        args: str,
+        args_start: int,
+    ) -> None:
         self.cmd = cmd
         self.cmd_span = cmd_span
         self.flags = flags
@@ -420,9 +430,7 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in words:
         if "=" not in word:
-            raise BuildKitError(
-                f"Syntax error - can't find = in {go_quote(word)}. Must be of the form: name=value"
-            )
+            raise BuildKitError(f"Syntax error - can't find = in {go_quote(word)}. Must be of the form: name=value")
         name, value = word.split("=", 1)
         out += (name, value)
     return tuple(out)

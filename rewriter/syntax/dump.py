@@ -27,10 +27,7 @@ def _instruction_json(ins: Instruction, start: int, end: int) -> dict:
     heredocs = []
     if sub is None and ins.heredocs:
         original += "\n" + "".join(h.content + h.name + "\n" for h in ins.heredocs)
-        heredocs = [
-            {"name": h.name, "content": h.content, "file_descriptor": h.file_descriptor}
-            for h in ins.heredocs
-        ]
+        heredocs = [{"name": h.name, "content": h.content, "file_descriptor": h.file_descriptor} for h in ins.heredocs]
     return {
         "cmd": command.cmd,
         "sub_cmd": sub.cmd if sub is not None else None,

@@ -124,8 +124,10 @@ def table_source() -> str:
             if action is Shift and target not in number:
                 number[target] = len(order)
                 order.append(target)
-    rules = sorted({target for actions in table.states.values() for action, target in actions.values()
-                    if action is not Shift}, key=lark.rules.index)
+    rules = sorted(
+        {target for actions in table.states.values() for action, target in actions.values() if action is not Shift},
+        key=lark.rules.index,
+    )
     rule_number = {rule: i for i, rule in enumerate(rules)}
 
     out = [

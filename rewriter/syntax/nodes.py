@@ -72,9 +72,9 @@ class BlankLine(Node):
 class Directive(Node):
     """A parser directive at the top of the file, e.g. ``# escape=`` or ``# syntax=``."""
 
-    name: Final[str]   # lower-case
+    name: Final[str]  # lower-case
     value: Final[str]
-    text: Final[str]   # the whole line as written, without the newline
+    text: Final[str]  # the whole line as written, without the newline
     newline: Final[str]
 
     def __init__(self, name: str, value: str, text: str, newline: str) -> None:
@@ -96,7 +96,7 @@ class Continuation(Node):
     """A line continuation: escape character, trailing blanks, newline, then the comment and
     blank lines BuildKit skips before the instruction goes on."""
 
-    marker: Final[str]    # the escape character plus any spaces/tabs after it
+    marker: Final[str]  # the escape character plus any spaces/tabs after it
     newline: Final[str]
     skipped: Final[tuple[Comment | BlankLine, ...]]
 
@@ -191,11 +191,12 @@ class HeredocBody(Node):
     chomp: Final[bool]
     file_descriptor: Final[int]
     expand: Final[bool]
-    lines: Final[tuple[str, ...]]   # each with its newline
-    terminator: Final[str]          # the terminator line with its newline (may lack one at EOF)
+    lines: Final[tuple[str, ...]]  # each with its newline
+    terminator: Final[str]  # the terminator line with its newline (may lack one at EOF)
 
-    def __init__(self, name: str, chomp: bool, file_descriptor: int, expand: bool, lines: tuple[str, ...],
-                 terminator: str) -> None:
+    def __init__(
+        self, name: str, chomp: bool, file_descriptor: int, expand: bool, lines: tuple[str, ...], terminator: str
+    ) -> None:
         self.name = name
         self.chomp = chomp
         self.file_descriptor = file_descriptor
@@ -237,8 +238,16 @@ class Instruction(Node):
     _code: str | None = field(init=False, repr=False, compare=False)
     _split: buildkit.Split | None = field(init=False, repr=False, compare=False)  # the lexer's split of the line
 
-    def __init__(self, indent: str, keyword: Segment, flags: tuple[Segment, ...], arguments: Segment,
-                 newline: str, heredocs: tuple[HeredocBody, ...] = (), escape: str = "\\") -> None:
+    def __init__(
+        self,
+        indent: str,
+        keyword: Segment,
+        flags: tuple[Segment, ...],
+        arguments: Segment,
+        newline: str,
+        heredocs: tuple[HeredocBody, ...] = (),
+        escape: str = "\\",
+    ) -> None:
         self.indent = indent
         self.keyword = keyword
         self.flags = flags
@@ -252,8 +261,9 @@ class Instruction(Node):
         self._code = None
         self._split = None
 
-    def remember(self, logical_line: str, command: buildkit.Command | None = None,
-                 split: buildkit.Split | None = None) -> None:
+    def remember(
+        self, logical_line: str, command: buildkit.Command | None = None, split: buildkit.Split | None = None
+    ) -> None:
         """Keep what the parser already worked out about this line: its logical text, and
         its command or BuildKit's split of it (from which the command is read on demand)."""
         self._logical_line = logical_line
@@ -348,6 +358,7 @@ class Instruction(Node):
 
 _COMMAND_CACHE: dict[tuple[str, str], buildkit.Command] = {}
 
+
 def _command_of(ins: Instruction) -> buildkit.Command:
     split = ins._split
     if split is not None:  # the parser's split of the line: only the arguments are left to read
@@ -440,8 +451,9 @@ class Dockerfile(Node):
     stages: Final[tuple[Stage, ...]]
     _code: str | None = field(init=False, repr=False, compare=False)
 
-    def __init__(self, bom: str, directives: tuple[Directive, ...], preamble: tuple[Item, ...],
-                 stages: tuple[Stage, ...]) -> None:
+    def __init__(
+        self, bom: str, directives: tuple[Directive, ...], preamble: tuple[Item, ...], stages: tuple[Stage, ...]
+    ) -> None:
         self.bom = bom
         self.directives = directives
         self.preamble = preamble

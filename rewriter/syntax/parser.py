@@ -162,8 +162,7 @@ def _cut(parts: list, ends: list[int]) -> list[list]:
 # are spliced (an inlined _rule's children) rather than kept, and the builder of its node
 # (None for an inlined rule: its value is the list of its children).
 _REDUCTIONS: Final = tuple(
-    (origin, len(ops), ops, None if origin.startswith("_") else BUILDERS[origin])
-    for origin, ops in parse_table.RULES
+    (origin, len(ops), ops, None if origin.startswith("_") else BUILDERS[origin]) for origin, ops in parse_table.RULES
 )
 
 

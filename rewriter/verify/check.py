@@ -28,8 +28,8 @@ from rewriter.verify.observe import ERROR_LINES_KEPT, PortAnswer, answer_of, err
 from rewriter.verify.packages import count_packages
 from rewriter.verify.zone import Zone, seen_zone, sets_zone
 
-PROBE_BODY_LIMIT = 1 << 20     # bytes read from an answer
-REPORT_BODY_CHARS = 500        # characters of an answer kept in the report
+PROBE_BODY_LIMIT = 1 << 20  # bytes read from an answer
+REPORT_BODY_CHARS = 500  # characters of an answer kept in the report
 LOG_KEPT_CHARS = 4000
 POLL_SECONDS = 0.2
 PORT_POLL_SECONDS = 0.3
@@ -47,30 +47,30 @@ class ImageReport:
     user: str | None = None
     non_root: bool = False
     entrypoint: list[str] | None = None
-    static: bool | None = None         # checked on the rewritten image only
-    started: bool = False              # the engine started the process
-    stayed_up: bool = False            # still running after the settle time and the probe
-    exit_code: int | None = None       # when it exited
-    probe_status: int | None = None    # the answer to the first probe path
-    probe_body: str | None = None      # truncated
-    log_tail: str = ""                 # build log if the build failed, else container output
+    static: bool | None = None  # checked on the rewritten image only
+    started: bool = False  # the engine started the process
+    stayed_up: bool = False  # still running after the settle time and the probe
+    exit_code: int | None = None  # when it exited
+    probe_status: int | None = None  # the answer to the first probe path
+    probe_body: str | None = None  # truncated
+    log_tail: str = ""  # build log if the build failed, else container output
     answers: dict[str, dict] = field(default_factory=dict)  # every probe path: {"status", "body"}
-    ports: list[str] | None = None     # listening, e.g. ["8080/tcp", "5353/udp"]; None: not read
-    port_answers: dict[str, dict] = field(default_factory=dict)   # GET / per TCP port (PortAnswer)
-    errors: list[str] = field(default_factory=list)   # the first error-looking lines of its log
-    zone: dict | None = None           # the local time zone it sees (Zone), when the original sets one
-    os_packages: int | None = None     # from the dpkg/apk database
+    ports: list[str] | None = None  # listening, e.g. ["8080/tcp", "5353/udp"]; None: not read
+    port_answers: dict[str, dict] = field(default_factory=dict)  # GET / per TCP port (PortAnswer)
+    errors: list[str] = field(default_factory=list)  # the first error-looking lines of its log
+    zone: dict | None = None  # the local time zone it sees (Zone), when the original sets one
+    os_packages: int | None = None  # from the dpkg/apk database
 
 
 @dataclass(frozen=True)
 class VerifyReport:
     original: ImageReport
     rewritten: ImageReport
-    probe: str | None                  # the first probe path
-    size_ratio: float | None           # original / rewritten
-    answers_match: bool | None         # None when no probe was asked for
+    probe: str | None  # the first probe path
+    size_ratio: float | None  # original / rewritten
+    answers_match: bool | None  # None when no probe was asked for
     ok: bool
-    reason: str                        # every difference's message, joined with "; "
+    reason: str  # every difference's message, joined with "; "
     probes: list[str] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     packages_removed: int | None = None
@@ -119,16 +119,28 @@ class _Run:
     ports: list[str] | None = None
     port_answers: dict[str, PortAnswer] = field(default_factory=dict)
     env: dict[str, str] | None = None  # None: it never started
-    ready_seconds: float = 0.0         # from start until its ports stopped changing
-    published: int | None = None       # the container port published for the probes
+    ready_seconds: float = 0.0  # from start until its ports stopped changing
+    published: int | None = None  # the container port published for the probes
     zone: Zone | None = None
 
 
-def verify(original_text: str, rewritten_text: str, context: Path, *, engine: Engine,
-           probe: str | Sequence[str] | None = None, port: int | None = None,
-           timeout: float = 30.0, keep: bool = False, env: dict[str, str] | None = None,
-           args: Sequence[str] | None = None, settle: float = 1.0, build_timeout: float = 900.0,
-           no_cache: bool = False, on_step: Callable[[str], None] | None = None) -> VerifyReport:
+def verify(
+    original_text: str,
+    rewritten_text: str,
+    context: Path,
+    *,
+    engine: Engine,
+    probe: str | Sequence[str] | None = None,
+    port: int | None = None,
+    timeout: float = 30.0,
+    keep: bool = False,
+    env: dict[str, str] | None = None,
+    args: Sequence[str] | None = None,
+    settle: float = 1.0,
+    build_timeout: float = 900.0,
+    no_cache: bool = False,
+    on_step: Callable[[str], None] | None = None,
+) -> VerifyReport:
     """Compare the two Dockerfiles by building and running them on `engine`.
 
     Both containers get the same `env`, the same `args` (they replace CMD, as
@@ -152,17 +164,27 @@ def verify(original_text: str, rewritten_text: str, context: Path, *, engine: En
     try:
         for side in SIDES:
             step(f"building the {side} image")
-            builds[side] = engine.build(texts[side], Path(context), tags[side], no_cache=no_cache,
-                                        timeout=build_timeout)
+            builds[side] = engine.build(
+                texts[side], Path(context), tags[side], no_cache=no_cache, timeout=build_timeout
+            )
             if builds[side].ok:
                 facts[side] = engine.inspect(tags[side])
         container_port = port or _exposed_port(facts) or (8080 if probes else None)
         for side in SIDES:
             if side in facts:
                 step(f"running the {side} image")
-                runs[side] = _exercise(engine, tags[side], names[side], port=container_port,
-                                       probes=probes, timeout=timeout, settle=settle, env=env,
-                                       args=args, like=runs.get("original"))
+                runs[side] = _exercise(
+                    engine,
+                    tags[side],
+                    names[side],
+                    port=container_port,
+                    probes=probes,
+                    timeout=timeout,
+                    settle=settle,
+                    env=env,
+                    args=args,
+                    like=runs.get("original"),
+                )
                 engine.remove_container(names[side])
         for side in SIDES:
             if side in facts:
@@ -179,8 +201,10 @@ def verify(original_text: str, rewritten_text: str, context: Path, *, engine: En
         if not keep:
             for side in SIDES:
                 _quietly(engine.remove_image, tags[side])
-    reports = {side: _image_report(tags[side], builds[side], facts.get(side), runs.get(side),
-                                   packages.get(side)) for side in SIDES}
+    reports = {
+        side: _image_report(tags[side], builds[side], facts.get(side), runs.get(side), packages.get(side))
+        for side in SIDES
+    }
     reports["rewritten"] = _with(reports["rewritten"], static=static)
     found = differences(reports["original"], reports["rewritten"], runs, probes, static_problem)
     return _report(reports["original"], reports["rewritten"], runs, probes, found)
@@ -194,9 +218,19 @@ def _probe_paths(probe: str | Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def _exercise(engine: Engine, tag: str, name: str, *, port: int | None, probes: list[str],
-              timeout: float, settle: float, env: dict[str, str] | None,
-              args: Sequence[str] | None, like: _Run | None) -> _Run:
+def _exercise(
+    engine: Engine,
+    tag: str,
+    name: str,
+    *,
+    port: int | None,
+    probes: list[str],
+    timeout: float,
+    settle: float,
+    env: dict[str, str] | None,
+    args: Sequence[str] | None,
+    like: _Run | None,
+) -> _Run:
     """Start the image and watch it: the probes, then its ports until they settle, then GET / on each.
 
     `like` is the original's run when this is the rewrite: its ports are what to wait
@@ -225,8 +259,9 @@ def _exercise(engine: Engine, tag: str, name: str, *, port: int | None, probes: 
     return result
 
 
-def _await_probes(engine: Engine, container: Container, result: _Run, probes: list[str],
-                  began: float, timeout: float, settle: float) -> None:
+def _await_probes(
+    engine: Engine, container: Container, result: _Run, probes: list[str], began: float, timeout: float, settle: float
+) -> None:
     """Until it has been up for `settle` and answered every probe, or exited, or `timeout`."""
     while True:
         running = engine.is_running(container)
@@ -238,7 +273,7 @@ def _await_probes(engine: Engine, container: Container, result: _Run, probes: li
                 wait = max(0.5, min(2.0, timeout - elapsed))
                 result.answers[path] = http_get(container.host_port, path, timeout=wait)
                 elapsed = time.monotonic() - began
-                if result.answers[path] is None:   # not listening yet: try again later
+                if result.answers[path] is None:  # not listening yet: try again later
                     break
         answered = all(answer is not None for answer in result.answers.values())
         if not running or elapsed >= timeout or (elapsed >= settle and answered):
@@ -246,8 +281,9 @@ def _await_probes(engine: Engine, container: Container, result: _Run, probes: li
         time.sleep(POLL_SECONDS)
 
 
-def _await_ports(engine: Engine, container: Container, result: _Run, began: float,
-                 timeout: float, settle: float, like: _Run | None) -> None:
+def _await_ports(
+    engine: Engine, container: Container, result: _Run, began: float, timeout: float, settle: float, like: _Run | None
+) -> None:
     """Read the listening ports until they stop changing (the original) or match the
     original's (the rewrite, which gets the original's start-up time three times over
     plus `settle` before its own steady answer counts)."""
@@ -262,8 +298,7 @@ def _await_ports(engine: Engine, container: Container, result: _Run, began: floa
         if ports is None:
             return
         steady = ports == last and elapsed >= settle
-        if (like is not None and ports == like.ports) or (steady and elapsed >= patience) \
-                or elapsed >= timeout:
+        if (like is not None and ports == like.ports) or (steady and elapsed >= patience) or elapsed >= timeout:
             result.ports, result.ready_seconds = ports, elapsed
             return
         last = ports
@@ -367,13 +402,14 @@ def is_non_root(user: str) -> bool:
     return bool(name) and name not in ("0", "root")
 
 
-def _image_report(tag: str, build, facts: ImageFacts | None, run: _Run | None,
-                  packages: int | None) -> ImageReport:
+def _image_report(tag: str, build, facts: ImageFacts | None, run: _Run | None, packages: int | None) -> ImageReport:
     if not build.ok:
         return ImageReport(tag=tag, built=False, build_seconds=build.seconds, log_tail=build.log_tail)
     run = run or _Run()
-    answers = {path: {"status": answer[0], "body": _body(answer[1])} if answer else
-               {"status": None, "body": None} for path, answer in run.answers.items()}
+    answers = {
+        path: {"status": answer[0], "body": _body(answer[1])} if answer else {"status": None, "body": None}
+        for path, answer in run.answers.items()
+    }
     first = next(iter(answers.values()), {"status": None, "body": None})
     return ImageReport(
         tag=tag,
@@ -399,24 +435,34 @@ def _image_report(tag: str, build, facts: ImageFacts | None, run: _Run | None,
     )
 
 
-def _report(original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run], probes: list[str],
-            found: list[Difference]) -> VerifyReport:
+def _report(
+    original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run], probes: list[str], found: list[Difference]
+) -> VerifyReport:
     answers_match = None
     if probes and original.built and rewritten.built:
         answers_match = all(
             runs["original"].answers.get(path) is not None
             and runs["original"].answers.get(path) == runs["rewritten"].answers.get(path)
-            for path in probes)
+            for path in probes
+        )
     ratio = None
     if original.size_bytes and rewritten.size_bytes:
         ratio = round(original.size_bytes / rewritten.size_bytes, 2)
     removed = None
     if original.os_packages is not None and rewritten.os_packages is not None:
         removed = max(0, original.os_packages - rewritten.os_packages)
-    return VerifyReport(original=original, rewritten=rewritten, probe=probes[0] if probes else None,
-                        size_ratio=ratio, answers_match=answers_match, ok=not found,
-                        reason="; ".join(d.message for d in found), probes=list(probes),
-                        differences=found, packages_removed=removed)
+    return VerifyReport(
+        original=original,
+        rewritten=rewritten,
+        probe=probes[0] if probes else None,
+        size_ratio=ratio,
+        answers_match=answers_match,
+        ok=not found,
+        reason="; ".join(d.message for d in found),
+        probes=list(probes),
+        differences=found,
+        packages_removed=removed,
+    )
 
 
 def _body(data: bytes) -> str:

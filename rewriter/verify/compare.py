@@ -24,8 +24,9 @@ class Difference:
     message: str
 
 
-def differences(original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run],
-                probes: list[str], static_problem: str) -> list[Difference]:
+def differences(
+    original: ImageReport, rewritten: ImageReport, runs: dict[str, _Run], probes: list[str], static_problem: str
+) -> list[Difference]:
     found: list[Difference] = []
     for side, report in (("original", original), ("rewritten", rewritten)):
         if not report.built:
@@ -34,8 +35,11 @@ def differences(original: ImageReport, rewritten: ImageReport, runs: dict[str, _
         return found
     before, after = runs["original"], runs["rewritten"]
     if not before.started:
-        found.append(Difference("start", f"the original did not start, so there is nothing to compare: "
-                                         f"{last_lines(before.log, 3)}"))
+        found.append(
+            Difference(
+                "start", f"the original did not start, so there is nothing to compare: {last_lines(before.log, 3)}"
+            )
+        )
     if not after.started:
         found.append(Difference("start", f"did not start: {last_lines(after.log, 3)}"))
     elif before.started:
@@ -43,7 +47,7 @@ def differences(original: ImageReport, rewritten: ImageReport, runs: dict[str, _
         found += _logs(before, after, quoted=" ".join(d.message for d in found))
         found += _zone(before, after)
         if before.stayed_up and after.stayed_up:
-            probed = f"{before.published}/tcp" if "/" in probes else None   # the user's probe says it
+            probed = f"{before.published}/tcp" if "/" in probes else None  # the user's probe says it
             found += _ports(before, after, probed)
         found += _probes(before, after, probes, rewritten)
     if rewritten.static is not True:
@@ -60,8 +64,9 @@ def _exits(before: _Run, after: _Run) -> list[Difference]:
     if not before.stayed_up and after.stayed_up:
         return [Difference("exit", f"kept running while the original exited with status {before.exit_code}")]
     if not before.stayed_up and before.exit_code != after.exit_code:
-        return [Difference("exit", f"exit status differs: original {before.exit_code}, "
-                                   f"rewritten {after.exit_code}: {tail}")]
+        return [
+            Difference("exit", f"exit status differs: original {before.exit_code}, rewritten {after.exit_code}: {tail}")
+        ]
     return []
 
 
@@ -70,13 +75,19 @@ def _ports(before: _Run, after: _Run, probed: str | None) -> list[Difference]:
         return []
     found = []
     if before.ports != after.ports:
-        found.append(Difference("ports", f"listening ports differ: original {_list(before.ports)}, "
-                                         f"rewritten {_list(after.ports)}"))
+        found.append(
+            Difference(
+                "ports", f"listening ports differ: original {_list(before.ports)}, rewritten {_list(after.ports)}"
+            )
+        )
     for port, answer in before.port_answers.items():
         other = after.port_answers.get(port)
         if other is not None and port != probed and not answer.same_as(other):
-            found.append(Difference("http", f"GET / on {port} differs: original {answer.describe()}, "
-                                            f"rewritten {other.describe()}"))
+            found.append(
+                Difference(
+                    "http", f"GET / on {port} differs: original {answer.describe()}, rewritten {other.describe()}"
+                )
+            )
     return found
 
 
@@ -86,8 +97,13 @@ def _probes(before: _Run, after: _Run, probes: list[str], rewritten: ImageReport
         first, second = before.answers.get(path), after.answers.get(path)
         explained = second is None and not rewritten.stayed_up
         if (first is None or first != second) and not explained:
-            found.append(Difference("probe", f"probe differed: GET {path}: original {_describe(first, before)}, "
-                                             f"rewritten {_describe(second, after)}"))
+            found.append(
+                Difference(
+                    "probe",
+                    f"probe differed: GET {path}: original {_describe(first, before)}, "
+                    f"rewritten {_describe(second, after)}",
+                )
+            )
     return found
 
 
@@ -103,8 +119,11 @@ def _logs(before: _Run, after: _Run, quoted: str) -> list[Difference]:
 def _zone(before: _Run, after: _Run) -> list[Difference]:
     if before.zone is None or after.zone is None or before.zone.times == after.zone.times:
         return []
-    return [Difference("zone", f"time zone differs: original sees {before.zone.describe()}, "
-                               f"rewritten sees {after.zone.describe()}")]
+    return [
+        Difference(
+            "zone", f"time zone differs: original sees {before.zone.describe()}, rewritten sees {after.zone.describe()}"
+        )
+    ]
 
 
 def _describe(answer: tuple[int, bytes] | None, run: _Run) -> str:
@@ -127,4 +146,3 @@ def last_lines(text: str, count: int) -> str:
     """The last lines of a log on one line, without the loggers' timestamps."""
     lines = [without_timestamp(line).strip() for line in text.strip().splitlines() if line.strip()]
     return " | ".join(lines[-count:])
-

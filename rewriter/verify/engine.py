@@ -28,10 +28,14 @@ from pathlib import Path
 LOG_TAIL_LINES = 40
 LOG_TAIL_CHARS = 4000
 MAX_SYMLINK_HOPS = 40
-_MISSING_HINTS = ("no such file", "could not be found", "could not find",  # podman, docker
-                  "no such container:path")                               # docker 20.10
+_MISSING_HINTS = (
+    "no such file",
+    "could not be found",
+    "could not find",  # podman, docker
+    "no such container:path",
+)  # docker 20.10
 NPROC_CEILING = 32768  # podman caps its own RLIMIT_NPROC here; asking for more fails
-GO_BUILD_CACHE = "/root/.cache/go-build"   # where `go build` run as root keeps its cache
+GO_BUILD_CACHE = "/root/.cache/go-build"  # where `go build` run as root keeps its cache
 BUILD_TRIES = 3
 
 
@@ -58,7 +62,7 @@ class BuildOutcome:
 class Container:
     name: str
     tag: str
-    host_port: int | None = None       # on 127.0.0.1
+    host_port: int | None = None  # on 127.0.0.1
     container_port: int | None = None
 
 
@@ -70,7 +74,7 @@ class ImageFacts:
     entrypoint: list[str]
     cmd: list[str]
     workdir: str
-    exposed_ports: list[str]           # e.g. ["8080/tcp"]
+    exposed_ports: list[str]  # e.g. ["8080/tcp"]
 
 
 @dataclass(frozen=True)
@@ -78,15 +82,15 @@ class ContainerState:
     """A container as the engine's `inspect` sees it, alive or exited."""
 
     running: bool
-    exit_code: int | None = None       # once it has exited
-    pid: int | None = None             # on the host, while it runs
-    addresses: tuple[str, ...] = ()    # its IP addresses on the engine's networks
-    env: dict[str, str] = field(default_factory=dict)   # what the process was given
+    exit_code: int | None = None  # once it has exited
+    pid: int | None = None  # on the host, while it runs
+    addresses: tuple[str, ...] = ()  # its IP addresses on the engine's networks
+    env: dict[str, str] = field(default_factory=dict)  # what the process was given
 
 
 @dataclass(frozen=True)
 class _Done:
-    code: int | None                   # None: killed after the timeout
+    code: int | None  # None: killed after the timeout
     out: bytes
     err: bytes
 
@@ -95,8 +99,7 @@ class _Done:
         return self.code == 0
 
 
-def _exec(argv: list[str], *, timeout: float, merge: bool = False,
-          env: dict[str, str] | None = None) -> _Done:
+def _exec(argv: list[str], *, timeout: float, merge: bool = False, env: dict[str, str] | None = None) -> _Done:
     """Run a command in its own session so a timeout or Ctrl-C stops it and all its children."""
     proc = subprocess.Popen(
         argv,
@@ -158,7 +161,7 @@ class Engine:
 
     name = "engine"
     command_timeout = 120.0
-    _build_races: tuple[str, ...] = ()   # build errors that a concurrent build or removal causes
+    _build_races: tuple[str, ...] = ()  # build errors that a concurrent build or removal causes
 
     # ---- engine-specific pieces --------------------------------------------------------
 
@@ -182,8 +185,9 @@ class Engine:
 
     # ---- logical steps -----------------------------------------------------------------
 
-    def build(self, dockerfile_text: str, context: Path, tag: str, *, no_cache: bool = False,
-              timeout: float = 900.0) -> BuildOutcome:
+    def build(
+        self, dockerfile_text: str, context: Path, tag: str, *, no_cache: bool = False, timeout: float = 900.0
+    ) -> BuildOutcome:
         """Build from text; the Dockerfile is written outside the context so it cannot leak into it."""
         context = Path(context)
         if not context.is_dir():
@@ -204,8 +208,15 @@ class Engine:
             log = f"{log}\nbuild timed out after {timeout:g}s".lstrip()
         return BuildOutcome(ok=done.ok, log_tail=log, seconds=round(seconds, 2))
 
-    def run(self, tag: str, *, port: int | None = None, env: dict[str, str] | None = None,
-            name: str | None = None, command: list[str] | None = None) -> Container:
+    def run(
+        self,
+        tag: str,
+        *,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        name: str | None = None,
+        command: list[str] | None = None,
+    ) -> Container:
         """Start detached; `port` (in the container) is published on 127.0.0.1 only.
 
         Raises EngineError when the engine cannot start it (e.g. USER names an unknown
@@ -235,14 +246,15 @@ class Engine:
         return done.out.decode("utf-8", "replace")
 
     def is_running(self, container: Container | str) -> bool:
-        done = _exec([*self._cli(), "container", "inspect", "--format", "{{.State.Running}}",
-                      _name(container)], timeout=self.command_timeout)
+        done = _exec(
+            [*self._cli(), "container", "inspect", "--format", "{{.State.Running}}", _name(container)],
+            timeout=self.command_timeout,
+        )
         return done.ok and done.out.strip() == b"true"
 
     def state(self, container: Container | str) -> ContainerState:
         """Running or not, exit status, host PID, addresses and environment, in one inspect."""
-        done = _exec([*self._cli(), "container", "inspect", _name(container)],
-                     timeout=self.command_timeout)
+        done = _exec([*self._cli(), "container", "inspect", _name(container)], timeout=self.command_timeout)
         if not done.ok:
             raise EngineError(_error_text(done))
         data = json.loads(done.out)
@@ -265,8 +277,7 @@ class Engine:
 
     def remove_container(self, container: Container | str) -> None:
         """Remove it whatever its state; a container that does not exist is fine."""
-        _exec([*self._cli(), "rm", *self._force_remove_flags(), _name(container)],
-              timeout=self.command_timeout)
+        _exec([*self._cli(), "rm", *self._force_remove_flags(), _name(container)], timeout=self.command_timeout)
 
     def remove_image(self, tag: str) -> None:
         _exec([*self._cli(), "rmi", "-f", tag], timeout=self.command_timeout)
@@ -305,8 +316,21 @@ class Engine:
         """Read files out of an image through one container that is created, never started,
         and always removed: images without a shell, and images whose process would not start."""
         name = f"goslim-export-{uuid.uuid4().hex[:12]}"
-        done = _exec([*self._cli(), "create", "--name", name, *self._create_flags(), "--user", "0:0",
-                      "--entrypoint", "/goslim-never-started", tag], timeout=self.command_timeout)
+        done = _exec(
+            [
+                *self._cli(),
+                "create",
+                "--name",
+                name,
+                *self._create_flags(),
+                "--user",
+                "0:0",
+                "--entrypoint",
+                "/goslim-never-started",
+                tag,
+            ],
+            timeout=self.command_timeout,
+        )
         if not done.ok:
             self.remove_container(name)
             raise EngineError(_error_text(done))
@@ -412,8 +436,7 @@ class PodmanEngine(Engine):
     # another build or verification at that moment fails the build (buildah #5674).
     _build_races = ("layer not known",)
 
-    def __init__(self, runtime: str | None = None, pull: str | None = None,
-                 go_cache: str | os.PathLike | None = None):
+    def __init__(self, runtime: str | None = None, pull: str | None = None, go_cache: str | os.PathLike | None = None):
         self.runtime = runtime
         self.pull = pull or os.environ.get("GOSLIM_PULL") or "never"
         cache = go_cache or os.environ.get("GOSLIM_GO_BUILD_CACHE")
@@ -525,8 +548,9 @@ def detect_engine(preference: str = "auto") -> Engine:
 def _try_docker(tried: list[str]) -> Engine | None:
     command = os.environ.get("GOSLIM_DOCKER") or "docker"
     if not shutil.which(command):
-        tried.append("docker: not on PATH" if command == "docker"
-                     else f"docker: client {command!r} (GOSLIM_DOCKER) not found")
+        tried.append(
+            "docker: not on PATH" if command == "docker" else f"docker: client {command!r} (GOSLIM_DOCKER) not found"
+        )
         return None
     ok, text = _answers([command, "--version"])
     if ok and "podman" in text.lower():

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-TCP_LISTEN = "0A"          # the `st` column of /proc/net/tcp for a listening socket
-UDP_UNCONNECTED = "07"     # a bound UDP socket with no peer: one that receives
+TCP_LISTEN = "0A"  # the `st` column of /proc/net/tcp for a listening socket
+UDP_UNCONNECTED = "07"  # a bound UDP socket with no peer: one that receives
 BODY_LIMIT = 1 << 20
 EXCERPT_CHARS = 80
 ERROR_LINES_KEPT = 5
@@ -27,19 +27,23 @@ ERROR_LINES_KEPT = 5
 class PortAnswer:
     """What one TCP port answered to GET /: nothing, something that is not HTTP, or HTTP."""
 
-    port: str                          # "8080/tcp"
+    port: str  # "8080/tcp"
     open: bool
     http: bool = False
     status: int | None = None
     content_type: str | None = None
     body_sha256: str | None = None
-    body: str | None = None            # the start of the body, for the report
-    stable: bool = True                # two GETs gave the same body (False: it holds a clock, a counter...)
+    body: str | None = None  # the start of the body, for the report
+    stable: bool = True  # two GETs gave the same body (False: it holds a clock, a counter...)
 
     def same_as(self, other: PortAnswer) -> bool:
         """Equal in every part that is stable on this (the original's) side."""
-        if (self.open, self.http, self.status, self.content_type) != \
-                (other.open, other.http, other.status, other.content_type):
+        if (self.open, self.http, self.status, self.content_type) != (
+            other.open,
+            other.http,
+            other.status,
+            other.content_type,
+        ):
             return False
         return not self.stable or self.body_sha256 == other.body_sha256
 
@@ -55,6 +59,7 @@ class PortAnswer:
 
 # ---------------------------------------------------------------------------- listening ports
 
+
 def listening_ports(pid: int, proc: Path = Path("/proc")) -> list[str] | None:
     """The ports the network namespace of `pid` listens on, as "8080/tcp" and "5353/udp".
 
@@ -63,12 +68,16 @@ def listening_ports(pid: int, proc: Path = Path("/proc")) -> list[str] | None:
     """
     ports: set[str] = set()
     read_any = False
-    for table, proto, state in (("tcp", "tcp", TCP_LISTEN), ("tcp6", "tcp", TCP_LISTEN),
-                                ("udp", "udp", UDP_UNCONNECTED), ("udp6", "udp", UDP_UNCONNECTED)):
+    for table, proto, state in (
+        ("tcp", "tcp", TCP_LISTEN),
+        ("tcp6", "tcp", TCP_LISTEN),
+        ("udp", "udp", UDP_UNCONNECTED),
+        ("udp6", "udp", UDP_UNCONNECTED),
+    ):
         try:
             text = (proc / str(pid) / "net" / table).read_text()
         except FileNotFoundError:
-            continue                   # no IPv6 in this kernel, or the process is gone
+            continue  # no IPv6 in this kernel, or the process is gone
         except OSError:
             return None
         read_any = True
@@ -100,6 +109,7 @@ def sort_ports(ports) -> list[str]:
 
 # ---------------------------------------------------------------------------- GET /
 
+
 def answer_of(host: str, port: int, timeout: float = 2.0, tries: int = 1) -> PortAnswer:
     """GET / on host:port; with tries=2 the body is fetched twice to tell a stable one from one that changes."""
     name = f"{port}/tcp"
@@ -113,8 +123,16 @@ def answer_of(host: str, port: int, timeout: float = 2.0, tries: int = 1) -> Por
         stable = isinstance(again, tuple) and again == first
     text = body.decode("utf-8", "replace").strip()
     excerpt = text.splitlines()[0][:EXCERPT_CHARS] if text else ""
-    return PortAnswer(name, open=True, http=True, status=status, content_type=content_type,
-                      body_sha256=hashlib.sha256(body).hexdigest(), body=excerpt, stable=stable)
+    return PortAnswer(
+        name,
+        open=True,
+        http=True,
+        status=status,
+        content_type=content_type,
+        body_sha256=hashlib.sha256(body).hexdigest(),
+        body=excerpt,
+        stable=stable,
+    )
 
 
 def _get(host: str, port: int, timeout: float) -> tuple[int, str | None, bytes] | bool | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 DPKG_STATUS = "/var/lib/dpkg/status"
-DPKG_STATUS_D = "/var/lib/dpkg/status.d"      # distroless: one file per package
+DPKG_STATUS_D = "/var/lib/dpkg/status.d"  # distroless: one file per package
 APK_INSTALLED = "/lib/apk/db/installed"
 
 

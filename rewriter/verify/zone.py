@@ -34,7 +34,7 @@ ZONE_DIRS = ("/usr/share/zoneinfo/", "/usr/share/lib/zoneinfo/", "/usr/lib/local
 INSTANTS = (datetime(2024, 1, 15, 12, 0, tzinfo=UTC), datetime(2024, 7, 15, 12, 0, tzinfo=UTC))
 UTC_TIMES = tuple(f"{t:%Y-%m-%d %H:%M} UTC +00:00" for t in INSTANTS)
 _ZIP_ENTRY = b"PK\x03\x04"
-_ZIP_HEADER = struct.Struct("<4sHHHHHIIIHH")    # a zip local file header
+_ZIP_HEADER = struct.Struct("<4sHHHHHIIIHH")  # a zip local file header
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,14 @@ class Zone:
     """The zone a process sees: its name, where its data came from, and the wall clock at INSTANTS."""
 
     name: str
-    source: str                 # "/usr/share/zoneinfo/Europe/Paris", "the binary (timetzdata)", "fallback"...
-    times: tuple[str, ...]      # "2024-01-15 07:00 EST -05:00", ...
+    source: str  # "/usr/share/zoneinfo/Europe/Paris", "the binary (timetzdata)", "fallback"...
+    times: tuple[str, ...]  # "2024-01-15 07:00 EST -05:00", ...
 
     def describe(self) -> str:
         return f"{self.name} ({', '.join(self.times)}; from {self.source})"
 
 
-Reader = Callable[[str], bytes]          # a file of the image, symlinks followed; FileNotFoundError
+Reader = Callable[[str], bytes]  # a file of the image, symlinks followed; FileNotFoundError
 
 
 def sets_zone(env: dict[str, str], read: Reader) -> bool:
@@ -88,8 +88,10 @@ def seen_zone(env: dict[str, str], read: Reader, binary: Callable[[], bytes | No
             data = None
         if data:
             return _zone(tz, archive, data)
-    return _utc(f"fallback: TZ={tz} is neither in /usr/share/zoneinfo nor in the binary"
-                + (f" nor in {goroot}/lib/time/zoneinfo.zip" if goroot else ""))
+    return _utc(
+        f"fallback: TZ={tz} is neither in /usr/share/zoneinfo nor in the binary"
+        + (f" nor in {goroot}/lib/time/zoneinfo.zip" if goroot else "")
+    )
 
 
 # A file of the runtime package as the line table of a binary built without -trimpath names it.
@@ -112,9 +114,9 @@ def embedded_zone(binary: bytes, name: str) -> bytes | None:
         fields = _ZIP_HEADER.unpack_from(binary, start)
         method, size, name_length, extra_length = fields[3], fields[8], fields[9], fields[10]
         if method != 0 or name_length != len(wanted):
-            continue                    # Go stores the entries uncompressed
+            continue  # Go stores the entries uncompressed
         data_start = start + _ZIP_HEADER.size + name_length + extra_length
-        return binary[data_start:data_start + size]
+        return binary[data_start : data_start + size]
     return None
 
 

@@ -15,19 +15,35 @@ from rewriter.diagnostics import Diagnostic, RewriteResult, Severity, Status
 from rewriter.rules import Kind, Rule
 
 RULES = (
-    Rule("GS901", "split-builder-runtime", Kind.FIX,
-         "Build in a golang stage and run the binary from a minimal runtime stage.",
-         "The Go toolchain is ~850 MB and is not needed at run time.\n\n"
-         "The build moves to a stage named `build`; the runtime stage copies the binary."),
-    Rule("GS902", "non-root-user", Kind.FIX,
-         "Run as an unprivileged user instead of root.",
-         "A numeric USER needs no /etc/passwd, which scratch images do not have."),
-    Rule("GS921", "apt-packages-dropped", Kind.WARNING,
-         "Packages installed with apt-get are not in the runtime image.",
-         "Copy what the service needs at run time with extra-copy."),
-    Rule("GS931", "healthcheck-needs-shell", Kind.REFUSAL,
-         "A HEALTHCHECK that runs curl or a shell cannot work from scratch.",
-         "Scratch has no shell and no curl; use healthcheck = \"drop\" or a Go probe."),
+    Rule(
+        "GS901",
+        "split-builder-runtime",
+        Kind.FIX,
+        "Build in a golang stage and run the binary from a minimal runtime stage.",
+        "The Go toolchain is ~850 MB and is not needed at run time.\n\n"
+        "The build moves to a stage named `build`; the runtime stage copies the binary.",
+    ),
+    Rule(
+        "GS902",
+        "non-root-user",
+        Kind.FIX,
+        "Run as an unprivileged user instead of root.",
+        "A numeric USER needs no /etc/passwd, which scratch images do not have.",
+    ),
+    Rule(
+        "GS921",
+        "apt-packages-dropped",
+        Kind.WARNING,
+        "Packages installed with apt-get are not in the runtime image.",
+        "Copy what the service needs at run time with extra-copy.",
+    ),
+    Rule(
+        "GS931",
+        "healthcheck-needs-shell",
+        Kind.REFUSAL,
+        "A HEALTHCHECK that runs curl or a shell cannot work from scratch.",
+        'Scratch has no shell and no curl; use healthcheck = "drop" or a Go probe.',
+    ),
 )
 
 
@@ -61,9 +77,9 @@ def fake_rewrite(source, config=None, *, context=None, dockerfile=None, cwd=None
         return RewriteResult(source, source, Status.SKIPPED, (info,))
     for number, line in enumerate(lines, 1):
         if line.startswith("HEALTHCHECK") and "curl" in line:
-            refusal = Diagnostic("GS931", Severity.ERROR,
-                                 "HEALTHCHECK runs curl, which the runtime image does not have",
-                                 number, 1)
+            refusal = Diagnostic(
+                "GS931", Severity.ERROR, "HEALTHCHECK runs curl, which the runtime image does not have", number, 1
+            )
             return RewriteResult(source, source, Status.REFUSED, (refusal,))
 
     out, diagnostics = [], []
@@ -72,13 +88,18 @@ def fake_rewrite(source, config=None, *, context=None, dockerfile=None, cwd=None
         if bare.startswith("FROM golang"):
             out.append(line + " AS build")
         elif bare.startswith("CMD"):
-            out += ["", f"FROM {config.runtime}", "COPY --from=build /app/main /main",
-                    f"USER {config.uid}:{config.gid}", 'ENTRYPOINT ["/main"]']
+            out += [
+                "",
+                f"FROM {config.runtime}",
+                "COPY --from=build /app/main /main",
+                f"USER {config.uid}:{config.gid}",
+                'ENTRYPOINT ["/main"]',
+            ]
         else:
             if "apt-get" in bare:
-                diagnostics.append(Diagnostic("GS921", Severity.WARNING,
-                                              "apt packages are not in the runtime image",
-                                              number, 1))
+                diagnostics.append(
+                    Diagnostic("GS921", Severity.WARNING, "apt packages are not in the runtime image", number, 1)
+                )
             out.append(line)
     code = newline.join(out)
     return RewriteResult(source, code, Status.REWRITTEN, tuple(diagnostics), ("GS901", "GS902"))
