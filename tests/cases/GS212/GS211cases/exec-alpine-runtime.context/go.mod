@@ -1,3 +1,0 @@
-module example.com/packer
-
-go 1.22

@@ -1,3 +1,0 @@
-module example.com/runner
-
-go 1.22

@@ -1,3 +1,0 @@
-module example.com/mirror
-
-go 1.22

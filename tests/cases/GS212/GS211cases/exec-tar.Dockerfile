@@ -1,5 +1,0 @@
-FROM golang:1.22
-WORKDIR /app
-COPY . .
-RUN go build -o /app/server .
-CMD ["/app/server"]
