@@ -479,14 +479,9 @@ def _unmatched(
     runs = entry.entrypoint or entry.cmd
     shown = " ".join(entry.argv)
     name = entry.argv[0]
-    copied = _copied_from_context(final, program, bare, lookup)
+    copied = _copied_from_context(final, program, bare, lookup, name)
     if copied is not None:
-        return NoPlan(
-            UNKNOWN_OUTPUT,
-            f"the image runs {name}, which `{copied.code.strip()[:80]}` takes from the build "
-            "context: it is not a Go build goslim can make static",
-            copied,
-        )
+        return copied
     wrote = [loc for b in builds for loc in found.locations(b, final)]
     installs_there = [b for b in builds if _unnamed(b) and b.out_dir in lookup]
     if (
@@ -536,9 +531,10 @@ def _unmatched(
 
 
 def _copied_from_context(
-    stage: StageFacts, program: str | None, bare: str | None, lookup: tuple[str, ...]
-) -> Instruction | None:
-    """The COPY/ADD from the build context that puts the program in the image, if one does."""
+    stage: StageFacts, program: str | None, bare: str | None, lookup: tuple[str, ...], name: str
+) -> NoPlan | None:
+    """The refusal when a COPY/ADD from the build context puts the program in the image:
+    a prebuilt file, not a Go build goslim can make static."""
     for ins, source, srcs, dest in stage_copies(stage.stage):
         if source is not None:
             continue
@@ -548,7 +544,12 @@ def _copied_from_context(
         for src in srcs:
             target = _copy_target(paths.normpath(paths.join("/", src)), dest_x, stage.workdir, len(srcs) > 1)
             if target is not None and _matches(target, program, bare, lookup):
-                return ins
+                return NoPlan(
+                    UNKNOWN_OUTPUT,
+                    f"the image runs {name}, which `{ins.code.strip()[:80]}` takes from the build "
+                    "context: it is not a Go build goslim can make static",
+                    ins,
+                )
     return None
 
 
@@ -603,14 +604,9 @@ def _from_stages(
             f"(`{folder.code.strip()[:80]}`); goslim carries one binary",
             folder,
         )
-    copied = _copied_from_context(final, program, bare, lookup)
+    copied = _copied_from_context(final, program, bare, lookup, name)
     if copied is not None:
-        return NoPlan(
-            UNKNOWN_OUTPUT,
-            f"the image runs {name}, which `{copied.code.strip()[:80]}` takes from the build "
-            "context: it is not a Go build goslim can make static",
-            copied,
-        )
+        return copied
     heredocs = [i for s in facts.stages for i in s.heredoc_builds]
     if heredocs and not any(s.builds for s in facts.stages):
         return NoPlan(NO_BUILD, HEREDOC_BUILD, heredocs[0])
