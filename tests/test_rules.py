@@ -167,6 +167,14 @@ def lines_to_keep(text: str) -> collections.Counter:
     return keep
 
 
+def test_every_code_and_name_belongs_to_one_rule():
+    """Two rules with one code would share its cases, its snapshots and its disable switch."""
+    codes = collections.Counter(r.code for r in RULES)
+    names = collections.Counter(r.name for r in RULES)
+    assert [c for c, n in codes.items() if n > 1] == []
+    assert [c for c, n in names.items() if n > 1] == []
+
+
 def test_every_rule_has_a_case():
     """A new rule comes with a case folder (or says where it is tested)."""
     shown = {c.rule for c in CASES if c.fires} | set(ELSEWHERE)
