@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,8 @@ def ready_engine(name: str):
     except EngineUnavailable as err:
         note = DOCKER_SETUP_NOTE.read_text().strip() if name == "docker" and DOCKER_SETUP_NOTE.exists() else ""
         pytest.skip(f"{name}: {err.reason}" + (f" (.ci/e2e-setup.sh: {note})" if note else ""))
+    if name == "docker" and not found.buildkit and not os.environ.get("GOSLIM_DOCKER"):
+        found = _debian_docker_client() or found
     if name == "docker" and not found.buildkit:
         import shutil
         import subprocess
@@ -182,6 +185,26 @@ def ready_engine(name: str):
         pytest.skip(f"{name} cannot start a container here: {err}")
     if isinstance(found, PodmanEngine) and found.go_cache is None:
         found.go_cache = go_build_cache()
+    return found
+
+
+def _debian_docker_client():
+    """Debian's Docker client (the one .ci/e2e-setup.sh installs), when the ``docker`` found
+    first on PATH has no BuildKit: the session then uses it, as GOSLIM_DOCKER would."""
+    from rewriter.verify import EngineUnavailable, detect_engine
+
+    debian = "/usr/bin/docker"
+    if not os.path.exists(debian) or shutil.which("docker") == debian:
+        return None
+    os.environ["GOSLIM_DOCKER"] = debian
+    try:
+        found = detect_engine("docker")
+    except EngineUnavailable:
+        del os.environ["GOSLIM_DOCKER"]
+        return None
+    if not found.buildkit:
+        del os.environ["GOSLIM_DOCKER"]
+        return None
     return found
 
 
