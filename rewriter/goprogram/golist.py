@@ -11,6 +11,7 @@ reader and says why.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -33,7 +34,13 @@ def go_command() -> str | None:
 def _on_path(name: str) -> str | None:
     """shutil.which without importing shutil: a single-file run starts in a few tens of
     milliseconds, and this is all of shutil it would use."""
-    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+    return _which(name, os.environ.get("PATH", os.defpath))
+
+
+@functools.lru_cache(maxsize=8)
+def _which(name: str, path: str) -> str | None:
+    # Asked once per Dockerfile: a batch of thousands would stat every PATH folder each time.
+    for folder in path.split(os.pathsep):
         candidate = os.path.join(folder or ".", name)
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
