@@ -35,7 +35,7 @@ def plain_writes(code: str, aliases: dict[str, str]) -> list[reach.PendingWrite]
     found: list[reach.PendingWrite] = []
     for call in _WRITE_CALL.finditer(code):
         package, name = aliases.get(call.group("qual")), call.group("name")
-        args, end = reach._split(code, call.end())
+        args, end = reach.split_args(code, call.end())
         where = Finding(
             "f.go", code.count("\n", 0, call.start()) + 1, re.sub(r"\s+", " ", code[call.start() : end]).strip()[:120]
         )

@@ -154,7 +154,7 @@ def writes(code: str, path: str, aliases: dict[str, str], imports: set[str]) -> 
             continue
         qual, name = qualified.group(1), call.group(1)
         package = aliases.get(qual)
-        args, end = _split(code, call.end())
+        args, end = split_args(code, call.end())
         pos = call.end()
         line = code.count("\n", 0, qualified.start()) + 1
         where = Finding(path, line, re.sub(r"\s+", " ", code[qualified.start() : end]).strip()[:120])
@@ -180,7 +180,7 @@ def _join_folder(arg: str) -> Expr | None:
     join = _JOIN.match(arg.strip())
     if join is None:
         return None
-    inner, end = _split(arg.strip(), join.end())
+    inner, end = split_args(arg.strip(), join.end())
     if end != len(arg.strip()) or len(inner) < 2:
         return None
     parts: list[tuple[str, str]] = []
@@ -220,10 +220,11 @@ def resolve(expr: Expr | None, names: dict[str, str]) -> str | None:
     return out
 
 
-def _split(code: str, pos: int) -> tuple[list[str], int]:
-    """The argument texts of a call, from just after "(", and the position after ")"."""
+def split_args(code: str, pos: int, window: int = _ARG_WINDOW) -> tuple[list[str], int]:
+    """The argument texts of a call, from just after "(", and the position after ")"
+    (looking at most ``window`` characters ahead)."""
     args: list[str] = []
-    depth, begin, limit = 0, pos, min(len(code), pos + _ARG_WINDOW)
+    depth, begin, limit = 0, pos, min(len(code), pos + window)
     for tok in _ARG_TOKEN.finditer(code, pos, limit):
         t = tok.group()
         if t in "([{":
@@ -257,7 +258,7 @@ def _expr(arg: str) -> Expr | None:
         return ((arg, ""),)
     join = _JOIN.match(arg)
     if join:
-        inner, end = _split(arg, join.end())
+        inner, end = split_args(arg, join.end())
         if end != len(arg) or not inner:
             return None
         parts: list[tuple[str, str]] = []

@@ -42,7 +42,6 @@ _CALL = re.compile(
     r"|LoadLocation|Getenv|LookupEnv|Setenv|CommandContext|Command|LookPath)[ \t]*\("
 )
 _QUALIFIER = re.compile(r"(\w+)[ \t]*\Z")
-_ARG_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`|[()\[\]{},]|[^"`()\[\]{},]+')
 _STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|`([^`]*)`')
 _ESCAPE = re.compile(r"\\(.)")
 _JOIN = re.compile(r"(?:filepath|path)\s*\.\s*Join\s*\(")
@@ -230,22 +229,8 @@ def _classify_call(f: SourceFile, text: str, call: re.Match, aliases: dict[str, 
 def _split_args(text: str, pos: int) -> tuple[list[str | None], int]:
     """Evaluate call arguments from just after "(": string literals (and filepath.Join of them)
     become their value, anything else None. Also returns the position after ")"."""
-    args: list[str | None] = []
-    depth, begin, limit = 0, pos, min(len(text), pos + _ARG_WINDOW)
-    for tok in _ARG_TOKEN.finditer(text, pos, limit):
-        t = tok.group()
-        if t in "([{":
-            depth += 1
-        elif t in ")]}":
-            if depth == 0:
-                if text[begin : tok.start()].strip() or args:
-                    args.append(_value(text[begin : tok.start()]))
-                return args, tok.end()
-            depth -= 1
-        elif t == "," and depth == 0:
-            args.append(_value(text[begin : tok.start()]))
-            begin = tok.end()
-    return args, limit
+    args, end = reach.split_args(text, pos, _ARG_WINDOW)
+    return [_value(arg) for arg in args], end
 
 
 def _value(arg: str) -> str | None:
