@@ -15,10 +15,12 @@ An image that links /etc/localtime to a zone (``ln -sf /usr/share/zoneinfo/Europ
 /etc/localtime``) gives the service that zone as time.Local. Scratch has no zone files
 and no link: the clock would silently become UTC. The zone's file is copied from the
 builder to /etc/localtime (a file, not a link: its target would not exist). An Alpine
-builder gets tzdata first, since Alpine has no zone files of its own. When the image removed
-the zone database after copying the zone (``cp ... && apk del tzdata``), the builder's
-/etc/localtime is that copy and is taken as it is. A link to a zone the image never held
-dangles: the original ran on UTC, and the rewrite adds nothing.
+builder gets tzdata first, since Alpine has no zone files of its own. When an Alpine image
+removed the zone database after copying the zone (``cp ... && apk del tzdata``), the
+builder's /etc/localtime is that copy and is taken as it is. On Debian /etc/localtime is a
+link into the database, which ``cp`` writes through: once the database is removed the link
+dangles, as does a link to a zone the image never held. The original ran on UTC then, and
+the rewrite adds nothing.
 """
 
 RULE = Rule(
@@ -54,6 +56,7 @@ def apply(ctx: FixContext) -> Result:
     if (
         zone_file.presence is Presence.NO
         and found.copied
+        and _alpine(builder.base)  # Debian's /etc/localtime is a link: cp writes through it
         and in_builder
         and any(
             found.instruction is ins
@@ -69,8 +72,8 @@ def apply(ctx: FixContext) -> Result:
             (
                 ctx.diagnostic(
                     RULE,
-                    f"/etc/localtime links to {zone}, which the original image does not hold: it ran on UTC, "
-                    "and so does the rewrite",
+                    f"/etc/localtime names {zone}, which the original image does not hold when it runs: it "
+                    "ran on UTC, and so does the rewrite",
                 ),
             ),
         )

@@ -1,0 +1,3 @@
+module example.com/tzcopied
+
+go 1.22
