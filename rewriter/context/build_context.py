@@ -82,6 +82,9 @@ class BuildContext:
     _folders_inside: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     # folder -> names of the symlinks listdir saw in it
     _links: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    # (question, path) -> answer of exists/is_dir/is_file: the image model and the Go reader
+    # ask of the same few paths many times in one rewrite
+    _answers: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def found(self) -> bool:
@@ -167,18 +170,29 @@ class BuildContext:
         """Whether ``rel`` is in the context: present, included, inside the root. A source
         with glob characters (``*.go``, ``cmd/*``) exists when it matches something, as a
         COPY source does."""
-        if _GLOB.search(rel):
-            return bool(self.glob(rel, limit=1))
-        full = self._abs(rel)
-        return full is not None and os.path.lexists(full)
+        known = self._answers.get(("exists", rel))
+        if known is None:
+            if _GLOB.search(rel):
+                known = bool(self.glob(rel, limit=1))
+            else:
+                full = self._abs(rel)
+                known = full is not None and os.path.lexists(full)
+            self._answers["exists", rel] = known
+        return known
 
     def is_dir(self, rel: str) -> bool:
-        full = self._abs(rel)
-        return full is not None and os.path.isdir(full)
+        known = self._answers.get(("is_dir", rel))
+        if known is None:
+            full = self._abs(rel)
+            known = self._answers["is_dir", rel] = full is not None and os.path.isdir(full)
+        return known
 
     def is_file(self, rel: str) -> bool:
-        full = self._abs(rel)
-        return full is not None and os.path.isfile(full)
+        known = self._answers.get(("is_file", rel))
+        if known is None:
+            full = self._abs(rel)
+            known = self._answers["is_file", rel] = full is not None and os.path.isfile(full)
+        return known
 
     def listdir(self, rel: str = ".") -> list[tuple[str, bool]]:
         """(name, is a folder) of the included entries of a folder, sorted; [] when it
@@ -215,10 +229,10 @@ class BuildContext:
             return self.read_bytes(name if folder == "." else f"{folder}/{name}", limit)
         full = os.path.join(str(self.root), name) if folder == "." else os.path.join(str(self.root), folder, name)
         try:
-            with open(full, "rb") as handle:
-                return _read(handle, limit)
+            fd = os.open(full, os.O_RDONLY)
         except OSError:
             return None
+        return _read(fd, limit)
 
     def read_bytes(self, rel: str, limit: int = READ_LIMIT) -> bytes | None:
         """The first ``limit`` bytes of an included file, or None."""
@@ -236,11 +250,7 @@ class BuildContext:
                 fd = os.open(full, os.O_RDONLY)
             except OSError:
                 return None
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                return _read(handle, limit)
-        except OSError:
-            return None
+        return _read(fd, limit)
 
     def walk(self, under: str = ".", *, limit: int = WALK_LIMIT, skip_dir: Callable[[str], bool] | None = None) -> Walk:
         """Included files under a folder, breadth first, looking at no more than ``limit``
@@ -301,15 +311,27 @@ class BuildContext:
         return rel != "." and self.ignore.excluded(rel) and not self.ignore.may_include_below(rel)
 
 
-def _read(handle, limit: int) -> bytes:
-    """Up to ``limit`` bytes, in a buffer the size of the file. ``read(limit)`` allocates
-    ``limit`` bytes for every file however small; in a long batch each such buffer came
-    from fresh pages, and reading sources took several times longer than parsing them."""
+def _read(fd: int, limit: int) -> bytes | None:
+    """Up to ``limit`` bytes of an open file, which it closes; None when it cannot be read.
+
+    One ``os.read`` the size of the file: a buffered file object costs more than the read
+    of a small source file, and ``read(limit)`` would allocate ``limit`` bytes for every
+    file however small (fresh pages in a long batch)."""
     try:
-        size = os.fstat(handle.fileno()).st_size
+        size = os.fstat(fd).st_size
+        chunks = [os.read(fd, size + 1 if size < limit else limit)]
+        got = len(chunks[0])
+        while got < limit and got > size:  # the file grew since fstat: read on to the limit
+            more = os.read(fd, limit - got)
+            if not more:
+                break
+            chunks.append(more)
+            got += len(more)
+        return b"".join(chunks) if len(chunks) > 1 else chunks[0]
     except OSError:
-        size = limit
-    return handle.read(size + 1 if size < limit else limit)
+        return None
+    finally:
+        os.close(fd)
 
 
 def _segment_matcher(segment: str) -> Callable[[str], bool]:
