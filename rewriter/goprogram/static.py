@@ -44,6 +44,7 @@ class SourceIndex:
         self._packages: dict[str, list[SourceFile]] = {}
         self._entries: dict[str, list[tuple[str, bool]]] = {}
         self._mods: dict[str, GoMod | None] = {}
+        self._module_dirs: dict[str, str | None] = {}
         self.truncated = False  # a pattern walk stopped at PACKAGE_WALK_LIMIT
         self.files_read = 0
 
@@ -90,12 +91,14 @@ class SourceIndex:
 
     def module_dir(self, d: str) -> str | None:
         """The nearest folder at or above ``d`` (inside the context) holding a go.mod."""
-        while True:
+        found = self._module_dirs.get(d, "")
+        if found == "":
             if self.go_mod(d) is not None:
-                return d
-            if d == ".":
-                return None
-            d = posixpath.dirname(d) or "."
+                found = d
+            else:
+                found = None if d == "." else self.module_dir(posixpath.dirname(d) or ".")
+            self._module_dirs[d] = found
+        return found
 
     def has_file(self, d: str, name: str) -> bool:
         return any(n == name and not is_dir for n, is_dir in self.entries(d))
