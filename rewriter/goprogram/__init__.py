@@ -198,9 +198,11 @@ def _literals(files: list[SourceFile]) -> tuple[reach.Literal, ...]:
 def _writes(files: list[SourceFile]) -> tuple[reach.Write, ...]:
     """The places the compiled files write, their paths spelled out with the string
     constants of each package (a name set in one file is used in another)."""
+    writing = {f.dir for f in files if f.writes}
     names: dict[str, dict[str, str]] = {}
     for f in files:
-        names.setdefault(f.dir, {}).update(f.constants)
+        if f.dir in writing:
+            names.setdefault(f.dir, {}).update(f.constants)
     out = [reach.resolve_write(w, names[f.dir]) for f in files for w in f.writes]
     return tuple(out)
 

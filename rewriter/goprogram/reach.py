@@ -41,6 +41,8 @@ _WRITE_FLAGS = re.compile(r"\bO_(?:WRONLY|RDWR|CREATE|APPEND|TRUNC)\b")
 _SQLITE_DRIVERS = frozenset({"sqlite", "sqlite3"})
 _SQLITE_OPENERS = ("gorm.io/driver/sqlite", "github.com/glebarez/sqlite")
 _OS = ("os", "io/ioutil")
+# The imports a write call is qualified by: a file importing none of them writes nothing.
+WRITERS = frozenset({*_OS, "database/sql", *_SQLITE_OPENERS})
 _ARG_WINDOW = 2000
 
 # What each write call makes: (kind, index of the path argument).
@@ -90,7 +92,7 @@ class PendingWrite:
 
 def unquote(token: str) -> str:
     """A Go string literal's value (interpreted or raw)."""
-    if token.startswith("`"):
+    if token.startswith("`") or "\\" not in token:
         return token[1:-1]
 
     def sub(m: re.Match) -> str:
@@ -110,6 +112,7 @@ def strings_in(text: str, start: int, path: str) -> tuple[list[Literal], str]:
     out: list[Literal] = []
     code: list[str] = []
     last = start
+    line, counted = 1, 0  # the line of position ``counted``, counted on as tokens come
     for m in _TOKEN.finditer(text, start):
         token = m.group()
         code.append(text[last : m.start()])
@@ -117,12 +120,21 @@ def strings_in(text: str, start: int, path: str) -> tuple[list[Literal], str]:
         if token[0] in '"`':
             value = unquote(token)
             if 0 < len(value) <= _LITERAL_MAX and "\n" not in value and "\x00" not in value:
-                out.append(Literal(value, Finding(path, text.count("\n", 0, m.start()) + 1, token)))
+                line += text.count("\n", counted, m.start())
+                counted = m.start()
+                out.append(Literal(value, Finding(path, line, token)))
             code.append(token)  # kept: calls read their arguments from the code
         else:
-            code.append(" " * len(token) if token[0] == "'" else re.sub(r"[^\n]", " ", token))
+            code.append(_blank(token))
     code.append(text[last:])
     return out, text[:start] + "".join(code)
+
+
+def _blank(token: str) -> str:
+    """Spaces for a comment or rune, its line breaks kept (lines are counted in the code)."""
+    if "\n" not in token:
+        return " " * len(token)
+    return "\n".join(" " * len(line) for line in token.split("\n"))
 
 
 def constants(code: str) -> dict[str, str]:

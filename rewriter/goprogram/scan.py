@@ -9,6 +9,7 @@ judge a file the same way.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -121,9 +122,14 @@ class SourceFile:
     cgo_files: bool = False  # has import "C" (cgo findings name it)
     import_lines: dict[str, int] = field(default_factory=dict)  # import path -> line of its first import
     literals: list[reach.Literal] = field(default_factory=list)  # every string it holds
-    constants: dict[str, str] = field(default_factory=dict)  # names set to a string
     writes: list[reach.PendingWrite] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)  # os/exec calls, with the program when literal
+    code: str = field(default="", repr=False)  # the text with comments, strings and runes blanked
+
+    @functools.cached_property
+    def constants(self) -> dict[str, str]:
+        """Names set to a string: worked out only for the packages that write somewhere."""
+        return reach.constants(self.code)
 
 
 def scan(
@@ -167,9 +173,9 @@ def scan(
     import_set = set(f.imports)
     for call in _CALL.finditer(text, pos):
         _classify_call(f, text, call, aliases, import_set)
-    f.literals, code = reach.strings_in(text, pos, path)
-    f.constants = reach.constants(code)
-    f.writes = reach.writes(code, path, aliases, import_set)
+    f.literals, f.code = reach.strings_in(text, pos, path)
+    if not import_set.isdisjoint(reach.WRITERS):  # code that imports none of them writes nothing
+        f.writes = reach.writes(f.code, path, aliases, import_set)
     return f
 
 
@@ -181,12 +187,20 @@ def _classify_import(f: SourceFile, imported: str, line: int) -> None:
         f.exec.append(Finding(f.path, line, 'import "os/exec"'))
     elif imported == "time/tzdata":
         f.tzdata = True
-    else:
-        known = prefix_of(imported, CGO_WHY)
-        if known:
-            f.cgo.append(Finding(f.path, line, f'import "{imported}": needs cgo, {CGO_WHY[known]}'))
-    if not f.tls and prefix_of(imported, TLS):
+    cgo_why, tls = _import_class(imported)
+    if cgo_why is not None:
+        f.cgo.append(Finding(f.path, line, cgo_why))
+    if tls:
         f.tls = True
+
+
+@functools.lru_cache(maxsize=8192)
+def _import_class(imported: str) -> tuple[str | None, bool]:
+    """(why importing it needs cgo, whether it makes TLS calls) of one import path: a batch
+    meets the same few hundred imports in every service."""
+    known = prefix_of(imported, CGO_WHY) if imported not in ("C", "os/exec", "time/tzdata") else None
+    why = f'import "{imported}": needs cgo, {CGO_WHY[known]}' if known else None
+    return why, bool(prefix_of(imported, TLS))
 
 
 def _classify_call(f: SourceFile, text: str, call: re.Match, aliases: dict[str, str], import_set: set[str]) -> None:
@@ -294,6 +308,7 @@ def _exists(exists, rel: str) -> bool:
     return exists(rel)
 
 
+@functools.lru_cache(maxsize=8192)
 def default_name(import_path: str) -> str:
     """The name a package is referred to by when imported without an alias, by convention."""
     parent, _, last = import_path.rpartition("/")
