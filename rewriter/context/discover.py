@@ -114,10 +114,7 @@ def _from_definitions(path: Path, top: str, warnings: list[str]) -> tuple[Path, 
     real = os.path.realpath(path)
     found: list[tuple[int, int, definitions.Reference]] = []
     for order, (folder, workflows) in enumerate(definitions.folders_to_search(str(path.parent), top, _listdir)):
-        for name, is_dir in _listdir(folder):
-            kind = None if is_dir else definitions.kind_of(workflows, name)
-            if kind is None:
-                continue
+        for name, kind in _definition_files(folder, workflows):
             refs, problem = _parsed(kind, os.path.join(folder, name), top)
             if problem:
                 warnings.append(problem)
@@ -165,6 +162,18 @@ def _listdir(folder: str) -> tuple[tuple[str, bool], ...]:
             return tuple(out)
     except OSError:
         return ()
+
+
+@functools.lru_cache(maxsize=4096)
+def _definition_files(folder: str, workflows: bool) -> tuple[tuple[str, str], ...]:
+    """(name, kind) of the build definitions in a folder: every Dockerfile of a batch looks
+    in the same parent folders, which may hold thousands of services."""
+    out = []
+    for name, is_dir in _listdir(folder):
+        kind = None if is_dir else definitions.kind_of(workflows, name)
+        if kind is not None:
+            out.append((name, kind))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -220,4 +229,5 @@ def clear_cache() -> None:
     """Forget folder listings and parsed build definitions (a process watching files)."""
     _parsed_cached.cache_clear()
     _listdir.cache_clear()
+    _definition_files.cache_clear()
     _top.cache_clear()
