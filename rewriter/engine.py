@@ -116,7 +116,7 @@ def rewrite(
 
     anchors = _input_lines(check_ctx, plan)
     known = build_context if build_context is not None and build_context.root is not None else None
-    original = Original(tree, facts, plan, imagefs.model(tree, facts, known))
+    original = Original(tree, facts, plan, imagefs.model(facts, known))
     ctx = FixContext(tree, facts, plan, config, go, anchors, original, build_context)
     applied: list[str] = []
     for fix in FIXES:
@@ -161,7 +161,7 @@ def missing_copy_source(before: Dockerfile, tree: Dockerfile, facts: Facts, cont
     (by the image model), or None. Such a build would fail, or worse, not copy what the
     service needs."""
     written = {id(i) for i in before.instructions}
-    image = imagefs.model(tree, facts, context)
+    image = imagefs.model(facts, context)
     for stage in facts.stages:
         for ins in stage.stage.instructions:
             ref = ins.flag("from") if ins.name == "COPY" else None

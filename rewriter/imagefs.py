@@ -26,7 +26,7 @@ from typing import Final, Protocol
 
 from rewriter import shell
 from rewriter.analysis import DISTRO_IMAGE, GO_IMAGE, Facts, StageFacts, expand
-from rewriter.syntax.nodes import Dockerfile, Instruction
+from rewriter.syntax.nodes import Instruction
 
 
 class Context(Protocol):
@@ -469,9 +469,10 @@ class ImageFS:
         return self.stages[index]
 
 
-def model(tree: Dockerfile, facts: Facts, context: Context | None) -> ImageFS:
-    """The file systems of ``tree``'s stages, with ``context`` the build context (None when
-    it was not found: whatever a COPY brings from it is then MAYBE)."""
+def model(facts: Facts, context: Context | None) -> ImageFS:
+    """The file systems of the stages of the tree ``facts`` were found in, with ``context``
+    the build context (None when it was not found: whatever a COPY brings from it is then
+    MAYBE)."""
     stages: list[StageFS] = []
     for facts_of_stage in facts.stages:
         stages.append(_stage(facts_of_stage, facts, stages, context))

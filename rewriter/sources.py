@@ -101,7 +101,7 @@ def _into_folders(
     runs in (had it been made a file, the build could not run there)."""
     from rewriter.imagefs import model
 
-    fs = model(None, facts, context).stage(stage)  # type: ignore[arg-type]  # the tree is not read
+    fs = model(facts, context).stage(stage)
     out = []
     for at, sources, dest in copies:
         dest_x = expand(dest)

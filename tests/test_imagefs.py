@@ -46,7 +46,7 @@ class FakeContext:
 def fs_of(text, files=None, stage=-1):
     tree = rewriter.parse(text)
     context = None if files is None else FakeContext(files)
-    image = model(tree, analyze(tree), context)
+    image = model(analyze(tree), context)
     return image.stage(len(image.stages) + stage if stage < 0 else stage)
 
 
@@ -212,7 +212,7 @@ def emitted_copy_sources(original: str, rewritten: str, context=None) -> list[tu
 
     tree = rewriter.parse(rewritten)
     facts = facts_of(tree)
-    image = model(tree, facts, context)
+    image = model(facts, context)
     before = set(original.splitlines())
     out = []
     for stage in facts.stages:
