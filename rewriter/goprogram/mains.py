@@ -71,8 +71,10 @@ def binary_name(ctx: GoProgram, pkg: str) -> str | None:
     """Go's default executable name: the import path's last element, skipping a /vN major version."""
     if ctx.module_path is None:
         return None if pkg == "." else pkg.rsplit("/", 1)[-1]
-    rel = posixpath.relpath(pkg, ctx.module_dir or ".")
-    if rel.startswith(".."):
+    base = ctx.module_dir or "."
+    if base == "." or pkg == base or pkg.startswith(base + "/"):
+        rel = "." if pkg == base else pkg if base == "." else pkg[len(base) + 1 :]
+    else:  # outside the module
         return pkg.rsplit("/", 1)[-1]
     import_path = ctx.module_path if rel == "." else f"{ctx.module_path}/{rel}"
     parent, _, last = import_path.rpartition("/")
