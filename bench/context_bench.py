@@ -10,7 +10,9 @@
     slower from ``/``), baseline alike.
 
 The baseline is the tree of ``--baseline`` (a git revision, default: the merge base with
-main) unpacked into a temporary folder and run with the same interpreter. Wall times,
+main) unpacked into a temporary folder and run with the same interpreter, or an installed
+``goslim`` (``--old-goslim PATH``; ``--new-goslim PATH`` alike for this code), so that two
+compiled installs can be compared. Wall times,
 median of ``--runs``. Prints figures and asserts nothing. Run:
     .venv/bin/python bench/context_bench.py [--services N] [--files N] [--runs N] [--only a,b,c]
 """
@@ -126,9 +128,13 @@ def baseline_tree(revision: str, into: Path) -> Path:
     return into
 
 
-def goslim(tree: Path | None) -> tuple[list[str], dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "GOSLIM_GO")}
+def goslim(tree: Path | None, script: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """How to run one side: an installed ``goslim`` console script when given (a compiled
+    install, say), else the package in ``tree`` (this checkout when None) with this Python."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "GOSLIM_GO", "PYTHONPATH")}
     env["GOSLIM_GO"] = "off"
+    if script is not None:
+        return [script], env
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     return [sys.executable, "-c", "import sys; from rewriter.cli import main; sys.argv[0] = 'goslim'; main()"], env
@@ -178,6 +184,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", default=None)
     parser.add_argument("--only", default="a,b,c")
+    parser.add_argument(
+        "--old-goslim", help="a goslim console script to time as today's code (e.g. a compiled install)"
+    )
+    parser.add_argument("--new-goslim", help="a goslim console script to time as this code (e.g. a compiled install)")
     parser.add_argument("--go-list-runs", type=int, default=1, help="runs of (a) with --go-list (0: none)")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -189,13 +199,14 @@ def main() -> None:
     )
     print(
         f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}  cores: {os.cpu_count()}  "
-        f"baseline: {revision[:10]}  go for go list: {GO_BIN or 'none'}"
+        f"baseline: {args.old_goslim or revision[:10]}  this code: {args.new_goslim or 'this checkout'}  "
+        f"go for go list: {GO_BIN or 'none'}"
     )
     with tempfile.TemporaryDirectory(prefix="goslim-context-bench-") as tmp:
         tmp_path = Path(tmp)
         base = baseline_tree(revision, tmp_path / "baseline")
-        old, old_env = goslim(base)
-        new, new_env = goslim(None)
+        old, old_env = goslim(base, args.old_goslim)
+        new, new_env = goslim(None, args.new_goslim)
         on_env = dict(new_env, GOSLIM_GO=GO_BIN or "off")
 
         if "a" in only:
