@@ -4,8 +4,9 @@
 the files it reads, and ``case.toml``: what the case is about, what goslim must do
 (``status``, default "rewritten"), text the rewrite must hold (``expect``) or must not
 (``absent``), rule codes it must (``codes``) or must not (``no_codes``) report, the paths
-to compare over HTTP (``probes``, default ["/"]) and a command to run both images with
-(``command``). Here each one is rewritten with its folder as the build context and the
+to compare over HTTP (``probes``, default ["/"]), a command to run both images with
+(``command``) and environment variables to start both with (``env``, as ``docker run -e``
+gives them). Here each one is rewritten with its folder as the build context and the
 result is pinned by a snapshot and checked from the outside; tests/test_services_e2e.py
 builds and runs original and rewrite side by side.
 """
@@ -39,12 +40,13 @@ class Service:
     no_codes: tuple[str, ...]
     probes: tuple[str, ...]
     command: tuple[str, ...]
+    env: tuple[tuple[str, str], ...]
     about: str
 
 
 def load(folder: Path) -> Service:
     data = tomllib.loads((folder / "case.toml").read_text(encoding="utf-8"))
-    known = {"about", "status", "expect", "absent", "codes", "no_codes", "probes", "command"}
+    known = {"about", "status", "expect", "absent", "codes", "no_codes", "probes", "command", "env"}
     assert set(data) <= known, f"{folder}/case.toml: unknown keys {set(data) - known}"
     return Service(
         name=folder.name,
@@ -57,6 +59,7 @@ def load(folder: Path) -> Service:
         no_codes=tuple(data.get("no_codes", ())),
         probes=tuple(data.get("probes", ("/",))),
         command=tuple(data.get("command", ())),
+        env=tuple(sorted(data.get("env", {}).items())),
         about=data["about"],
     )
 

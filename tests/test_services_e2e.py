@@ -1,6 +1,6 @@
 """The service fixtures of tests/services, built and run for real: original and rewrite side
 by side, same answers, the rewrite stays up, its writes succeed, an overridden command
-behaves alike.
+and variables given at run time (``docker run -e TZ=...``) behave alike.
 
 Needs podman and the local stand-in base images that .ci/e2e-setup.sh makes; without
 them every test here is skipped with the reason. A fixture on a Go toolchain the machine
@@ -77,3 +77,14 @@ def test_the_rewrite_behaves_like_the_original(engine, toolchains, service: Serv
             service.dockerfile, result.code, service.folder, engine=engine, args=list(service.command), timeout=60
         )
         assert override.ok, f"docker run IMAGE {' '.join(service.command)}: {override.reason}"
+    if service.env:
+        given = dict(service.env)
+        run = verify(
+            service.dockerfile, result.code, service.folder, engine=engine, probe=list(service.probes), env=given
+        )
+        flags = " ".join(f"-e {k}={v}" for k, v in service.env)
+        assert run.ok, f"docker run {flags} IMAGE: {run.reason}"
+        for path in service.probes:
+            assert run.rewritten.answers[path] == run.original.answers[path], (flags, path)
+        # the variables reach the program: the original answers otherwise than without them
+        assert any(run.original.answers[p] != report.original.answers[p] for p in service.probes), flags
