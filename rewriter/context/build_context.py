@@ -170,28 +170,22 @@ class BuildContext:
         """Whether ``rel`` is in the context: present, included, inside the root. A source
         with glob characters (``*.go``, ``cmd/*``) exists when it matches something, as a
         COPY source does."""
-        known = self._answers.get(("exists", rel))
-        if known is None:
-            if _GLOB.search(rel):
-                known = bool(self.glob(rel, limit=1))
-            else:
-                full = self._abs(rel)
-                known = full is not None and os.path.lexists(full)
-            self._answers["exists", rel] = known
-        return known
+        if _GLOB.search(rel):
+            return bool(self.glob(rel, limit=1))
+        return self._answer("exists", rel, os.path.lexists)
 
     def is_dir(self, rel: str) -> bool:
-        known = self._answers.get(("is_dir", rel))
-        if known is None:
-            full = self._abs(rel)
-            known = self._answers["is_dir", rel] = full is not None and os.path.isdir(full)
-        return known
+        return self._answer("is_dir", rel, os.path.isdir)
 
     def is_file(self, rel: str) -> bool:
-        known = self._answers.get(("is_file", rel))
+        return self._answer("is_file", rel, os.path.isfile)
+
+    def _answer(self, question: str, rel: str, test: Callable[[str], bool]) -> bool:
+        """``test`` of the path of ``rel`` (False when it is not in the context), asked once."""
+        known = self._answers.get((question, rel))
         if known is None:
             full = self._abs(rel)
-            known = self._answers["is_file", rel] = full is not None and os.path.isfile(full)
+            known = self._answers[question, rel] = full is not None and test(full)
         return known
 
     def listdir(self, rel: str = ".") -> list[tuple[str, bool]]:
@@ -315,19 +309,11 @@ def _read(fd: int, limit: int) -> bytes | None:
     """Up to ``limit`` bytes of an open file, which it closes; None when it cannot be read.
 
     One ``os.read`` the size of the file: a buffered file object costs more than the read
-    of a small source file, and ``read(limit)`` would allocate ``limit`` bytes for every
-    file however small (fresh pages in a long batch)."""
+    of a small source file, and reading ``limit`` bytes would allocate them for every file
+    however small (fresh pages in a long batch)."""
     try:
         size = os.fstat(fd).st_size
-        chunks = [os.read(fd, size + 1 if size < limit else limit)]
-        got = len(chunks[0])
-        while got < limit and got > size:  # the file grew since fstat: read on to the limit
-            more = os.read(fd, limit - got)
-            if not more:
-                break
-            chunks.append(more)
-            got += len(more)
-        return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+        return os.read(fd, size + 1 if size < limit else limit)
     except OSError:
         return None
     finally:

@@ -91,14 +91,12 @@ class SourceIndex:
 
     def module_dir(self, d: str) -> str | None:
         """The nearest folder at or above ``d`` (inside the context) holding a go.mod."""
-        found = self._module_dirs.get(d, "")
-        if found == "":
+        if d not in self._module_dirs:
             if self.go_mod(d) is not None:
-                found = d
+                self._module_dirs[d] = d
             else:
-                found = None if d == "." else self.module_dir(posixpath.dirname(d) or ".")
-            self._module_dirs[d] = found
-        return found
+                self._module_dirs[d] = None if d == "." else self.module_dir(posixpath.dirname(d) or ".")
+        return self._module_dirs[d]
 
     def has_file(self, d: str, name: str) -> bool:
         return any(n == name and not is_dir for n, is_dir in self.entries(d))
