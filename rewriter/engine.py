@@ -94,7 +94,7 @@ def rewrite(
     plan = select(facts)
     if sources is None:
         sources = SourceRequest(context=context, context_kind="argument") if context is not None else SourceRequest()
-    build_context, go = read_sources(facts, plan, config, sources)
+    build_context, go, image = read_sources(facts, plan, config, sources)
     hint: str | None = None
     names: tuple[str, ...] = ()
     ambiguity: str | None = None
@@ -116,7 +116,7 @@ def rewrite(
 
     anchors = _input_lines(check_ctx, plan)
     known = build_context if build_context is not None and build_context.root is not None else None
-    original = Original(tree, facts, plan, imagefs.model(facts, known))
+    original = Original(tree, facts, plan, image if image is not None else imagefs.model(facts, known))
     ctx = FixContext(tree, facts, plan, config, go, anchors, original, build_context)
     applied: list[str] = []
     for fix in FIXES:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported when a Go file asks: most files of a batch are not
     from rewriter.context import BuildContext
     from rewriter.context.copies import Copy
     from rewriter.goprogram import GoProgram
+    from rewriter.imagefs import ImageFS, StageFS
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,13 @@ class SourceRequest:
 
 def read_sources(
     facts: Facts, plan: object, config: Config, request: SourceRequest
-) -> tuple[BuildContext | None, GoProgram | None]:
-    """The build context (None when nothing was to be searched) and the Go program the
-    build compiles from it (None when it reads no Go from the context)."""
+) -> tuple[BuildContext | None, GoProgram | None, ImageFS | None]:
+    """The build context (None when nothing was to be searched), the Go program the build
+    compiles from it (None when it reads no Go from the context), and the model of the
+    original image with that context when finding the build's folders needed it (None
+    otherwise), which the engine then need not build again."""
     if not request.searches:
-        return None, None
+        return None, None, None
     from rewriter.context import find_context
     from rewriter.context.copies import copy_sources
     from rewriter.goprogram import read_program
@@ -60,24 +63,29 @@ def read_sources(
         cwd=request.cwd,
     )
     if context.root is None or not context.is_dir("."):
-        return context, None
+        return context, None, None
     build_dir, package, tags, copied, import_path = ".", None, None, None, None
+    image = None
     if isinstance(plan, Plan):
+        from rewriter.imagefs import model
+
         build = plan.build
         package = " ".join(build.packages) if build.packages else None
         tags = build.tags
         env = facts.stages[build.stage].env
-        copies = _into_folders(copies, build.workdir, facts, build.stage, context, lambda s: expand(s, env))
+        image = model(facts, context)
+        copies = _into_folders(copies, build.workdir, image.stage(build.stage), lambda s: expand(s, env))
         mapped = _build_dir(facts, plan, copies, context)
         if mapped is None:
-            return context, None  # the build compiles nothing the context holds
+            return context, None, image  # the build compiles nothing the context holds
         build_dir = mapped
         if build.workdir is not None:
             copied = _copied_files(build.workdir, copies, context, lambda s: expand(s, env))
             import_path = _gopath_import_path(build.workdir, env.get("GOPATH") or "/go")
-    return context, read_program(
+    go = read_program(
         context, build_dir=build_dir, package=package, tags=tags, go=request.go, copied=copied, import_path=import_path
     )
+    return context, go, image
 
 
 def _builder_copies(facts: Facts, plan: object) -> list[Copy]:
@@ -88,20 +96,13 @@ def _builder_copies(facts: Facts, plan: object) -> list[Copy]:
 
 
 def _into_folders(
-    copies: list[Copy],
-    workdir: str | None,
-    facts: Facts,
-    stage: int,
-    context: BuildContext,
-    expand: Callable[[str], str | None],
+    copies: list[Copy], workdir: str | None, fs: StageFS, expand: Callable[[str], str | None]
 ) -> list[Copy]:
     """The copies, with a destination written without "/" marked as a folder when the file
     went into it: ``RUN mkdir /app`` then ``COPY main.go /app`` puts /app/main.go (the
     image model knows /app was a folder), and so does a copy to the very folder the build
-    runs in (had it been made a file, the build could not run there)."""
-    from rewriter.imagefs import model
-
-    fs = model(facts, context).stage(stage)
+    runs in (had it been made a file, the build could not run there). ``fs`` is the image
+    model of the stage the build runs in."""
     out = []
     for at, sources, dest in copies:
         dest_x = expand(dest)
