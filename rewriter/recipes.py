@@ -308,11 +308,7 @@ def _plain(
             continue
         if words[0] in _HARMLESS:
             continue
-        offset = 0
-        if words[0] == "env":
-            offset = 1
-            while offset < len(words) and "=" in words[offset]:
-                offset += 1
+        offset = shell.env_prefix(words)
         go_here = offset + 1 < len(words) and paths.basename(words[offset]) == "go"
         if go_here and words[offset + 1] in ("build", "install"):
             argv = command.argv[len(command.argv) - len(words) :]

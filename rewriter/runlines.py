@@ -176,13 +176,7 @@ def _scan_run(ins: Instruction, facts: StageFacts) -> None:
                 facts.events += 1
             continue
         # `env A=B go build`, `godep go build`, `go build`
-        offset = 0
-        if words[0] == "env":
-            offset = 1
-            while offset < len(words) and "=" in words[offset]:
-                offset += 1
-        elif words[0] == "godep":
-            offset = 1
+        offset = 1 if words[0] == "godep" else shell.env_prefix(words)
         if offset + 1 < len(words) and paths.basename(words[offset]) == "go":
             verb = words[offset + 1]
             if verb == "mod":

@@ -218,6 +218,16 @@ def _scan_balanced(text: str, i: int, open_: str, close: str) -> int:
     return i
 
 
+def env_prefix(words: list[str]) -> int:
+    """How many words ``env NAME=value ...`` puts before the command it runs; 0 without env."""
+    if not words or words[0] != "env":
+        return 0
+    offset = 1
+    while offset < len(words) and "=" in words[offset]:
+        offset += 1
+    return offset
+
+
 @lru_cache(maxsize=8192)
 def unquote(raw: str) -> str:
     """Remove quoting the way the shell would, leaving expansions as written (memoized:
