@@ -9,11 +9,11 @@ stages a pass left alone are reused (see ``analyze``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Final
+from typing import ClassVar, Final
 
 from rewriter import paths, shell
 from rewriter.gocommand import PATH_DIRS, GoBuild
+from rewriter.record import Record
 from rewriter.runlines import MakeRun, Move, scan_run
 from rewriter.shell import expand
 from rewriter.syntax.nodes import Dockerfile, Instruction, Stage
@@ -98,9 +98,10 @@ def image_go_version(image: str) -> tuple[int, int] | None:
 _GO_TAG: Final = re.compile(r"golang:(\d+)\.(\d+)", re.IGNORECASE)
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
-class Entrypoint:
+class Entrypoint(Record):
     """What the image runs: its ENTRYPOINT and CMD, resolved to a program path."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("entrypoint", "cmd", "argv", "program_path", "needs_shell")
 
     entrypoint: Final[Instruction | None]
     cmd: Final[Instruction | None]
@@ -123,8 +124,29 @@ class Entrypoint:
         self.needs_shell = needs_shell
 
 
-@dataclass
-class StageFacts:
+class StageFacts(Record):
+    _fields: ClassVar[tuple[str, ...]] = (
+        "index",
+        "stage",
+        "name",
+        "base",
+        "parent",
+        "is_go",
+        "workdir",
+        "env",
+        "builds",
+        "packages",
+        "context_root",
+        "heredoc_builds",
+        "local_copies",
+        "go_version",
+        "moves",
+        "folders",
+        "module_hint",
+        "makes",
+        "events",
+    )
+
     index: int
     stage: Stage
     name: str | None
@@ -132,29 +154,88 @@ class StageFacts:
     parent: int | None  # index of the stage this one is FROM, if any
     is_go: bool  # a golang base (directly or through its parent)
     workdir: str | None  # final WORKDIR
-    env: dict[str, str] = field(default_factory=dict)
-    builds: list[GoBuild] = field(default_factory=list)
-    packages: list[tuple[Instruction, str]] = field(default_factory=list)  # (RUN, package)
-    context_root: str | None = None  # where `COPY . <dest>` put the build context, if it did
-    heredoc_builds: list[Instruction] = field(default_factory=list)  # RUN <<EOF scripts that run go build
+    env: dict[str, str]
+    builds: list[GoBuild]
+    packages: list[tuple[Instruction, str]]  # (RUN, package)
+    context_root: str | None  # where `COPY . <dest>` put the build context, if it did
+    heredoc_builds: list[Instruction]  # RUN <<EOF scripts that run go build
     # (workdir at that point, sources, destination) of each COPY/ADD from the build context
-    local_copies: list[tuple[str | None, tuple[str, ...], str]] = field(default_factory=list)
-    go_version: tuple[int, int] | None = None  # (major, minor) of the golang image the stage is on
-    moves: list[Move] = field(default_factory=list)  # mv, cp and rm of files after the builds
-    folders: set[str] = field(default_factory=set)  # folders WORKDIR or mkdir made
-    module_hint: bool = False  # go.mod is copied in or `go mod` runs: Go works in module mode
-    makes: list[MakeRun] = field(default_factory=list)  # `make`/script lines that may hold the build
-    events: int = 0  # builds and make runs recorded so far (their ``seq``)
+    local_copies: list[tuple[str | None, tuple[str, ...], str]]
+    go_version: tuple[int, int] | None  # (major, minor) of the golang image the stage is on
+    moves: list[Move]  # mv, cp and rm of files after the builds
+    folders: set[str]  # folders WORKDIR or mkdir made
+    module_hint: bool  # go.mod is copied in or `go mod` runs: Go works in module mode
+    makes: list[MakeRun]  # `make`/script lines that may hold the build
+    events: int  # builds and make runs recorded so far (their ``seq``)
+
+    def __init__(
+        self,
+        index: int,
+        stage: Stage,
+        name: str | None,
+        base: str,
+        parent: int | None,
+        is_go: bool,
+        workdir: str | None,
+        env: dict[str, str] | None = None,
+        builds: list[GoBuild] | None = None,
+        packages: list[tuple[Instruction, str]] | None = None,
+        context_root: str | None = None,
+        heredoc_builds: list[Instruction] | None = None,
+        local_copies: list[tuple[str | None, tuple[str, ...], str]] | None = None,
+        go_version: tuple[int, int] | None = None,
+        moves: list[Move] | None = None,
+        folders: set[str] | None = None,
+        module_hint: bool = False,
+        makes: list[MakeRun] | None = None,
+        events: int = 0,
+    ) -> None:
+        self.index = index
+        self.stage = stage
+        self.name = name
+        self.base = base
+        self.parent = parent
+        self.is_go = is_go
+        self.workdir = workdir
+        self.env = {} if env is None else env
+        self.builds = [] if builds is None else builds
+        self.packages = [] if packages is None else packages
+        self.context_root = context_root
+        self.heredoc_builds = [] if heredoc_builds is None else heredoc_builds
+        self.local_copies = [] if local_copies is None else local_copies
+        self.go_version = go_version
+        self.moves = [] if moves is None else moves
+        self.folders = set() if folders is None else folders
+        self.module_hint = module_hint
+        self.makes = [] if makes is None else makes
+        self.events = events
 
 
-@dataclass
-class Facts:
+class Facts(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("tree", "stages", "global_args", "builds", "entry", "newline")
+
     tree: Dockerfile
     stages: list[StageFacts]
     global_args: dict[str, str]
     builds: list[GoBuild]
     entry: Entrypoint | None
     newline: str
+
+    def __init__(
+        self,
+        tree: Dockerfile,
+        stages: list[StageFacts],
+        global_args: dict[str, str],
+        builds: list[GoBuild],
+        entry: Entrypoint | None,
+        newline: str,
+    ) -> None:
+        self.tree = tree
+        self.stages = stages
+        self.global_args = global_args
+        self.builds = builds
+        self.entry = entry
+        self.newline = newline
 
     @property
     def mentions_go(self) -> bool:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import functools
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Final
+
+from rewriter.record import Record
 
 RUNTIMES = ("scratch", "distroless-static", "alpine")
 EMPTY_RUNTIMES = frozenset({"scratch", "distroless-static"})  # no program there but the service's own
@@ -27,22 +27,67 @@ _RULE_CODE = re.compile(r"GS\d{3}")
 _MAX_ID = 2**31 - 1
 
 
-@dataclass(frozen=True)
-class Config:
-    runtime: str = "scratch"  # one of RUNTIMES
-    uid: int = 10001
-    gid: int = 10001
-    disable: frozenset[str] = field(default_factory=frozenset)  # rule codes turned off
-    extra_copy: tuple[str, ...] = ()  # extra paths copied from the builder into the runtime stage
-    writable: tuple[str, ...] = ()  # extra folders the runtime user must be able to write
-    cross_compile: bool = False  # FROM --platform=$BUILDPLATFORM + TARGETOS/TARGETARCH
-    cache_mounts: bool = False  # RUN --mount=type=cache for the module and build caches
-    healthcheck: str = "refuse"  # "refuse" or "drop" a HEALTHCHECK that needs a shell/curl
-    main_package: str | None = None  # which package to build when several mains exist
-    require_context: bool = False  # no build context found: refuse instead of warning
-    go_list: str = "auto"  # one of GO_LIST_MODES: when to ask `go list`
+class Config(Record):
+    _fields: ClassVar[tuple[str, ...]] = (
+        "runtime",
+        "uid",
+        "gid",
+        "disable",
+        "extra_copy",
+        "writable",
+        "cross_compile",
+        "cache_mounts",
+        "healthcheck",
+        "main_package",
+        "require_context",
+        "go_list",
+        "contexts",
+    )
+
+    runtime: Final[str]  # one of RUNTIMES
+    uid: Final[int]
+    gid: Final[int]
+    disable: Final[frozenset[str]]  # rule codes turned off
+    extra_copy: Final[tuple[str, ...]]  # extra paths copied from the builder into the runtime stage
+    writable: Final[tuple[str, ...]]  # extra folders the runtime user must be able to write
+    cross_compile: Final[bool]  # FROM --platform=$BUILDPLATFORM + TARGETOS/TARGETARCH
+    cache_mounts: Final[bool]  # RUN --mount=type=cache for the module and build caches
+    healthcheck: Final[str]  # "refuse" or "drop" a HEALTHCHECK that needs a shell/curl
+    main_package: Final[str | None]  # which package to build when several mains exist
+    require_context: Final[bool]  # no build context found: refuse instead of warning
+    go_list: Final[str]  # one of GO_LIST_MODES: when to ask `go list`
     # (folder of the config file, Dockerfile path or pattern relative to it, context relative to it)
-    contexts: tuple[tuple[str, str, str], ...] = ()
+    contexts: Final[tuple[tuple[str, str, str], ...]]
+
+    def __init__(
+        self,
+        runtime: str = "scratch",
+        uid: int = 10001,
+        gid: int = 10001,
+        disable: frozenset[str] = frozenset(),
+        extra_copy: tuple[str, ...] = (),
+        writable: tuple[str, ...] = (),
+        cross_compile: bool = False,
+        cache_mounts: bool = False,
+        healthcheck: str = "refuse",
+        main_package: str | None = None,
+        require_context: bool = False,
+        go_list: str = "auto",
+        contexts: tuple[tuple[str, str, str], ...] = (),
+    ) -> None:
+        self.runtime = runtime
+        self.uid = uid
+        self.gid = gid
+        self.disable = disable
+        self.extra_copy = extra_copy
+        self.writable = writable
+        self.cross_compile = cross_compile
+        self.cache_mounts = cache_mounts
+        self.healthcheck = healthcheck
+        self.main_package = main_package
+        self.require_context = require_context
+        self.go_list = go_list
+        self.contexts = contexts
 
     def enabled(self, code: str) -> bool:
         return code not in self.disable
@@ -63,7 +108,7 @@ class Config:
             if key not in _CHECKS:
                 raise ConfigError("command line", name, "unknown setting")
             values[name] = _CHECKS[key](key, value, "command line")
-        return dataclasses.replace(self, **values)
+        return self.replace(**values)
 
 
 class ConfigError(Exception):

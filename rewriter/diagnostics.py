@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import ClassVar, Final
+
+from rewriter.record import Record
 
 
 class Severity(str, enum.Enum):
@@ -20,13 +22,21 @@ class Status(str, enum.Enum):
     ERROR = "error"  # could not be read or parsed
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    code: str
-    severity: Severity
-    message: str
-    line: int = 1  # 1-based
-    column: int = 1  # 1-based
+class Diagnostic(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("code", "severity", "message", "line", "column")
+
+    code: Final[str]
+    severity: Final[Severity]
+    message: Final[str]
+    line: Final[int]  # 1-based
+    column: Final[int]  # 1-based
+
+    def __init__(self, code: str, severity: Severity, message: str, line: int = 1, column: int = 1) -> None:
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.line = line
+        self.column = column
 
     def as_dict(self) -> dict:
         return {
@@ -38,16 +48,46 @@ class Diagnostic:
         }
 
 
-@dataclass(frozen=True)
-class RewriteResult:
-    original: str
-    code: str
-    status: Status
-    diagnostics: tuple[Diagnostic, ...] = ()
-    applied: tuple[str, ...] = field(default=())
-    context: str | None = None  # the build context folder the Go sources were read from
-    context_source: str | None = None  # what decided it ("compose file: compose.yaml (service api)")
-    go_reader: str | None = None  # who read the Go sources: "go list", or "static" and why
+class RewriteResult(Record):
+    _fields: ClassVar[tuple[str, ...]] = (
+        "original",
+        "code",
+        "status",
+        "diagnostics",
+        "applied",
+        "context",
+        "context_source",
+        "go_reader",
+    )
+
+    original: Final[str]
+    code: Final[str]
+    status: Final[Status]
+    diagnostics: Final[tuple[Diagnostic, ...]]
+    applied: Final[tuple[str, ...]]
+    context: Final[str | None]  # the build context folder the Go sources were read from
+    context_source: Final[str | None]  # what decided it ("compose file: compose.yaml (service api)")
+    go_reader: Final[str | None]  # who read the Go sources: "go list", or "static" and why
+
+    def __init__(
+        self,
+        original: str,
+        code: str,
+        status: Status,
+        diagnostics: tuple[Diagnostic, ...] = (),
+        applied: tuple[str, ...] = (),
+        context: str | None = None,
+        context_source: str | None = None,
+        go_reader: str | None = None,
+    ) -> None:
+        self.original = original
+        self.code = code
+        self.status = status
+        self.diagnostics = diagnostics
+        self.applied = applied
+        self.context = context
+        self.context_source = context_source
+        self.go_reader = go_reader
 
     @property
     def changed(self) -> bool:

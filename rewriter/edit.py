@@ -7,7 +7,6 @@ file's own newline and escape style and parsed, so they are ordinary nodes.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -31,7 +30,7 @@ def _parsed(lines: tuple[str, ...], newline: str, escape: str) -> tuple[Item, ..
 
 def _fresh(item: Item) -> Item:
     """A new node equal to ``item``, knowing what it already worked out."""
-    new = dataclasses.replace(item)
+    new = item.replace()
     if isinstance(item, Instruction) and isinstance(new, Instruction):
         new.remember(item.logical_line, item.command)
     return new

@@ -9,7 +9,6 @@ passes and their order are the table in ``rewriter.passes``.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -82,7 +81,7 @@ def rewrite(
     if ignore_all:
         return _result(source, source, Status.SKIPPED, [Diagnostic(IGNORED.code, Severity.INFO, IGNORED.summary)])
     if off:
-        config = replace(config, disable=config.disable | off)
+        config = config.replace(disable=config.disable | off)
 
     if not mentions_go(tree, source):
         return _result(source, source, Status.SKIPPED, [Diagnostic(NOT_GO.code, Severity.INFO, NOT_GO.summary)])

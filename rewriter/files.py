@@ -11,8 +11,10 @@ import codecs
 import errno
 import os
 import stat as stat_mod
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar, Final
+
+from rewriter.record import Record
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -52,14 +54,25 @@ class SourceError(Exception):
         return (SourceError, (self.path, self.message, self.line, self.column))
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    text: str  # starts with "\ufeff" when the file has a byte order mark; CRLF kept
-    encoding: str  # a Python codec name: utf-8, utf-16-le, utf-16-be, utf-32-le, utf-32-be
-    bom: bool
-    newline: str  # "\r\n" when the first line ends that way, else "\n"
-    stat: os.stat_result | None = field(default=None, compare=False, repr=False)
+class SourceFile(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("path", "text", "encoding", "bom", "newline")
+
+    path: Final[Path]
+    text: Final[str]  # starts with "\ufeff" when the file has a byte order mark; CRLF kept
+    encoding: Final[str]  # a Python codec name: utf-8, utf-16-le, utf-16-be, utf-32-le, utf-32-be
+    bom: Final[bool]
+    newline: Final[str]  # "\r\n" when the first line ends that way, else "\n"
+    stat: Final[os.stat_result | None]
+
+    def __init__(
+        self, path: Path, text: str, encoding: str, bom: bool, newline: str, stat: os.stat_result | None = None
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.encoding = encoding
+        self.bom = bom
+        self.newline = newline
+        self.stat = stat
 
 
 def read_source(path: str | os.PathLike) -> SourceFile:

@@ -12,10 +12,10 @@ $GOPATH/src, or the working folder outside it), in module mode the path go.mod g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter import paths, shell
+from rewriter.record import Record
 from rewriter.shell import expand
 from rewriter.syntax.nodes import Instruction
 
@@ -36,9 +36,33 @@ PATH_DIRS: Final = (
 KNOWN_FOLDERS: Final = frozenset({"/", *PATH_DIRS, "/usr/local", "/usr", "/opt", "/tmp", "/srv", "/go", "/root"})
 
 
-@dataclass(init=False, slots=True)
-class GoBuild:
+class GoBuild(Record):
     """One ``go build`` or ``go install`` command inside a RUN instruction."""
+
+    _fields: ClassVar[tuple[str, ...]] = (
+        "stage",
+        "instruction",
+        "command",
+        "verb",
+        "go_index",
+        "args",
+        "env",
+        "inline_env",
+        "workdir",
+        "output",
+        "output_word",
+        "packages",
+        "binary",
+        "ldflags",
+        "ldflags_value",
+        "tags",
+        "flag_names",
+        "out_dir",
+        "installs",
+        "through",
+        "seq",
+        "env_index",
+    )
 
     stage: Final[int]
     instruction: Final[Instruction]

@@ -21,11 +21,11 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import ClassVar, Final, Protocol
 
 from rewriter import shell
 from rewriter.analysis import DISTRO_IMAGE, GO_IMAGE, Facts, StageFacts, expand
+from rewriter.record import Record
 from rewriter.syntax.nodes import Instruction
 
 
@@ -53,17 +53,32 @@ class Origin(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(Record):
     """The answer for one path: whether it exists, a file or a folder (None: either), where
     it came from (``source`` is the context path for CONTEXT), and the instruction that
     put it there."""
 
-    presence: Presence
-    kind: str | None = None  # "file" or "dir"
-    origin: Origin = Origin.UNKNOWN
-    source: str | None = None
-    instruction: Instruction | None = None
+    _fields: ClassVar[tuple[str, ...]] = ("presence", "kind", "origin", "source", "instruction")
+
+    presence: Final[Presence]
+    kind: Final[str | None]  # "file" or "dir"
+    origin: Final[Origin]
+    source: Final[str | None]
+    instruction: Final[Instruction | None]
+
+    def __init__(
+        self,
+        presence: Presence,
+        kind: str | None = None,
+        origin: Origin = Origin.UNKNOWN,
+        source: str | None = None,
+        instruction: Instruction | None = None,
+    ) -> None:
+        self.presence = presence
+        self.kind = kind
+        self.origin = origin
+        self.source = source
+        self.instruction = instruction
 
     @property
     def exists(self) -> bool:
@@ -112,16 +127,33 @@ GO_ZONEINFO_ZIP = "/usr/local/go/lib/time/zoneinfo.zip"
 _SLIM_STATIC = r"(?i)^(?:[\w.-]+(?::\d+)?/)*(?:distroless/static|chainguard/static|static)[\w.:@-]*$"
 
 
-@dataclass(frozen=True)
-class Base:
+class Base(Record):
     """What goslim knows of a base image: paths it holds, paths it lacks; anything else is MAYBE."""
 
-    name: str
-    dirs: frozenset[str]
-    files: frozenset[str]
-    absent: frozenset[str]  # known not to be there (and nothing below them)
-    empty: bool = False  # scratch: nothing at all
-    roots: frozenset[str] | None = None  # its top-level folders, when known: /app is none of them
+    _fields: ClassVar[tuple[str, ...]] = ("name", "dirs", "files", "absent", "empty", "roots")
+
+    name: Final[str]
+    dirs: Final[frozenset[str]]
+    files: Final[frozenset[str]]
+    absent: Final[frozenset[str]]  # known not to be there (and nothing below them)
+    empty: Final[bool]  # scratch: nothing at all
+    roots: Final[frozenset[str] | None]  # its top-level folders, when known: /app is none of them
+
+    def __init__(
+        self,
+        name: str,
+        dirs: frozenset[str],
+        files: frozenset[str],
+        absent: frozenset[str],
+        empty: bool = False,
+        roots: frozenset[str] | None = None,
+    ) -> None:
+        self.name = name
+        self.dirs = dirs
+        self.files = files
+        self.absent = absent
+        self.empty = empty
+        self.roots = roots
 
     def find(self, path: str) -> Found:
         if path == "/":

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from rewriter import shell
 from rewriter.analysis import GO_IMAGE, StageFacts, expand
 from rewriter.plan import Plan
+from rewriter.record import Record
 from rewriter.syntax.nodes import Instruction
 
 # --- time zones ---------------------------------------------------------------------------
@@ -107,14 +107,20 @@ def _zone_link(words: list[str]) -> str | None:
     return zone if zone and ".." not in zone.split("/") else None
 
 
-@dataclass(frozen=True)
-class LocalZone:
+class LocalZone(Record):
     """The zone a RUN sets as the image's local time, and how: ``copied`` when ``cp`` made
     /etc/localtime a file of its own, rather than ``ln`` a link to the zone database."""
 
-    zone: str
-    instruction: Instruction
-    copied: bool
+    _fields: ClassVar[tuple[str, ...]] = ("zone", "instruction", "copied")
+
+    zone: Final[str]
+    instruction: Final[Instruction]
+    copied: Final[bool]
+
+    def __init__(self, zone: str, instruction: Instruction, copied: bool) -> None:
+        self.zone = zone
+        self.instruction = instruction
+        self.copied = copied
 
 
 def localtime_zone(stages: list[StageFacts]) -> LocalZone | None:
@@ -136,13 +142,18 @@ def localtime_zone(stages: list[StageFacts]) -> LocalZone | None:
 # --- files read at run time ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Carried:
+class Carried(Record):
     """A path of the original image the runtime must hold (the same path in the builder),
     and why: what names it."""
 
-    path: str
-    why: str
+    _fields: ClassVar[tuple[str, ...]] = ("path", "why")
+
+    path: Final[str]
+    why: Final[str]
+
+    def __init__(self, path: str, why: str) -> None:
+        self.path = path
+        self.why = why
 
 
 DATA_SUFFIXES: Final = (
@@ -358,14 +369,20 @@ def _runtime_data(source: str, is_dir: bool, context: Any, embeds: list[list[str
 # --- places the service writes ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Writable:
+class Writable(Record):
     """A folder the runtime user must be able to write, and why; ``seeded`` when the
     original image held it (with files the service may read), so it is copied whole."""
 
-    path: str
-    why: str
-    seeded: bool
+    _fields: ClassVar[tuple[str, ...]] = ("path", "why", "seeded")
+
+    path: Final[str]
+    why: Final[str]
+    seeded: Final[bool]
+
+    def __init__(self, path: str, why: str, seeded: bool) -> None:
+        self.path = path
+        self.why = why
+        self.seeded = seeded
 
 
 # Folders a container gets from its runtime, or that need no owner: nothing to prepare.

@@ -9,8 +9,7 @@ binary builds an image that does not start.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
 
 from rewriter import paths
 from rewriter.analysis import (
@@ -28,13 +27,23 @@ from rewriter.analysis import (
     stage_copies,
 )
 from rewriter.recipes import Recipes, Resolved
+from rewriter.record import Record
 from rewriter.rules import Rule
 from rewriter.syntax.nodes import Instruction
 from rewriter.verdicts import GO_RUN, NEEDS_SHELL, NO_BUILD, UNCLEAR_ENTRYPOINT, UNKNOWN_OUTPUT
 
 
-@dataclass(init=False, slots=True)
-class Plan:
+class Plan(Record):
+    _fields: ClassVar[tuple[str, ...]] = (
+        "build",
+        "builder",
+        "runtime",
+        "binary",
+        "runtime_binary",
+        "entry",
+        "add_output",
+    )
+
     build: Final[GoBuild]
     builder: Final[StageFacts]
     runtime: Final[StageFacts | None]  # the final stage when it is already separate from the builder
@@ -62,8 +71,9 @@ class Plan:
         self.add_output = add_output
 
 
-@dataclass(init=False, slots=True)
-class NoPlan:
+class NoPlan(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("rule", "reason", "line_of")
+
     rule: Final[Rule]  # the refusal
     reason: Final[str]
     line_of: Final[Instruction | None]  # the instruction the reason points at

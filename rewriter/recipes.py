@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from rewriter import paths, shell
 from rewriter.analysis import Facts, StageFacts
 from rewriter.gocommand import GoBuild, go_build
+from rewriter.record import Record
 from rewriter.runlines import MakeRun
 from rewriter.shell import expand
 
@@ -36,13 +36,28 @@ _GO_CHECKS: Final = frozenset({"mod", "vet", "version", "env", "generate"})
 _HARMLESS: Final = frozenset({"echo", "printf", "mkdir", "set", "true", ":", "exit"})
 
 
-@dataclass(frozen=True)
-class Makefile:
-    variables: dict[str, str | None]  # None: a value goslim does not evaluate
-    exports: frozenset[str]
-    rules: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # target -> (prerequisites, recipe lines)
-    default: str | None
-    problem: str | None  # why no target of the file is plain, if none can be
+class Makefile(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("variables", "exports", "rules", "default", "problem")
+
+    variables: Final[dict[str, str | None]]  # None: a value goslim does not evaluate
+    exports: Final[frozenset[str]]
+    rules: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]  # target -> (prerequisites, recipe lines)
+    default: Final[str | None]
+    problem: Final[str | None]  # why no target of the file is plain, if none can be
+
+    def __init__(
+        self,
+        variables: dict[str, str | None],
+        exports: frozenset[str],
+        rules: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+        default: str | None,
+        problem: str | None,
+    ) -> None:
+        self.variables = variables
+        self.exports = exports
+        self.rules = rules
+        self.default = default
+        self.problem = problem
 
 
 def _is_assignment(body: str) -> bool:
@@ -152,13 +167,19 @@ def _expand_make(
     return out if depth else out.replace("$$", "$")
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(Record):
     """What a make target or script runs: its go command, or why it is not plain."""
 
-    build: GoBuild | None
-    reason: str | None
-    describe: str  # "make build", "./build.sh"
+    _fields: ClassVar[tuple[str, ...]] = ("build", "reason", "describe")
+
+    build: Final[GoBuild | None]
+    reason: Final[str | None]
+    describe: Final[str]  # "make build", "./build.sh"
+
+    def __init__(self, build: GoBuild | None, reason: str | None, describe: str) -> None:
+        self.build = build
+        self.reason = reason
+        self.describe = describe
 
 
 class Recipes:

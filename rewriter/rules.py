@@ -9,7 +9,9 @@ layers above it.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from rewriter.record import Record
 
 
 class Kind(str, enum.Enum):
@@ -31,12 +33,23 @@ class Anchor(str, enum.Enum):
     ENTRY = "entry"  # the ENTRYPOINT/CMD the image runs (the runtime's FROM when it has none)
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str  # e.g. "GS101"
-    name: str  # kebab-case, e.g. "split-builder-runtime"
-    kind: Kind
-    summary: str  # one line: what it changes or refuses, and why
-    explanation: str  # the long help shown by `goslim rules CODE` (a pass keeps it in EXPLANATION, not in its
+class Rule(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("code", "name", "kind", "summary", "explanation", "anchor")
+
+    code: Final[str]  # e.g. "GS101"
+    name: Final[str]  # kebab-case, e.g. "split-builder-runtime"
+    kind: Final[Kind]
+    summary: Final[str]  # one line: what it changes or refuses, and why
+    explanation: Final[str]  # the long help shown by `goslim rules CODE` (a pass keeps it in EXPLANATION, not in its
     # module docstring: compiled modules have none)
-    anchor: Anchor = Anchor.NODE
+    anchor: Final[Anchor]
+
+    def __init__(
+        self, code: str, name: str, kind: Kind, summary: str, explanation: str, anchor: Anchor = Anchor.NODE
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.summary = summary
+        self.explanation = explanation
+        self.anchor = anchor

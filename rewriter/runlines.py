@@ -8,11 +8,11 @@ records into the stage's facts; analysis runs it once per RUN line and stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter import paths, shell
 from rewriter.gocommand import KNOWN_FOLDERS, go_build
+from rewriter.record import Record
 from rewriter.shell import expand
 from rewriter.syntax.nodes import Instruction
 
@@ -20,33 +20,80 @@ if TYPE_CHECKING:
     from rewriter.analysis import StageFacts
 
 
-@dataclass(frozen=True, slots=True)
-class Move:
+class Move(Record):
     """A ``mv``, ``cp`` or ``rm`` in a RUN line: where a file goes after the builds before it."""
 
-    instruction: Instruction
-    source: str  # absolute path of the file or folder moved, copied or removed
-    dest: str | None  # its new absolute path; None when removed
-    copy: bool  # cp: the source stays
-    after: int  # how many builds and make runs of the stage come before it
+    _fields: ClassVar[tuple[str, ...]] = ("instruction", "source", "dest", "copy", "after")
+
+    instruction: Final[Instruction]
+    source: Final[str]  # absolute path of the file or folder moved, copied or removed
+    dest: Final[str | None]  # its new absolute path; None when removed
+    copy: Final[bool]  # cp: the source stays
+    after: Final[int]  # how many builds and make runs of the stage come before it
+
+    def __init__(self, instruction: Instruction, source: str, dest: str | None, copy: bool, after: int) -> None:
+        self.instruction = instruction
+        self.source = source
+        self.dest = dest
+        self.copy = copy
+        self.after = after
 
 
-@dataclass(frozen=True, slots=True)
-class MakeRun:
+class MakeRun(Record):
     """A RUN command that may build the binary through a file of the context: ``make
     [TARGET]`` (``-C DIR``, ``-f FILE``, ``VAR=value``) or a script run by path or by sh."""
 
-    instruction: Instruction
-    command: shell.SimpleCommand
-    index: int  # index of ``make``/the script/``sh`` in command.words
-    tool: str  # "make" or "script"
-    file: str | None  # absolute path of the Makefile (None: the default names) or script
-    directory: str | None  # where make or the script runs
-    targets: tuple[str, ...]
-    variables: dict[str, str]  # VAR=value given to make
-    env: dict[str, str]  # what the command sees
-    inline_env: dict[str, str]
-    seq: int  # its place among the builds and make runs of the stage
+    _fields: ClassVar[tuple[str, ...]] = (
+        "instruction",
+        "command",
+        "index",
+        "tool",
+        "file",
+        "directory",
+        "targets",
+        "variables",
+        "env",
+        "inline_env",
+        "seq",
+    )
+
+    instruction: Final[Instruction]
+    command: Final[shell.SimpleCommand]
+    index: Final[int]  # index of ``make``/the script/``sh`` in command.words
+    tool: Final[str]  # "make" or "script"
+    file: Final[str | None]  # absolute path of the Makefile (None: the default names) or script
+    directory: Final[str | None]  # where make or the script runs
+    targets: Final[tuple[str, ...]]
+    variables: Final[dict[str, str]]  # VAR=value given to make
+    env: Final[dict[str, str]]  # what the command sees
+    inline_env: Final[dict[str, str]]
+    seq: Final[int]  # its place among the builds and make runs of the stage
+
+    def __init__(
+        self,
+        instruction: Instruction,
+        command: shell.SimpleCommand,
+        index: int,
+        tool: str,
+        file: str | None,
+        directory: str | None,
+        targets: tuple[str, ...],
+        variables: dict[str, str],
+        env: dict[str, str],
+        inline_env: dict[str, str],
+        seq: int,
+    ) -> None:
+        self.instruction = instruction
+        self.command = command
+        self.index = index
+        self.tool = tool
+        self.file = file
+        self.directory = directory
+        self.targets = targets
+        self.variables = variables
+        self.env = env
+        self.inline_env = inline_env
+        self.seq = seq
 
 
 _INSTALLERS: Final = {

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import ClassVar, Final
+
+from rewriter.record import Record
 
 _REDIRECTION_TEXT: Final = r"\d*(?:>>|>&|<&|<<<|<<-|<<|<>|>\||>|<)"
 _ORDINARY: Final = r"[^ \t\r\n;&|()<>\\'\"`$]"  # a character that is no blank, operator, quote or expansion
@@ -32,9 +33,10 @@ _ASSIGNMENT: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 SHELL_SYNTAX: Final = re.compile(r"[$`|&;<>(){}*?\[\]~#\\!]")
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
-class Word:
+class Word(Record):
     """One word of a command."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("raw", "start", "end")
 
     raw: Final[str]  # as written, quotes included
     start: Final[int]  # span in the text that was split
@@ -55,8 +57,9 @@ class Word:
         return bool(_REDIRECT.fullmatch(self.raw))
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
-class SimpleCommand:
+class SimpleCommand(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("words",)
+
     words: Final[tuple[Word, ...]]
 
     def __init__(self, words: tuple[Word, ...]) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter.analysis import Facts, expand
 from rewriter.config import Config
 from rewriter.plan import Plan
+from rewriter.record import Record
 
 if TYPE_CHECKING:  # imported when a Go file asks: most files of a batch are not Go
     from rewriter.context import BuildContext
@@ -24,16 +24,33 @@ if TYPE_CHECKING:  # imported when a Go file asks: most files of a batch are not
     from rewriter.imagefs import ImageFS, StageFS
 
 
-@dataclass(frozen=True)
-class SourceRequest:
+class SourceRequest(Record):
     """Where to look. With nothing set (a pasted text), no context is searched for."""
 
-    dockerfile: Path | None = None  # the Dockerfile's path on disk
-    context: Path | None = None  # a folder named by the user (--context) or the caller
-    context_kind: str = "flag"  # how ``context`` was given: "flag" or "argument"
-    stdin: bool = False  # the text came on standard input: ``cwd`` may be the context
-    cwd: Path | None = None
-    go: str | None = None  # the go command for ``go list``; None: the static reader
+    _fields: ClassVar[tuple[str, ...]] = ("dockerfile", "context", "context_kind", "stdin", "cwd", "go")
+
+    dockerfile: Final[Path | None]  # the Dockerfile's path on disk
+    context: Final[Path | None]  # a folder named by the user (--context) or the caller
+    context_kind: Final[str]  # how ``context`` was given: "flag" or "argument"
+    stdin: Final[bool]  # the text came on standard input: ``cwd`` may be the context
+    cwd: Final[Path | None]
+    go: Final[str | None]  # the go command for ``go list``; None: the static reader
+
+    def __init__(
+        self,
+        dockerfile: Path | None = None,
+        context: Path | None = None,
+        context_kind: str = "flag",
+        stdin: bool = False,
+        cwd: Path | None = None,
+        go: str | None = None,
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.context = context
+        self.context_kind = context_kind
+        self.stdin = stdin
+        self.cwd = cwd
+        self.go = go
 
     @property
     def searches(self) -> bool:

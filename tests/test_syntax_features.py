@@ -3,7 +3,6 @@ fields as snapshots, BuildKit's own parse as the judge, and the edit API on top.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import dockerfile
@@ -13,6 +12,7 @@ from conftest import buildkit_oracle, nul_cut
 import rewriter
 from rewriter.api import parse_file
 from rewriter.files import SourceError
+from rewriter.record import Record
 from rewriter.syntax.nodes import Continuation
 
 
@@ -23,11 +23,8 @@ def shape(node):
         return [shape(n) for n in node]
     if isinstance(node, dict):
         return {k: shape(v) for k, v in node.items()}
-    if dataclasses.is_dataclass(node):
-        return {
-            "node": type(node).__name__,
-            **{f.name: shape(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare},
-        }
+    if isinstance(node, Record):
+        return {"node": type(node).__name__, **{name: shape(getattr(node, name)) for name in node._fields}}
     return repr(node) if isinstance(node, str) else node
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter.cli.outcome import FileError, Options, Outcome, Pending, Verification
 from rewriter.cli.report_patch import unified_diff
@@ -16,6 +15,7 @@ from rewriter.cli.report_text import print_outcome, progress_bar, verify_progres
 from rewriter.config import Config
 from rewriter.diagnostics import Severity, Status
 from rewriter.files import MAX_BYTES, SourceError, decode_source, read_source, write_atomic
+from rewriter.record import Record
 
 if TYPE_CHECKING:
     import threading
@@ -30,22 +30,43 @@ CHUNK_FILES = 64
 GC_YOUNG_THRESHOLD = 10_000  # objects allocated between young collections (Python's default: 700)
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(Record):
     """One file to rewrite, with everything a worker process needs.
 
     The path is a string: a batch ships thousands of tasks to the workers, and a Path
     pickles several times slower.
     """
 
-    path: str
-    display: str
-    config: Config
-    context: Path | None
-    in_place: bool
-    stdin: bytes | None = None  # the input when the path is "-"
-    verify: bool = False  # hold the rewrite back until it is verified
-    lean: bool = False  # the report shows no diff and no info note: leave them out
+    _fields: ClassVar[tuple[str, ...]] = ("path", "display", "config", "context", "in_place", "stdin", "verify", "lean")
+
+    path: Final[str]
+    display: Final[str]
+    config: Final[Config]
+    context: Final[Path | None]
+    in_place: Final[bool]
+    stdin: Final[bytes | None]  # the input when the path is "-"
+    verify: Final[bool]  # hold the rewrite back until it is verified
+    lean: Final[bool]  # the report shows no diff and no info note: leave them out
+
+    def __init__(
+        self,
+        path: str,
+        display: str,
+        config: Config,
+        context: Path | None,
+        in_place: bool,
+        stdin: bytes | None = None,
+        verify: bool = False,
+        lean: bool = False,
+    ) -> None:
+        self.path = path
+        self.display = display
+        self.config = config
+        self.context = context
+        self.in_place = in_place
+        self.stdin = stdin
+        self.verify = verify
+        self.lean = lean
 
 
 def run(tasks: list[Task], jobs: int, opts: Options, engine: Engine | None = None) -> list[Outcome]:
@@ -262,15 +283,15 @@ def _verify_pending(
     finally:
         if progress is not None:
             progress.done(outcome.path)
-    outcome = replace(outcome, pending=None, verify=verification(report))
+    outcome = outcome.replace(pending=None, verify=verification(report))
     if not (in_place and outcome.verify is not None and outcome.verify.ok):
         return outcome
     source = pending.source
     try:
         write_atomic(source.path, pending.code, source.encoding, expected=source.stat, bom=source.bom)
     except SourceError as exc:
-        return replace(outcome, status=Status.ERROR, error=FileError(exc.message, exc.line, exc.column))
-    return replace(outcome, written=True)
+        return outcome.replace(status=Status.ERROR, error=FileError(exc.message, exc.line, exc.column))
+    return outcome.replace(written=True)
 
 
 def verify_texts(engine: Engine, original: str, rewritten: str, context: Path, **options) -> VerifyReport | str:

@@ -14,23 +14,30 @@ import re
 import stat
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar, Final
 
 from rewriter.context.dockerignore import DockerIgnore, Pattern, PatternError, _translate
+from rewriter.record import Record
 
 WALK_LIMIT = 200_000  # entries a walk looks at before it stops and says so
 READ_LIMIT = 4 << 20  # bytes read of one file
 _GLOB = re.compile(r"[*?\[\\]")
 
 
-@dataclass(frozen=True)
-class ContextSource:
+class ContextSource(Record):
     """Where the answer "this folder is the build context" came from."""
 
-    kind: str  # see KINDS
-    file: str | None = None  # the file that named the context, when one did
-    detail: str = ""  # e.g. "service api", "target web", "line 12"
+    _fields: ClassVar[tuple[str, ...]] = ("kind", "file", "detail")
+
+    kind: Final[str]  # see KINDS
+    file: Final[str | None]  # the file that named the context, when one did
+    detail: Final[str]  # e.g. "service api", "target web", "line 12"
+
+    def __init__(self, kind: str, file: str | None = None, detail: str = "") -> None:
+        self.kind = kind
+        self.file = file
+        self.detail = detail
 
     def describe(self) -> str:
         what = KINDS.get(self.kind, self.kind)
@@ -55,17 +62,21 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Walk:
+class Walk(Record):
     """What ``BuildContext.walk`` found: included files (context-relative), and whether it
     stopped at its limit."""
 
-    files: tuple[str, ...]
-    truncated: bool
+    _fields: ClassVar[tuple[str, ...]] = ("files", "truncated")
+
+    files: Final[tuple[str, ...]]
+    truncated: Final[bool]
+
+    def __init__(self, files: tuple[str, ...], truncated: bool) -> None:
+        self.files = files
+        self.truncated = truncated
 
 
-@dataclass(frozen=True)
-class BuildContext:
+class BuildContext(Record):
     """The build context of one Dockerfile.
 
     ``root`` is None when no folder holding the build's COPY sources was found: the
@@ -73,18 +84,37 @@ class BuildContext:
     be used on the way (an unparseable compose file, an unreadable folder...).
     """
 
-    root: Path | None
-    source: ContextSource
-    dockerfile: Path | None = None
-    ignore: DockerIgnore = field(default_factory=DockerIgnore)
-    warnings: tuple[str, ...] = ()
+    _fields: ClassVar[tuple[str, ...]] = ("root", "source", "dockerfile", "ignore", "warnings")
+
+    root: Final[Path | None]
+    source: Final[ContextSource]
+    dockerfile: Final[Path | None]
+    ignore: Final[DockerIgnore]
+    warnings: Final[tuple[str, ...]]
     # folder -> whether it resolves inside the root; "" holds the root's real path
-    _folders_inside: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    _folders_inside: Final[dict[str, object]]
     # folder -> names of the symlinks listdir saw in it
-    _links: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    _links: Final[dict[str, frozenset[str]]]
     # (question, path) -> answer of exists/is_dir/is_file: the image model and the Go reader
     # ask of the same few paths many times in one rewrite
-    _answers: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
+    _answers: Final[dict[tuple[str, str], bool]]
+
+    def __init__(
+        self,
+        root: Path | None,
+        source: ContextSource,
+        dockerfile: Path | None = None,
+        ignore: DockerIgnore | None = None,
+        warnings: tuple[str, ...] = (),
+    ) -> None:
+        self.root = root
+        self.source = source
+        self.dockerfile = dockerfile
+        self.ignore = DockerIgnore() if ignore is None else ignore
+        self.warnings = warnings
+        self._folders_inside = {}
+        self._links = {}
+        self._answers = {}
 
     @property
     def found(self) -> bool:

@@ -15,9 +15,10 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import ClassVar, Final
 
 from rewriter.context.build_context import ContextSource
+from rewriter.record import Record
 
 MAX_FILE_BYTES = 2 << 20  # a build definition larger than this is not read (and said so)
 MAX_TOP_FOLDERS = 256  # top-level folders of a repository searched for build definitions
@@ -34,13 +35,19 @@ _WORKFLOW = re.compile(r".+\.ya?ml")
 _REMOTE = r"(?i)^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/)"
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(Record):
     """One "this Dockerfile is built from that folder" statement of a build definition."""
 
-    dockerfile: str  # real path of the Dockerfile it names
-    context: str  # absolute, normalised path of the context folder
-    source: ContextSource
+    _fields: ClassVar[tuple[str, ...]] = ("dockerfile", "context", "source")
+
+    dockerfile: Final[str]  # real path of the Dockerfile it names
+    context: Final[str]  # absolute, normalised path of the context folder
+    source: Final[ContextSource]
+
+    def __init__(self, dockerfile: str, context: str, source: ContextSource) -> None:
+        self.dockerfile = dockerfile
+        self.context = context
+        self.source = source
 
 
 class Unreadable(Exception):

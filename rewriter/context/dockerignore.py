@@ -15,7 +15,9 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from rewriter.record import Record
 
 _EXACT, _PREFIX, _SUFFIX, _REGEX = range(4)
 _ESCAPED = frozenset(".+()|{}$")
@@ -26,12 +28,19 @@ class PatternError(ValueError):
     """A line Docker rejects (the build fails on it): a bad glob, or a lone ``!``."""
 
 
-@dataclass(frozen=True)
-class Pattern:
-    text: str  # cleaned, without the leading "!"
-    exclusion: bool  # a "!" line: re-includes what it matches
-    kind: int
-    regex: re.Pattern[str] | None
+class Pattern(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("text", "exclusion", "kind", "regex")
+
+    text: Final[str]  # cleaned, without the leading "!"
+    exclusion: Final[bool]  # a "!" line: re-includes what it matches
+    kind: Final[int]
+    regex: Final[re.Pattern[str] | None]
+
+    def __init__(self, text: str, exclusion: bool, kind: int, regex: re.Pattern[str] | None) -> None:
+        self.text = text
+        self.exclusion = exclusion
+        self.kind = kind
+        self.regex = regex
 
     def match(self, path: str) -> bool:
         kind = self.kind

@@ -14,8 +14,10 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar, Final
+
+from rewriter.record import Record
 
 TIMEOUT = 60.0
 _FIELDS = "ImportPath,Dir,Name,Standard,GoFiles,CgoFiles,IgnoredGoFiles,Imports,Module,Error,DepsErrors,DepOnly,Match"
@@ -47,26 +49,73 @@ def _which(name: str, path: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Package:
-    import_path: str
-    dir: str  # absolute
-    name: str
-    standard: bool
-    files: tuple[str, ...]  # every .go file go list names (GoFiles, CgoFiles, IgnoredGoFiles)
-    cgo_files: tuple[str, ...]
-    imports: tuple[str, ...]
-    module: str | None
-    module_dir: str | None
-    main_module: bool
-    local_replace: bool  # the module is replaced by a folder
-    dep_only: bool
+class Package(Record):
+    _fields: ClassVar[tuple[str, ...]] = (
+        "import_path",
+        "dir",
+        "name",
+        "standard",
+        "files",
+        "cgo_files",
+        "imports",
+        "module",
+        "module_dir",
+        "main_module",
+        "local_replace",
+        "dep_only",
+    )
+
+    import_path: Final[str]
+    dir: Final[str]  # absolute
+    name: Final[str]
+    standard: Final[bool]
+    files: Final[tuple[str, ...]]  # every .go file go list names (GoFiles, CgoFiles, IgnoredGoFiles)
+    cgo_files: Final[tuple[str, ...]]
+    imports: Final[tuple[str, ...]]
+    module: Final[str | None]
+    module_dir: Final[str | None]
+    main_module: Final[bool]
+    local_replace: Final[bool]  # the module is replaced by a folder
+    dep_only: Final[bool]
+
+    def __init__(
+        self,
+        import_path: str,
+        dir: str,
+        name: str,
+        standard: bool,
+        files: tuple[str, ...],
+        cgo_files: tuple[str, ...],
+        imports: tuple[str, ...],
+        module: str | None,
+        module_dir: str | None,
+        main_module: bool,
+        local_replace: bool,
+        dep_only: bool,
+    ) -> None:
+        self.import_path = import_path
+        self.dir = dir
+        self.name = name
+        self.standard = standard
+        self.files = files
+        self.cgo_files = cgo_files
+        self.imports = imports
+        self.module = module
+        self.module_dir = module_dir
+        self.main_module = main_module
+        self.local_replace = local_replace
+        self.dep_only = dep_only
 
 
-@dataclass(frozen=True)
-class Listing:
-    packages: tuple[Package, ...]
-    error: str | None  # why the listing cannot be used; None when it can
+class Listing(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("packages", "error")
+
+    packages: Final[tuple[Package, ...]]
+    error: Final[str | None]  # why the listing cannot be used; None when it can
+
+    def __init__(self, packages: tuple[Package, ...], error: str | None) -> None:
+        self.packages = packages
+        self.error = error
 
 
 def go_list(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from rewriter.record import Record
 
 if TYPE_CHECKING:
     from rewriter.context import BuildContext
@@ -69,37 +70,58 @@ STATIC = "static"
 GO_LIST = "go list"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record):
     """One place in the sources behind a conclusion, so a diagnostic can point at it."""
 
-    path: str  # relative to the context root, posix
-    line: int  # 1-based
-    detail: str  # the import or call as written
+    _fields: ClassVar[tuple[str, ...]] = ("path", "line", "detail")
+
+    path: Final[str]  # relative to the context root, posix
+    line: Final[int]  # 1-based
+    detail: Final[str]  # the import or call as written
+
+    def __init__(self, path: str, line: int, detail: str) -> None:
+        self.path = path
+        self.line = line
+        self.detail = detail
 
 
-@dataclass(frozen=True)
-class RuntimeFile:
+class RuntimeFile(Record):
     """A file or directory the binary opens at run time: scratch has none unless it is copied in."""
 
-    path: str  # as written in Go, normalised: relative to the process's working directory
-    source: Finding
-    exists: bool  # present in the context (and not dropped by .dockerignore), taken relative to build_dir
+    _fields: ClassVar[tuple[str, ...]] = ("path", "source", "exists")
+
+    path: Final[str]  # as written in Go, normalised: relative to the process's working directory
+    source: Final[Finding]
+    exists: Final[bool]  # present in the context (and not dropped by .dockerignore), taken relative to build_dir
+
+    def __init__(self, path: str, source: Finding, exists: bool) -> None:
+        self.path = path
+        self.source = source
+        self.exists = exists
 
 
-@dataclass(frozen=True)
-class MainChoice:
+class MainChoice(Record):
     """Which main package a build produces and the binary name Go gives it, or why that is unclear."""
 
-    package: str | None  # dir of the main package, relative to the context root
-    binary_name: str | None  # what go build / go install name it without -o
-    candidates: tuple[str, ...]
-    ambiguous: bool
-    reason: str
+    _fields: ClassVar[tuple[str, ...]] = ("package", "binary_name", "candidates", "ambiguous", "reason")
+
+    package: Final[str | None]  # dir of the main package, relative to the context root
+    binary_name: Final[str | None]  # what go build / go install name it without -o
+    candidates: Final[tuple[str, ...]]
+    ambiguous: Final[bool]
+    reason: Final[str]
+
+    def __init__(
+        self, package: str | None, binary_name: str | None, candidates: tuple[str, ...], ambiguous: bool, reason: str
+    ) -> None:
+        self.package = package
+        self.binary_name = binary_name
+        self.candidates = candidates
+        self.ambiguous = ambiguous
+        self.reason = reason
 
 
-@dataclass(frozen=True)
-class GoProgram:
+class GoProgram(Record):
     """What the Go sources the build compiles say the binary needs at run time.
 
     ``reader`` says who listed the packages: ``go list`` (exact) or the static reader
@@ -107,31 +129,108 @@ class GoProgram:
     used when ``go list`` was asked for, or how far the static reader went.
     """
 
-    root: Path
-    module_path: str | None  # go.mod `module`
-    go_version: str | None  # go.mod `toolchain` when present (it names a release), else `go`
-    has_go_sum: bool
-    has_vendor: bool  # vendor/modules.txt beside go.mod
-    uses_cgo: tuple[Finding, ...]
-    uses_timezones: tuple[Finding, ...]
-    embeds_tzdata: bool  # imports time/tzdata: zone lookups need nothing from the image
-    uses_exec: tuple[Finding, ...]  # imports os/exec: scratch has no programs to run
-    uses_tls: bool  # imports something from TLS_IMPORTS: CA certificates needed
-    runtime_files: tuple[RuntimeFile, ...]  # read by literal relative path, less what //go:embed covers
-    module_dir: str | None = None  # dir of the go.mod governing build_dir, "." for the root
-    scope: tuple[str, ...] = ()  # package dirs the findings cover, sorted
-    reader: str = STATIC
-    reader_note: str | None = None
-    context: BuildContext | None = None
-    build_dir: str = "."  # where the build runs, relative to the root
-    mains: MainsIndex | None = field(default=None, compare=False, repr=False)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "root",
+        "module_path",
+        "go_version",
+        "has_go_sum",
+        "has_vendor",
+        "uses_cgo",
+        "uses_timezones",
+        "embeds_tzdata",
+        "uses_exec",
+        "uses_tls",
+        "runtime_files",
+        "module_dir",
+        "scope",
+        "reader",
+        "reader_note",
+        "context",
+        "build_dir",
+        "writes",
+        "imports",
+        "embeds",
+        "programs",
+        "unresolved",
+    )
+
+    root: Final[Path]
+    module_path: Final[str | None]  # go.mod `module`
+    go_version: Final[str | None]  # go.mod `toolchain` when present (it names a release), else `go`
+    has_go_sum: Final[bool]
+    has_vendor: Final[bool]  # vendor/modules.txt beside go.mod
+    uses_cgo: Final[tuple[Finding, ...]]
+    uses_timezones: Final[tuple[Finding, ...]]
+    embeds_tzdata: Final[bool]  # imports time/tzdata: zone lookups need nothing from the image
+    uses_exec: Final[tuple[Finding, ...]]  # imports os/exec: scratch has no programs to run
+    uses_tls: Final[bool]  # imports something from TLS_IMPORTS: CA certificates needed
+    runtime_files: Final[tuple[RuntimeFile, ...]]  # read by literal relative path, less what //go:embed covers
+    module_dir: Final[str | None]  # dir of the go.mod governing build_dir, "." for the root
+    scope: Final[tuple[str, ...]]  # package dirs the findings cover, sorted
+    reader: Final[str]
+    reader_note: Final[str | None]
+    context: Final[BuildContext | None]
+    build_dir: Final[str]  # where the build runs, relative to the root
+    mains: Final[MainsIndex | None]
     # Every string the compiled packages hold (a path the program may name), first place first.
-    literals: tuple[Literal, ...] = field(default=(), compare=False, repr=False)
-    writes: tuple[Write, ...] = ()  # the places it writes, with their paths when spelled
-    imports: frozenset[str] = frozenset()  # every import path of the compiled packages
-    embeds: tuple[str, ...] = ()  # //go:embed patterns, relative to the context root: in the binary
-    programs: tuple[Program, ...] = ()  # os/exec calls in the compiled files, literal program first known
-    unresolved: tuple[Finding, ...] = ()  # GOPATH-mode imports of local packages the context does not hold
+    literals: Final[tuple[Literal, ...]]
+    writes: Final[tuple[Write, ...]]  # the places it writes, with their paths when spelled
+    imports: Final[frozenset[str]]  # every import path of the compiled packages
+    embeds: Final[tuple[str, ...]]  # //go:embed patterns, relative to the context root: in the binary
+    programs: Final[tuple[Program, ...]]  # os/exec calls in the compiled files, literal program first known
+    unresolved: Final[tuple[Finding, ...]]  # GOPATH-mode imports of local packages the context does not hold
+
+    def __init__(
+        self,
+        root: Path,
+        module_path: str | None,
+        go_version: str | None,
+        has_go_sum: bool,
+        has_vendor: bool,
+        uses_cgo: tuple[Finding, ...],
+        uses_timezones: tuple[Finding, ...],
+        embeds_tzdata: bool,
+        uses_exec: tuple[Finding, ...],
+        uses_tls: bool,
+        runtime_files: tuple[RuntimeFile, ...],
+        module_dir: str | None = None,
+        scope: tuple[str, ...] = (),
+        reader: str = STATIC,
+        reader_note: str | None = None,
+        context: BuildContext | None = None,
+        build_dir: str = ".",
+        mains: MainsIndex | None = None,
+        literals: tuple[Literal, ...] = (),
+        writes: tuple[Write, ...] = (),
+        imports: frozenset[str] = frozenset(),
+        embeds: tuple[str, ...] = (),
+        programs: tuple[Program, ...] = (),
+        unresolved: tuple[Finding, ...] = (),
+    ) -> None:
+        self.root = root
+        self.module_path = module_path
+        self.go_version = go_version
+        self.has_go_sum = has_go_sum
+        self.has_vendor = has_vendor
+        self.uses_cgo = uses_cgo
+        self.uses_timezones = uses_timezones
+        self.embeds_tzdata = embeds_tzdata
+        self.uses_exec = uses_exec
+        self.uses_tls = uses_tls
+        self.runtime_files = runtime_files
+        self.module_dir = module_dir
+        self.scope = scope
+        self.reader = reader
+        self.reader_note = reader_note
+        self.context = context
+        self.build_dir = build_dir
+        self.mains = mains
+        self.literals = literals
+        self.writes = writes
+        self.imports = imports
+        self.embeds = embeds
+        self.programs = programs
+        self.unresolved = unresolved
 
     @property
     def main_packages(self) -> tuple[str, ...]:

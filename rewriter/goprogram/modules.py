@@ -4,9 +4,10 @@ modules its build can reach, which tell cgo use when no ``go list`` is at hand."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import ClassVar, Final
 
 from rewriter.goprogram.model import CGO_WHY, Finding
+from rewriter.record import Record
 
 _MODULE = re.compile(r'^\s*module\s+"?([^\s"]+)"?', re.M)
 _GO_LINE = re.compile(r"^\s*go\s+(\d+(?:\.\d+)*\S*)", re.M)
@@ -23,13 +24,28 @@ _SUM_LINE = re.compile(r"^(?P<path>\S+)\s+(?P<version>v\S+?)(?P<gomod>/go\.mod)?
 _PRUNED_FROM = (1, 17)
 
 
-@dataclass(frozen=True)
-class GoMod:
-    path: str | None
-    go_version: str | None  # `toolchain` (a release) when present, else `go`
-    go_line: str | None
-    replaces: tuple[tuple[str, str], ...]  # (module path, local dir relative to go.mod's folder)
-    requires: tuple[tuple[str, int, bool], ...]  # (module path, line, marked // indirect)
+class GoMod(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("path", "go_version", "go_line", "replaces", "requires")
+
+    path: Final[str | None]
+    go_version: Final[str | None]  # `toolchain` (a release) when present, else `go`
+    go_line: Final[str | None]
+    replaces: Final[tuple[tuple[str, str], ...]]  # (module path, local dir relative to go.mod's folder)
+    requires: Final[tuple[tuple[str, int, bool], ...]]  # (module path, line, marked // indirect)
+
+    def __init__(
+        self,
+        path: str | None,
+        go_version: str | None,
+        go_line: str | None,
+        replaces: tuple[tuple[str, str], ...],
+        requires: tuple[tuple[str, int, bool], ...],
+    ) -> None:
+        self.path = path
+        self.go_version = go_version
+        self.go_line = go_line
+        self.replaces = replaces
+        self.requires = requires
 
 
 def parse_go_mod(text: str) -> GoMod:

@@ -10,9 +10,10 @@ or variable of the same package set to one, or ``filepath.Join``/``path.Join`` o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import ClassVar, Final
 
 from rewriter.goprogram.model import Finding
+from rewriter.record import Record
 
 _LITERAL_MAX = 256  # longer strings are text, not paths
 # Comments, strings, raw strings and runes, in the order they start: only strings count.
@@ -62,32 +63,50 @@ _WRITES = {
 Expr = tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class Literal:
+class Literal(Record):
     """A string the program holds, and where."""
 
-    value: str
-    where: Finding
+    _fields: ClassVar[tuple[str, ...]] = ("value", "where")
+
+    value: Final[str]
+    where: Final[Finding]
+
+    def __init__(self, value: str, where: Finding) -> None:
+        self.value = value
+        self.where = where
 
 
-@dataclass(frozen=True)
-class Write:
+class Write(Record):
     """A place the program writes: a file, a folder it makes, or a temporary file (in the
     folder ``path``, "" for the system's). ``path`` is None when the code does not spell it."""
 
-    kind: str  # "file", "dir" or "temp"
-    path: str | None  # as written, relative to the working folder or absolute
-    where: Finding
+    _fields: ClassVar[tuple[str, ...]] = ("kind", "path", "where")
+
+    kind: Final[str]  # "file", "dir" or "temp"
+    path: Final[str | None]  # as written, relative to the working folder or absolute
+    where: Final[Finding]
+
+    def __init__(self, kind: str, path: str | None, where: Finding) -> None:
+        self.kind = kind
+        self.path = path
+        self.where = where
 
 
-@dataclass(frozen=True)
-class PendingWrite:
+class PendingWrite(Record):
     """A write whose path may use a name of the package, resolved once every file is read."""
 
-    kind: str
-    expr: Expr | None
-    where: Finding
-    folder: Expr | None = None  # for a file: the folder of filepath.Join(FOLDER..., computed name)
+    _fields: ClassVar[tuple[str, ...]] = ("kind", "expr", "where", "folder")
+
+    kind: Final[str]
+    expr: Final[Expr | None]
+    where: Final[Finding]
+    folder: Final[Expr | None]  # for a file: the folder of filepath.Join(FOLDER..., computed name)
+
+    def __init__(self, kind: str, expr: Expr | None, where: Finding, folder: Expr | None = None) -> None:
+        self.kind = kind
+        self.expr = expr
+        self.where = where
+        self.folder = folder
 
 
 def unquote(token: str) -> str:

@@ -12,11 +12,11 @@ import fnmatch
 import functools
 import posixpath
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar, Final, NamedTuple
 
 from rewriter.goprogram import constraints, reach
 from rewriter.goprogram.model import CGO_WHY, TLS, Finding, RuntimeFile
+from rewriter.record import Record
 
 _TEMPLATES = ("html/template", "text/template")
 _WEB_FRAMEWORKS = ("github.com/gin-gonic/gin", "github.com/labstack/echo", "github.com/gofiber/fiber")
@@ -88,43 +88,114 @@ _RUNNERS = {"Command": 0, "LookPath": 0, "CommandContext": 1}
 _ENV_CALLS = frozenset({"Getenv", "LookupEnv", "Setenv"})
 
 
-@dataclass
-class Read:
+class Read(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("literal", "glob", "where")
+
     literal: str  # as written in the call
     glob: bool
     where: Finding
 
+    def __init__(self, literal: str, glob: bool, where: Finding) -> None:
+        self.literal = literal
+        self.glob = glob
+        self.where = where
 
-@dataclass(frozen=True)
-class Program:
+
+class Program(Record):
     """An os/exec call (Command, CommandContext, LookPath) and the program it starts."""
 
-    name: str | None  # the literal program name or path; None when the code computes it
-    where: Finding
+    _fields: ClassVar[tuple[str, ...]] = ("name", "where")
+
+    name: Final[str | None]  # the literal program name or path; None when the code computes it
+    where: Final[Finding]
+
+    def __init__(self, name: str | None, where: Finding) -> None:
+        self.name = name
+        self.where = where
 
 
-@dataclass
-class SourceFile:
+class SourceFile(Record):
     """What one source file contributes; built by reading it once."""
+
+    _fields: ClassVar[tuple[str, ...]] = (
+        "path",
+        "dir",
+        "package",
+        "func_main",
+        "imports",
+        "cgo",
+        "timezones",
+        "exec",
+        "tzdata",
+        "tls",
+        "reads",
+        "embeds",
+        "cgo_files",
+        "import_lines",
+        "literals",
+        "writes",
+        "programs",
+        "code",
+    )
 
     path: str
     dir: str
     package: str
-    func_main: bool = False
-    imports: list[str] = field(default_factory=list)
-    cgo: list[Finding] = field(default_factory=list)
-    timezones: list[Finding] = field(default_factory=list)
-    exec: list[Finding] = field(default_factory=list)
-    tzdata: bool = False
-    tls: bool = False
-    reads: list[Read] = field(default_factory=list)
-    embeds: list[str] = field(default_factory=list)  # patterns relative to the context root
-    cgo_files: bool = False  # has import "C" (cgo findings name it)
-    import_lines: dict[str, int] = field(default_factory=dict)  # import path -> line of its first import
-    literals: list[reach.Literal] = field(default_factory=list)  # every string it holds
-    writes: list[reach.PendingWrite] = field(default_factory=list)
-    programs: list[Program] = field(default_factory=list)  # os/exec calls, with the program when literal
-    code: str = field(default="", repr=False)  # the text with comments, strings and runes blanked
+    func_main: bool
+    imports: list[str]
+    cgo: list[Finding]
+    timezones: list[Finding]
+    exec: list[Finding]
+    tzdata: bool
+    tls: bool
+    reads: list[Read]
+    embeds: list[str]  # patterns relative to the context root
+    cgo_files: bool  # has import "C" (cgo findings name it)
+    import_lines: dict[str, int]  # import path -> line of its first import
+    literals: list[reach.Literal]  # every string it holds
+    writes: list[reach.PendingWrite]
+    programs: list[Program]  # os/exec calls, with the program when literal
+    code: str  # the text with comments, strings and runes blanked
+
+    def __init__(
+        self,
+        path: str,
+        dir: str,
+        package: str,
+        func_main: bool = False,
+        imports: list[str] | None = None,
+        cgo: list[Finding] | None = None,
+        timezones: list[Finding] | None = None,
+        exec: list[Finding] | None = None,
+        tzdata: bool = False,
+        tls: bool = False,
+        reads: list[Read] | None = None,
+        embeds: list[str] | None = None,
+        cgo_files: bool = False,
+        import_lines: dict[str, int] | None = None,
+        literals: list[reach.Literal] | None = None,
+        writes: list[reach.PendingWrite] | None = None,
+        programs: list[Program] | None = None,
+        code: str = "",
+    ) -> None:
+        self.path = path
+        self.dir = dir
+        self.package = package
+        self.func_main = func_main
+        self.imports = [] if imports is None else imports
+        self.cgo = [] if cgo is None else cgo
+        self.timezones = [] if timezones is None else timezones
+        self.exec = [] if exec is None else exec
+        self.tzdata = tzdata
+        self.tls = tls
+        self.reads = [] if reads is None else reads
+        self.embeds = [] if embeds is None else embeds
+        self.cgo_files = cgo_files
+        self.import_lines = {} if import_lines is None else import_lines
+        self.literals = [] if literals is None else literals
+        self.writes = [] if writes is None else writes
+        self.programs = [] if programs is None else programs
+        self.code = code
 
     @functools.cached_property
     def constants(self) -> dict[str, str]:

@@ -7,14 +7,14 @@ report looks at the finished rewrite.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, ClassVar, Final, Protocol
 
 from rewriter.analysis import Facts
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, Severity
 from rewriter.edit import edit_arguments, replace_item
 from rewriter.plan import NoPlan, Plan
+from rewriter.record import Record
 from rewriter.rules import Kind, Rule
 from rewriter.syntax.nodes import Dockerfile, Instruction
 
@@ -142,8 +142,9 @@ class FixContext(_Context):
         return super().line(ins)
 
 
-@dataclass(init=False, slots=True)
-class Result:
+class Result(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("tree", "diagnostics")
+
     tree: Final[Dockerfile]
     diagnostics: Final[tuple[Diagnostic, ...]]
 

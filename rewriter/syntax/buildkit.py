@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
+
+from rewriter.record import Record
 
 # unicode.IsSpace in Go; Python's str.isspace also counts \x1c-\x1f, Go does not.
 GO_SPACES: Final = (
@@ -40,9 +41,10 @@ def split_whitespace(s: str, limit: int = 0) -> list[str]:
     return _RE_WHITESPACE.split(s, maxsplit=limit - 1 if limit > 0 else 0)
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
-class Split:
+class Split(Record):
     """The pieces of a logical line, with offsets into it so callers can map them to source."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("cmd", "cmd_span", "flags", "flag_spans", "args", "args_start")
 
     cmd: Final[str]
     cmd_span: Final[tuple[int, int]]
@@ -205,9 +207,10 @@ def _extract_builder_flags(line: str) -> tuple[list[str], list[tuple[int, int]],
 # --- line parsers ---------------------------------------------------------------------------
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
-class Parsed:
+class Parsed(Record):
     """What BuildKit's line parser makes of the arguments."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("value", "json", "sub")
 
     value: Final[tuple[str, ...]]
     json: Final[bool]
@@ -219,8 +222,9 @@ class Parsed:
         self.sub = sub
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
-class Command:
+class Command(Record):
+    _fields: ClassVar[tuple[str, ...]] = ("cmd", "flags", "parsed")
+
     cmd: Final[str]
     flags: Final[tuple[str, ...]]
     parsed: Final[Parsed]

@@ -9,19 +9,17 @@ keyword, flags and arguments with continuations joined.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, ClassVar, Final, Self
 
+from rewriter.record import Record
 from rewriter.syntax import buildkit
 
 
-class Node:
-    """Nodes are dataclasses (equality, hashing, ``fields``, ``replace``) whose fields are
-    ``Final``: mypy refuses an assignment, and so does the compiled build at run time. Each
-    writes its own ``__init__``, which mypyc compiles (the generated one stays Python and
-    is ten times slower to build a node with)."""
+class Node(Record):
+    """Nodes are records (equality, hashing, ``replace``) whose fields are ``Final``: mypy
+    refuses an assignment, and so does the compiled build at run time. Each writes its own
+    ``__init__``, which mypyc compiles."""
 
     __slots__ = ()
 
@@ -29,16 +27,17 @@ class Node:
     def code(self) -> str:
         raise NotImplementedError
 
-    def with_changes(self, **changes):
-        return dataclasses.replace(self, **changes)
+    def with_changes(self, **changes: Any) -> Self:
+        return self.replace(**changes)
 
 
 # --- trivia ------------------------------------------------------------------------------
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class Comment(Node):
     """A comment line: ``indent`` + ``text`` (starting with #) + ``newline``."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("indent", "text", "newline")
 
     indent: Final[str]
     text: Final[str]
@@ -54,8 +53,9 @@ class Comment(Node):
         return self.indent + self.text + self.newline
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class BlankLine(Node):
+    _fields: ClassVar[tuple[str, ...]] = ("whitespace", "newline")
+
     whitespace: Final[str]
     newline: Final[str]
 
@@ -68,9 +68,10 @@ class BlankLine(Node):
         return self.whitespace + self.newline
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class Directive(Node):
     """A parser directive at the top of the file, e.g. ``# escape=`` or ``# syntax=``."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("name", "value", "text", "newline")
 
     name: Final[str]  # lower-case
     value: Final[str]
@@ -91,10 +92,11 @@ class Directive(Node):
 # --- pieces of an instruction --------------------------------------------------------------
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class Continuation(Node):
     """A line continuation: escape character, trailing blanks, newline, then the comment and
     blank lines BuildKit skips before the instruction goes on."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("marker", "newline", "skipped")
 
     marker: Final[str]  # the escape character plus any spaces/tabs after it
     newline: Final[str]
@@ -113,13 +115,14 @@ class Continuation(Node):
 Part = str | Continuation
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class Segment(Node):
     """A run of logical text that may be broken by continuations.
 
     ``parts`` alternate between plain text and ``Continuation`` nodes; ``value`` is the
     logical text (what BuildKit sees), ``code`` the physical one.
     """
+
+    _fields: ClassVar[tuple[str, ...]] = ("parts",)
 
     parts: Final[tuple[Part, ...]]
 
@@ -183,9 +186,10 @@ def _merge_text(parts: list[Part]) -> tuple[Part, ...]:
     return tuple(merged)
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class HeredocBody(Node):
     """The lines of one heredoc and its terminator line, exactly as written."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("name", "chomp", "file_descriptor", "expand", "lines", "terminator")
 
     name: Final[str]
     chomp: Final[bool]
@@ -213,7 +217,6 @@ class HeredocBody(Node):
         return self.content + self.terminator
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class Instruction(Node):
     """One instruction: ``indent`` + ``keyword`` + ``flags`` + ``arguments`` + ``newline``,
     then its heredoc bodies.
@@ -221,6 +224,8 @@ class Instruction(Node):
     Each flag segment and the arguments segment carry the whitespace before them, so the
     segments in order are the whole logical line.
     """
+
+    _fields: ClassVar[tuple[str, ...]] = ("indent", "keyword", "flags", "arguments", "newline", "heredocs", "escape")
 
     indent: Final[str]
     keyword: Final[Segment]
@@ -232,11 +237,11 @@ class Instruction(Node):
     # What the instruction says, worked out once per node: the engine reads the same
     # unchanged instructions again after every pass. Not part of the value
     # (``with_changes`` starts anew); set only here and by ``remember``.
-    _logical_line: str | None = field(init=False, repr=False, compare=False)
-    _name: str | None = field(init=False, repr=False, compare=False)
-    _command: buildkit.Command | None = field(init=False, repr=False, compare=False)
-    _code: str | None = field(init=False, repr=False, compare=False)
-    _split: buildkit.Split | None = field(init=False, repr=False, compare=False)  # the lexer's split of the line
+    _logical_line: str | None
+    _name: str | None
+    _command: buildkit.Command | None
+    _code: str | None
+    _split: buildkit.Split | None  # the lexer's split of the line
 
     def __init__(
         self,
@@ -375,16 +380,17 @@ def _command_of(ins: Instruction) -> buildkit.Command:
 Item = Instruction | Comment | BlankLine
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class Stage(Node):
     """A build stage: its FROM instruction and everything up to the next FROM."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("items",)
 
     items: Final[tuple[Item, ...]]
     # Found on first use; unchanged stages are shared by the trees a rewrite makes, and so
     # is what they found.
-    _code: str | None = field(init=False, repr=False, compare=False)
-    _line_offsets: tuple[dict[int, int], int] | None = field(init=False, repr=False, compare=False)
-    _instructions: tuple[Instruction, ...] | None = field(init=False, repr=False, compare=False)
+    _code: str | None
+    _line_offsets: tuple[dict[int, int], int] | None
+    _instructions: tuple[Instruction, ...] | None
 
     def __init__(self, items: tuple[Item, ...]) -> None:
         self.items = items
@@ -440,16 +446,17 @@ class Stage(Node):
         return self.from_instruction.flag("platform")
 
 
-@dataclass(init=False, unsafe_hash=True, slots=True)
 class Dockerfile(Node):
     """A whole file: byte-order mark, parser directives, the items before the first FROM
     (global ARGs, comments) and the stages."""
+
+    _fields: ClassVar[tuple[str, ...]] = ("bom", "directives", "preamble", "stages")
 
     bom: Final[str]
     directives: Final[tuple[Directive, ...]]
     preamble: Final[tuple[Item, ...]]
     stages: Final[tuple[Stage, ...]]
-    _code: str | None = field(init=False, repr=False, compare=False)
+    _code: str | None
 
     def __init__(
         self, bom: str, directives: tuple[Directive, ...], preamble: tuple[Item, ...], stages: tuple[Stage, ...]

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
 
+from rewriter.record import Record
 from rewriter.syntax.buildkit import GO_SPACES, go_quote
 
 # Words split on Go's unicode.IsSpace, which is not Python's str.isspace.
@@ -39,14 +39,21 @@ class ShellLexError(ValueError):
     """BuildKit's lexer rejected the text; the message is the one BuildKit prints."""
 
 
-@dataclass(frozen=True, slots=True)
-class HeredocSpec:
+class HeredocSpec(Record):
     """One ``<<NAME`` on an instruction line: the terminator line and how the body is read."""
 
-    name: str
-    chomp: bool
-    file_descriptor: int
-    expand: bool
+    _fields: ClassVar[tuple[str, ...]] = ("name", "chomp", "file_descriptor", "expand")
+
+    name: Final[str]
+    chomp: Final[bool]
+    file_descriptor: Final[int]
+    expand: Final[bool]
+
+    def __init__(self, name: str, chomp: bool, file_descriptor: int, expand: bool) -> None:
+        self.name = name
+        self.chomp = chomp
+        self.file_descriptor = file_descriptor
+        self.expand = expand
 
 
 _PLAIN: dict[tuple[str, str | None], Callable[[str, int], re.Match[str] | None]] = {}
