@@ -9,7 +9,6 @@ stages a pass left alone are reused (see ``analyze``).
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Final
 
 from rewriter import paths, shell
 from rewriter.gocommand import PATH_DIRS, GoBuild
@@ -17,6 +16,10 @@ from rewriter.record import Record
 from rewriter.runlines import MakeRun, Move, scan_run
 from rewriter.shell import expand
 from rewriter.syntax.nodes import Dockerfile, Instruction, Stage
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 GO_IMAGE: Final = re.compile(r"^(?:[\w.-]+(?::\d+)?/)*(?:library/)?golang(?:[:@]|$)", re.IGNORECASE)
 # Final-stage bases a static Go binary can leave behind for scratch.

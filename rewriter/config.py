@@ -8,9 +8,12 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, ClassVar, Final
 
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Final
 
 RUNTIMES = ("scratch", "distroless-static", "alpine")
 EMPTY_RUNTIMES = frozenset({"scratch", "distroless-static"})  # no program there but the service's own

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import enum
-from typing import ClassVar, Final
 
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 
 class Severity(str, enum.Enum):

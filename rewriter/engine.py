@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Final
 
 from rewriter import imagefs
 from rewriter.analysis import Facts, analyze, may_mention_go, mentions_go, newline_of
@@ -26,6 +25,10 @@ from rewriter.syntax.errors import ParseError
 from rewriter.syntax.nodes import Comment, Dockerfile
 from rewriter.syntax.parser import parse, parse_outline
 from rewriter.verdicts import IGNORED, INCOMPLETE, NOT_GO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 # Rules whose report leaves the file as it is without refusing it.
 KEEPING: Final = frozenset(rule.code for rule in RULES if rule.kind is Kind.KEEP)

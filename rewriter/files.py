@@ -12,9 +12,12 @@ import errno
 import os
 import stat as stat_mod
 from pathlib import Path
-from typing import ClassVar, Final
 
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 MAX_BYTES = 10 * 1024 * 1024
 

@@ -12,14 +12,16 @@ $GOPATH/src, or the working folder outside it), in module mode the path go.mod g
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter import paths, shell
 from rewriter.record import Record
 from rewriter.shell import expand
 from rewriter.syntax.nodes import Instruction
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import ClassVar, Final
+
     from rewriter.analysis import StageFacts
 
 PATH_DIRS: Final = (

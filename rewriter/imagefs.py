@@ -21,20 +21,17 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from typing import ClassVar, Final, Protocol
 
 from rewriter import shell
 from rewriter.analysis import DISTRO_IMAGE, GO_IMAGE, Facts, StageFacts, expand
 from rewriter.record import Record
 from rewriter.syntax.nodes import Instruction
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
-class Context(Protocol):
-    """What the model asks of a build context (rewriter.context.BuildContext answers)."""
-
-    def exists(self, rel: str) -> bool: ...
-    def is_dir(self, rel: str) -> bool: ...
-    def glob(self, pattern: str, *, limit: int = 1000) -> list[str]: ...
+    from rewriter.protocols import Context
 
 
 class Presence(enum.Enum):

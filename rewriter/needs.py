@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any, ClassVar, Final
 
 from rewriter import shell
 from rewriter.analysis import GO_IMAGE, StageFacts, expand
 from rewriter.plan import Plan
 from rewriter.record import Record
 from rewriter.syntax.nodes import Instruction
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Final
 
 # --- time zones ---------------------------------------------------------------------------
 

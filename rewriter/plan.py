@@ -9,7 +9,6 @@ binary builds an image that does not start.
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Final
 
 from rewriter import paths
 from rewriter.analysis import (
@@ -31,6 +30,10 @@ from rewriter.record import Record
 from rewriter.rules import Rule
 from rewriter.syntax.nodes import Instruction
 from rewriter.verdicts import GO_RUN, NEEDS_SHELL, NO_BUILD, UNCLEAR_ENTRYPOINT, UNKNOWN_OUTPUT
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 
 class Plan(Record):

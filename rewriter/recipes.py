@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any, ClassVar, Final
 
 from rewriter import paths, shell
 from rewriter.analysis import Facts, StageFacts
@@ -21,6 +20,10 @@ from rewriter.gocommand import GoBuild, go_build
 from rewriter.record import Record
 from rewriter.runlines import MakeRun
 from rewriter.shell import expand
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Final
 
 MAKEFILES: Final = ("GNUmakefile", "makefile", "Makefile")
 READ_LIMIT: Final = 256 * 1024

@@ -13,7 +13,9 @@ Python class, and plain classes can inherit from this one.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Self
 
 
 class Record:

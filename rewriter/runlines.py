@@ -8,15 +8,16 @@ records into the stage's facts; analysis runs it once per RUN line and stage.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final
-
 from rewriter import paths, shell
 from rewriter.gocommand import KNOWN_FOLDERS, go_build
 from rewriter.record import Record
 from rewriter.shell import expand
 from rewriter.syntax.nodes import Instruction
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import ClassVar, Final
+
     from rewriter.analysis import StageFacts
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter.analysis import Facts, expand
 from rewriter.config import Config
 from rewriter.plan import Plan
 from rewriter.record import Record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # imported when a Go file asks: most files of a batch are not Go
+    from typing import ClassVar, Final
+
     from rewriter.context import BuildContext
     from rewriter.context.copies import Copy
     from rewriter.goprogram import GoProgram

@@ -12,12 +12,14 @@ Where that GOROOT is unknown (golang images before Go 1.5), the builder image's
 
 from __future__ import annotations
 
-from typing import Any, Final
-
 from rewriter import paths
 from rewriter.analysis import GO_IMAGE, Facts, StageFacts
 from rewriter.needs import tzdata_reason
 from rewriter.plan import Plan
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 TRIMPATH: Final = (1, 13)
 TIMETZDATA: Final = (1, 15)

@@ -4,9 +4,11 @@ of them, so that the plan can return a rule and no rule module imports another.
 
 from __future__ import annotations
 
-from typing import Final
-
 from rewriter.rules import Kind, Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Final
 
 # --- files left alone (the engine) --------------------------------------------------------
 

@@ -35,6 +35,7 @@ HEAVY = {
     "importlib.metadata": "--format sarif (the tool version)",
     "dataclasses": "nothing: it compiles each class's methods from source at import (rewriter.record instead)",
     "inspect": "nothing",
+    "typing": "type checking only (rewriter.protocols, and `if TYPE_CHECKING:` blocks)",
     "logging": "nothing",
     "pickle": "nothing",
     "tempfile": "nothing",

@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter.cli.outcome import FileError, Options, Outcome, Pending, Verification
 from rewriter.cli.report_patch import unified_diff
@@ -17,8 +16,10 @@ from rewriter.diagnostics import Severity, Status
 from rewriter.files import MAX_BYTES, SourceError, decode_source, read_source, write_atomic
 from rewriter.record import Record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     import threading
+    from typing import ClassVar, Final
 
     from rewriter.verify import Engine, VerifyReport
 

@@ -4,7 +4,6 @@ for a batch a summary table and the rules applied."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from rewriter.cli.outcome import Options, Outcome
 from rewriter.cli.report_json import summary_counts
@@ -12,6 +11,7 @@ from rewriter.cli.style import Styler, echo, human_size, print_table, times
 from rewriter.diagnostics import Diagnostic, Severity, Status
 from rewriter.files import encode_source
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from rich.progress import TaskID
 

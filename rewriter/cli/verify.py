@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +18,7 @@ from rewriter.diagnostics import Severity
 from rewriter.files import SourceError, SourceFile, read_source
 from rewriter.verify.observe import PortAnswer, without_timestamp
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from rewriter.verify import Engine, VerifyReport
 

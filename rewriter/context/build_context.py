@@ -15,10 +15,13 @@ import stat
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar, Final
 
 from rewriter.context.dockerignore import DockerIgnore, Pattern, PatternError, _translate
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 WALK_LIMIT = 200_000  # entries a walk looks at before it stops and says so
 READ_LIMIT = 4 << 20  # bytes read of one file

@@ -15,10 +15,13 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterable, Iterator
-from typing import ClassVar, Final
 
 from rewriter.context.build_context import ContextSource
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 MAX_FILE_BYTES = 2 << 20  # a build definition larger than this is not read (and said so)
 MAX_TOP_FOLDERS = 256  # top-level folders of a repository searched for build definitions

@@ -15,9 +15,12 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
-from typing import ClassVar, Final
 
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 _EXACT, _PREFIX, _SUFFIX, _REGEX = range(4)
 _ESCAPED = frozenset(".+()|{}$")

@@ -15,9 +15,12 @@ import functools
 import json
 import os
 from pathlib import Path
-from typing import ClassVar, Final
 
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 TIMEOUT = 60.0
 _FIELDS = "ImportPath,Dir,Name,Standard,GoFiles,CgoFiles,IgnoredGoFiles,Imports,Module,Error,DepsErrors,DepOnly,Match"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Final
 
 from rewriter.record import Record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import ClassVar, Final
+
     from rewriter.context import BuildContext
     from rewriter.goprogram.reach import Literal, Write
     from rewriter.goprogram.scan import Program

@@ -4,10 +4,13 @@ modules its build can reach, which tell cgo use when no ``go list`` is at hand."
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Final
 
 from rewriter.goprogram.model import CGO_WHY, Finding
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 _MODULE = re.compile(r'^\s*module\s+"?([^\s"]+)"?', re.M)
 _GO_LINE = re.compile(r"^\s*go\s+(\d+(?:\.\d+)*\S*)", re.M)

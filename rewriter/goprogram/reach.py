@@ -10,10 +10,13 @@ or variable of the same package set to one, or ``filepath.Join``/``path.Join`` o
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Final
 
 from rewriter.goprogram.model import Finding
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 _LITERAL_MAX = 256  # longer strings are text, not paths
 # Comments, strings, raw strings and runes, in the order they start: only strings count.

@@ -12,11 +12,14 @@ import fnmatch
 import functools
 import posixpath
 import re
-from typing import ClassVar, Final, NamedTuple
 
 from rewriter.goprogram import constraints, reach
 from rewriter.goprogram.model import CGO_WHY, TLS, Finding, RuntimeFile
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 _TEMPLATES = ("html/template", "text/template")
 _WEB_FRAMEWORKS = ("github.com/gin-gonic/gin", "github.com/labstack/echo", "github.com/gofiber/fiber")
@@ -54,14 +57,30 @@ _ARG_WINDOW = 4000  # characters scanned for the arguments of one call
 _DETAIL_MAX = 120  # a call quoted in a Finding is cut to this many characters
 
 
-class _Reader(NamedTuple):
+class _Reader(Record):
     """A call that reads paths from disk, and how to tell it is that call."""
 
-    packages: tuple[str, ...]  # import paths the qualifier may name
-    receivers: tuple[str, ...]  # imports that make a method call on a value plausible
-    args: slice  # which arguments are paths
-    glob: bool = False
-    default: str | None = None  # the path read when no argument is given
+    _fields: ClassVar[tuple[str, ...]] = ("packages", "receivers", "args", "glob", "default")
+
+    packages: Final[tuple[str, ...]]  # import paths the qualifier may name
+    receivers: Final[tuple[str, ...]]  # imports that make a method call on a value plausible
+    args: Final[slice]  # which arguments are paths
+    glob: Final[bool]
+    default: Final[str | None]  # the path read when no argument is given
+
+    def __init__(
+        self,
+        packages: tuple[str, ...],
+        receivers: tuple[str, ...],
+        args: slice,
+        glob: bool = False,
+        default: str | None = None,
+    ) -> None:
+        self.packages = packages
+        self.receivers = receivers
+        self.args = args
+        self.glob = glob
+        self.default = default
 
 
 _FIRST, _SECOND, _THIRD, _ALL = slice(0, 1), slice(1, 2), slice(2, 3), slice(0, None)

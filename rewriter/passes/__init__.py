@@ -45,8 +45,11 @@ from rewriter.passes import (
     writable,
     zoneinfo_copy,
 )
-from rewriter.passes.base import Check, Fix, Report
 from rewriter.rules import Rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rewriter.protocols import Check, Fix, Report
 
 CHECKS: tuple[Check, ...] = (
     context_found,

@@ -7,8 +7,6 @@ report looks at the finished rewrite.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final, Protocol
-
 from rewriter.analysis import Facts
 from rewriter.config import Config
 from rewriter.diagnostics import Diagnostic, Severity
@@ -17,6 +15,10 @@ from rewriter.plan import NoPlan, Plan
 from rewriter.record import Record
 from rewriter.rules import Kind, Rule
 from rewriter.syntax.nodes import Dockerfile, Instruction
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Final
 
 SEVERITY: Final = {
     Kind.FIX: Severity.INFO,
@@ -163,31 +165,3 @@ def edit_build(ctx: FixContext, rule: Rule, edits, message: str) -> Result:
     new = edit_arguments(build.instruction, edits)
     tree = replace_item(ctx.tree, build.instruction, [new])
     return Result(tree, (ctx.diagnostic(rule, message, build.instruction),))
-
-
-class Check(Protocol):
-    """A pass that judges the original file (a module with ``RULES`` and ``check``)."""
-
-    @property
-    def RULES(self) -> tuple[Rule, ...]: ...
-
-    def check(self, ctx: CheckContext) -> list[Diagnostic]: ...
-
-
-class Fix(Protocol):
-    """A pass that transforms the tree (a module with ``RULES`` and ``apply``)."""
-
-    @property
-    def RULES(self) -> tuple[Rule, ...]: ...
-
-    def apply(self, ctx: FixContext) -> Result: ...
-
-
-class Report(Protocol):
-    """A pass that looks at the finished rewrite (a module with ``RULES`` and ``report``);
-    ``applied`` holds the codes of the fixes that changed the file."""
-
-    @property
-    def RULES(self) -> tuple[Rule, ...]: ...
-
-    def report(self, ctx: FixContext, applied: tuple[str, ...]) -> list[Diagnostic]: ...

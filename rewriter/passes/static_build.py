@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from rewriter.passes.base import FixContext, Result, edit_build, unchanged
 from rewriter.rules import Anchor, Kind, Rule
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Final
 
 EXPLANATION = """GS102: build a static binary (CGO_ENABLED=0, GOOS=linux).
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import ClassVar, Final
 
 from rewriter.record import Record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 # unicode.IsSpace in Go; Python's str.isspace also counts \x1c-\x1f, Go does not.
 GO_SPACES: Final = (

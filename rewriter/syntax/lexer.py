@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, Final
 
 from rewriter.syntax import buildkit
 from rewriter.syntax.errors import ParseError
 from rewriter.syntax.nodes import BlankLine, Comment, Directive
 from rewriter.syntax.shell_lex import HeredocSpec, ShellLexError, heredocs_from_line
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+    # A token: (kind, value, what the lexer worked out about its lines, line number).
+    RawToken = tuple[str, str, Any, int]
 
 _GO_SPACES: Final = buildkit.GO_SPACES
 # Go's \s is [\t\n\f\r ]; the name starts with a letter; the value is trimmed.
@@ -42,10 +48,6 @@ def split_continuation(text: str, escape: str) -> tuple[str, str]:
         if not body or body[-1] != escape:
             return body, text[len(body) :]
     return text, ""
-
-
-# A token: (kind, value, what the lexer worked out about its lines, line number).
-RawToken = tuple[str, str, Any, int]
 
 
 def lex(text: str) -> Iterator[RawToken]:

@@ -10,10 +10,13 @@ keyword, flags and arguments with continuations joined.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar, Final, Self
 
 from rewriter.record import Record
 from rewriter.syntax import buildkit
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Final, Self
 
 
 class Node(Record):

@@ -10,11 +10,10 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Iterator
-from typing import Final
 
 from rewriter.syntax import buildkit, parse_table
 from rewriter.syntax.errors import ParseError
-from rewriter.syntax.lexer import RawToken, lex
+from rewriter.syntax.lexer import lex
 from rewriter.syntax.nodes import (
     Comment,
     Continuation,
@@ -24,6 +23,12 @@ from rewriter.syntax.nodes import (
     Segment,
     Stage,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Final
+
+    from rewriter.syntax.lexer import RawToken
 
 # The nodes the grammar's named rules build from their children. A child is a token (the
 # lexer's tuple), a list of items (a heredoc instruction after its leading lines) or a Stage.

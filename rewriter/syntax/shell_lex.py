@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import ClassVar, Final
 
 from rewriter.record import Record
 from rewriter.syntax.buildkit import GO_SPACES, go_quote
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Final
 
 # Words split on Go's unicode.IsSpace, which is not Python's str.isspace.
 _SPACES: Final = frozenset(GO_SPACES)
