@@ -26,7 +26,7 @@ RUNTIME_IMAGES = {
 HEALTHCHECK_MODES = ("refuse", "drop")
 GO_LIST_MODES = ("auto", "always", "never")  # auto: for a single Dockerfile, not for batches
 CONFIG_NAMES = (".goslim.toml", "pyproject.toml")  # in this order within one folder
-_RULE_CODE = re.compile(r"GS\d{3}")
+_RULE_CODE = r"GS\d{3}"  # compiled on first use (re caches it): few configs name rules
 _MAX_ID = 2**31 - 1
 
 
@@ -272,7 +272,7 @@ def _check_strings(key, value, path):
 def _check_codes(key, value, path):
     codes = _check_strings(key, value, path)
     for code in codes:
-        if not _RULE_CODE.fullmatch(code):
+        if not re.fullmatch(_RULE_CODE, code):
             raise ConfigError(path, key, f"'{code}' is not a rule code (like GS101)")
     return frozenset(codes)
 

@@ -419,8 +419,8 @@ def _made_by_run(stage: StageFacts, fs: Any) -> list[str]:
     return out
 
 
-# chmod modes that let every user write: 777, 0666, o+w, a+rwx, +w...
-_WORLD_WRITABLE: Final = re.compile(r"^[0-7]?[0-7]{2}[2367]$|(?:^|,)(?:a|[ug]*o[ug]*)?\+[rwxXst]*w")
+# chmod modes that let every user write: 777, 0666, o+w, a+rwx, +w... (compiled on first use)
+_WORLD_WRITABLE: Final = r"^[0-7]?[0-7]{2}[2367]$|(?:^|,)(?:a|[ug]*o[ug]*)?\+[rwxXst]*w"
 
 
 def _opened_to_all(stage: StageFacts) -> list[str]:
@@ -434,8 +434,8 @@ def _opened_to_all(stage: StageFacts) -> list[str]:
             words = [w.value for w in command.argv]
             if len(words) < 3 or posixpath.basename(words[0]) != "chmod":
                 continue
-            args = [w for w in words[1:] if not w.startswith("-") or _WORLD_WRITABLE.search(w)]
-            if args and _WORLD_WRITABLE.search(args[0]):
+            args = [w for w in words[1:] if not w.startswith("-") or re.search(_WORLD_WRITABLE, w)]
+            if args and re.search(_WORLD_WRITABLE, args[0]):
                 for target in args[1:]:
                     value = expand(target, stage.env)
                     if value is not None and value.startswith("/") and not _GLOB.search(value):

@@ -424,7 +424,7 @@ def _no_build(facts: Facts, found: _Builds, final: StageFacts) -> NoPlan:
             f"the binary is built by `{' '.join(w.value for w in run.command.argv)[:60]}`: {why}",
             run.instruction,
         )
-    onbuild = next((s for s in facts.chain(final) if ONBUILD_IMAGE.search(s.base)), None)
+    onbuild = next((s for s in facts.chain(final) if re.search(ONBUILD_IMAGE, s.base)), None)
     if onbuild is not None:
         return NoPlan(
             NO_BUILD,
@@ -438,7 +438,7 @@ def _no_build(facts: Facts, found: _Builds, final: StageFacts) -> NoPlan:
             ins
             for s in facts.chain(final)
             for ins in s.stage.instructions
-            if ins.name == "RUN" and not ins.is_json and GO_GET.search(ins.arguments.value)
+            if ins.name == "RUN" and not ins.is_json and re.search(GO_GET, ins.arguments.value)
         ),
         None,
     )
@@ -473,8 +473,8 @@ def _no_build(facts: Facts, found: _Builds, final: StageFacts) -> NoPlan:
 
 
 HEREDOC_BUILD: Final = "the Go build runs in a heredoc script (RUN <<EOF); goslim edits only RUN lines"
-ONBUILD_IMAGE: Final = re.compile(r"golang:[^@]*onbuild", re.IGNORECASE)
-GO_GET: Final = re.compile(r"\bgo\s+get\b")
+ONBUILD_IMAGE: Final = r"(?i)golang:[^@]*onbuild"
+GO_GET: Final = r"\bgo\s+get\b"
 
 
 def _unmatched(
@@ -647,10 +647,10 @@ def _hidden_build(facts: Facts, found: _Builds, stage: StageFacts) -> str:
             if ins.name != "RUN" or ins.is_json:
                 continue
             text = ins.arguments.value
-            m = GO_RUN_TOOL.search(text)
+            m = re.search(GO_RUN_TOOL, text)
             if m:
                 return f"; `{m.group(0)}` may, a build program goslim does not follow"
-            if GO_GET.search(text):
+            if re.search(GO_GET, text):
                 return (
                     "; `go get` builds nothing there (from Go 1.18 it only edits go.mod, and `-d` only "
                     "downloads): install with `go install PACKAGE@VERSION`"
@@ -658,7 +658,7 @@ def _hidden_build(facts: Facts, found: _Builds, stage: StageFacts) -> str:
     return ""
 
 
-GO_RUN_TOOL: Final = re.compile(r"\bgo\s+run\s+[\w./-]+")
+GO_RUN_TOOL: Final = r"\bgo\s+run\s+[\w./-]+"
 
 
 def _folder_copy(

@@ -27,12 +27,11 @@ if TYPE_CHECKING:
 
 MAKEFILES: Final = ("GNUmakefile", "makefile", "Makefile")
 READ_LIMIT: Final = 256 * 1024
-_ASSIGN: Final = re.compile(
-    r"^(?:(export|override)\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|!=|=)\s*(.*)$"
-)
-_RULE: Final = re.compile(r"^([^\s:=#][^:=]*?)\s*(::?)(?!=)\s*(.*)$")
-_DIRECTIVE: Final = re.compile(r"^(ifeq|ifneq|ifdef|ifndef|else|endif|include|-include|sinclude|define|endef|vpath)\b")
-_REFERENCE: Final = re.compile(r"\$(?:\(([^()]*)\)|\{([^{}]*)\}|(.))")
+# Patterns as text, compiled on first use (re caches them): most rewrites read no Makefile.
+_ASSIGN: Final = r"^(?:(export|override)\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(\?=|:::=|::=|:=|\+=|!=|=)\s*(.*)$"
+_RULE: Final = r"^([^\s:=#][^:=]*?)\s*(::?)(?!=)\s*(.*)$"
+_DIRECTIVE: Final = r"^(ifeq|ifneq|ifdef|ifndef|else|endif|include|-include|sinclude|define|endef|vpath)\b"
+_REFERENCE: Final = r"\$(?:\(([^()]*)\)|\{([^{}]*)\}|(.))"
 # go commands a plain recipe may run besides its build (go generate is refused: it writes sources).
 _GO_CHECKS: Final = frozenset({"mod", "vet", "version", "env", "generate"})
 # Commands a plain recipe may run around its go command; they make nothing the image runs.
@@ -91,14 +90,14 @@ def parse_makefile(text: str) -> Makefile:
         if not body:
             continue
         current = None
-        if _DIRECTIVE.match(body):
+        if re.match(_DIRECTIVE, body):
             problem = problem or f"the Makefile uses `{body.split()[0]}`, which goslim does not evaluate"
             continue
         if body.startswith("export ") and not _is_assignment(body):
             exports.update(body.split()[1:])
             continue
         if _is_assignment(body):
-            assign = _ASSIGN.match(body)
+            assign = re.match(_ASSIGN, body)
             if assign is None:
                 problem = problem or f"the Makefile line `{body[:60]}` is not one goslim reads"
                 continue
@@ -109,7 +108,7 @@ def parse_makefile(text: str) -> Makefile:
                 continue
             variables[name] = None if op in ("+=", "!=") else value.strip()
             continue
-        rule = _RULE.match(body)
+        rule = re.match(_RULE, body)
         if rule is None:
             continue
         targets, _colons, rest = rule.groups()
@@ -164,7 +163,7 @@ def _expand_make(
             return ""
         return ""  # make expands an unset variable to nothing
 
-    out = _REFERENCE.sub(sub, text)
+    out = re.sub(_REFERENCE, sub, text)
     if failed:
         return None
     return out if depth else out.replace("$$", "$")

@@ -36,6 +36,7 @@ HEAVY = {
     "dataclasses": "nothing: it compiles each class's methods from source at import (rewriter.record instead)",
     "inspect": "nothing",
     "typing": "type checking only (rewriter.protocols, and `if TYPE_CHECKING:` blocks)",
+    "shlex": "reading build scripts and Makefiles that name a Dockerfile (rewriter.context.definitions)",
     "logging": "nothing",
     "pickle": "nothing",
     "tempfile": "nothing",

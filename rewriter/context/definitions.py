@@ -13,7 +13,6 @@ import json
 import os
 import posixpath
 import re
-import shlex
 from collections.abc import Iterable, Iterator
 
 from rewriter.context.build_context import ContextSource
@@ -427,6 +426,8 @@ def _expand(line: str, variables: dict[str, str], make: bool) -> str | None:
 
 
 def _builds_in_line(line: str, base: str, source: ContextSource) -> Iterator[Reference]:
+    import shlex  # only build scripts and Makefiles are read this way
+
     try:
         lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True

@@ -35,9 +35,10 @@ _UNIX = frozenset(
         "solaris",
     }
 )
-_GO_BUILD = re.compile(r"^//go:build\s+(.*?)\s*$", re.M)
-_PLUS_BUILD = re.compile(r"^//\s*\+build\s+(.*?)\s*$", re.M)
-_TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[\w.-]+)")
+# Patterns as text, compiled on first use (re caches them): most files have no constraints.
+_GO_BUILD = r"(?m)^//go:build\s+(.*?)\s*$"
+_PLUS_BUILD = r"(?m)^//\s*\+build\s+(.*?)\s*$"
+_TOKEN = r"\s*(\(|\)|!|&&|\|\||[\w.-]+)"
 
 
 def name_excluded(name: str) -> bool:
@@ -53,8 +54,8 @@ def excluded(preamble: str, tags: frozenset[str] = frozenset()) -> bool:
     leave it out of every Linux build with ``tags``."""
     if "build" not in preamble:  # most files have no constraint at all
         return False
-    expressions = [m.group(1) for m in _GO_BUILD.finditer(preamble)]
-    plus = [m.group(1) for m in _PLUS_BUILD.finditer(preamble)]
+    expressions = [m.group(1) for m in re.finditer(_GO_BUILD, preamble)]
+    plus = [m.group(1) for m in re.finditer(_PLUS_BUILD, preamble)]
     if not expressions and not plus:
         return False
     return not any(_satisfied(expressions, plus, _tags_for(arch, tags)) for arch in LINUX_ARCHES)
@@ -86,7 +87,7 @@ class _Parser:
     """``//go:build`` expressions: ``||`` below ``&&`` below ``!``, with parentheses."""
 
     def __init__(self, text: str, tags: frozenset[str]) -> None:
-        self.tokens = _TOKEN.findall(text)
+        self.tokens = re.findall(_TOKEN, text)
         if "".join(self.tokens).replace(" ", "") != text.replace(" ", "").replace("\t", ""):
             raise ValueError(text)
         self.pos = 0

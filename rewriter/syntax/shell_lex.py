@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 _SPACES: Final = frozenset(GO_SPACES)
 _SPECIAL_PARAMS: Final = frozenset("@*#?-$!0")
 _EOF_RUNE: Final = "\ufffd"  # what Go's string(rune(-1)) prints
-# \d is ASCII in Go's RE2; fullmatch because Python's $ also matches before a final \n.
-_HEREDOC_RE: Final = re.compile(r"(\d*)<<(-?)([^<]*)", re.ASCII | re.DOTALL)
+# Compiled on first use (re caches it): few files have heredocs. \d is ASCII in Go's RE2;
+# fullmatch because Python's $ also matches before a final \n.
+_HEREDOC_RE: Final = r"(?as)(\d*)<<(-?)([^<]*)"
 _MAX_UINT64: Final = (1 << 64) - 1
 
 
@@ -304,7 +305,7 @@ def parse_heredoc(word: str) -> HeredocSpec | None:
 
     The name is lexed again, once without and once with its quotes; any quoting at all
     turns off expansion of the body."""
-    m = _HEREDOC_RE.fullmatch(word)
+    m = re.fullmatch(_HEREDOC_RE, word)
     if m is None:
         return None
     digits, dash, rest = m.groups()
