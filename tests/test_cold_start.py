@@ -31,6 +31,7 @@ HEAVY = {
     "subprocess": "goslim verify (container engines)",
     "threading": "goslim verify and rewrite --verify (verifications run in threads)",
     "rewriter.cli.report_sarif": "--format sarif",
+    "rewriter.cli.report_json": "--format json, and the summary of a batch",
     "jsonschema": "the tests",
     "importlib.metadata": "--format sarif (the tool version)",
     "dataclasses": "nothing: it compiles each class's methods from source at import (rewriter.record instead)",

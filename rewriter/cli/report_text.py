@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 
 from rewriter.cli.outcome import Options, Outcome
-from rewriter.cli.report_json import summary_counts
 from rewriter.cli.style import Styler, echo, human_size, print_table, times
 from rewriter.diagnostics import Diagnostic, Severity, Status
 from rewriter.files import encode_source
@@ -144,6 +143,8 @@ def _write_stdout(text: str, encoding: str) -> None:
 
 def print_summary(outcomes: list[Outcome], opts: Options) -> None:
     from rich.table import Table
+
+    from rewriter.cli.report_json import summary_counts
 
     counts = summary_counts(outcomes, verify=opts.verify)
     by_rule = ", ".join(f"{code} ×{n}" for code, n in counts["refused_by_rule"].items())
