@@ -28,7 +28,6 @@ PARALLEL_MIN_FILES = 8  # below this, starting processes costs more than it save
 # process handles, so larger chunks leave the workers more of the CPU; smaller ones end
 # the run more evenly.
 CHUNK_FILES = 64
-GC_YOUNG_THRESHOLD = 10_000  # objects allocated between young collections (Python's default: 700)
 
 
 class Task(Record):
@@ -75,7 +74,6 @@ def run(tasks: list[Task], jobs: int, opts: Options, engine: Engine | None = Non
 
     With --verify the rewrites come back unwritten; see _verify_all.
     """
-    _collect_less_often()
     results = _start(tasks, jobs)
     if opts.verify:
         assert engine is not None
@@ -149,17 +147,6 @@ def _verify_all(results: Iterator[Outcome], total: int, jobs: int, opts: Options
         for outcome in outcomes:
             print_outcome(outcome, opts)
     return outcomes
-
-
-def _collect_less_often() -> None:
-    """Run the cyclic garbage collector less often during a batch (worker processes are
-    forked afterwards and inherit it). A rewrite allocates many short-lived nodes, which
-    made young collections so frequent that they took about 15% of a 10,000-file run;
-    they make few cycles, so little memory waits longer to be freed."""
-    import gc
-
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), middle, old)
 
 
 def _start(tasks: list[Task], jobs: int) -> Iterator[Outcome]:

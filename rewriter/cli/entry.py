@@ -18,6 +18,7 @@ EXIT_CHANGED = 1
 EXIT_NOT_VERIFIED = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+GC_YOUNG_THRESHOLD = 10_000  # objects allocated between young collections (Python's default: 700)
 
 # `goslim rewrite` flags read without click: the option's parameter name, and its value.
 REWRITE_FLAGS = {
@@ -47,6 +48,7 @@ class Fail(Exception):
 
 
 def main(argv: list[str] | None = None) -> None:
+    collect_less_often()
     args = sys.argv[1:] if argv is None else list(argv)
     if args == ["--version"]:
         from rewriter import __version__, compiled
@@ -59,6 +61,18 @@ def main(argv: list[str] | None = None) -> None:
     from rewriter.cli.app import cli
 
     cli.main(args=argv, prog_name="goslim")
+
+
+def collect_less_often() -> None:
+    """Run the cyclic garbage collector less often. Most of what a goslim process allocates
+    lives to its end (the modules it imports: young collections took 3% of a single-file
+    run) or dies young without cycles (the nodes of a rewrite: young collections took about
+    15% of a 10,000-file batch). Little memory waits longer to be freed; worker processes
+    are forked later and inherit the setting."""
+    import gc
+
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(max(young, GC_YOUNG_THRESHOLD), middle, old)
 
 
 def rewrite_flags(args: list[str]) -> dict[str, bool] | None:
