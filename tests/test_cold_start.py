@@ -222,3 +222,52 @@ def test_messages_are_written_as_click_writes_them(monkeypatch, tty, err, styles
         written.append(stream.getvalue())
     assert written[0] == written[1]
     assert ("\x1b" in written[0]) == tty
+
+
+# The console script (rewriter.cli.run) ends with os._exit once main() is done: the same
+# output and exit status as main(), without the interpreter's teardown.
+BY_MAIN = "from rewriter.cli import main; main()"
+BY_RUN = "from rewriter.cli import run; run()"
+BIG = SERVICE["Dockerfile"] + "".join(
+    f"# line {i}, long enough to fill the pipe more than once\n" for i in range(40_000)
+)
+
+
+@pytest.mark.parametrize(
+    "args, stdin, status",
+    [
+        (["rewrite", "Dockerfile"], None, 0),
+        (["rewrite", "--check", "Dockerfile"], None, 1),
+        (["rewrite", "missing/Dockerfile"], None, 2),
+        (["rewrite", "-"], BIG, 0),  # 2.5 MB on stdout, through click
+        (["rewrite", "--format", "json", "Dockerfile"], None, 0),
+    ],
+)
+def test_the_console_script_prints_and_exits_as_main_does(tmp_path, args, stdin, status):
+    for name, text in SERVICE.items():
+        (tmp_path / name).write_text(text)
+
+    def call(code):
+        data = stdin.encode() if stdin else None
+        return subprocess.run([sys.executable, "-c", code, *args], input=data, capture_output=True, cwd=tmp_path)
+
+    by_main, by_run = call(BY_MAIN), call(BY_RUN)
+    assert by_run.returncode == by_main.returncode == status
+    assert by_run.stdout == by_main.stdout and by_run.stderr == by_main.stderr
+    assert by_run.stdout or by_run.stderr
+
+
+def test_the_console_script_skips_teardown_unless_threads_ran(tmp_path):
+    for name, text in SERVICE.items():
+        (tmp_path / name).write_text(text)
+    at_exit = "import atexit; atexit.register(print, 'torn down');"
+
+    def call(code):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "rewrite", "-q", "Dockerfile"], capture_output=True, text=True, cwd=tmp_path
+        )
+        return proc.returncode, proc.stdout.splitlines()[-1]
+
+    assert call(at_exit + BY_RUN)[0] == 0 and call(at_exit + BY_RUN)[1] != "torn down"
+    assert call(at_exit + BY_MAIN)[1] == "torn down"
+    assert call(at_exit + "import threading;" + BY_RUN)[1] == "torn down"  # a run with threads ends the usual way

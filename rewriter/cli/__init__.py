@@ -14,9 +14,9 @@ Commands stay thin: reading, finding files, config and the rewrite itself live i
 library.
 """
 
-from rewriter.cli.entry import main
+from rewriter.cli.entry import main, run
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "run"]
 
 
 def __getattr__(name: str):

@@ -1,3 +1,3 @@
-from rewriter.cli.entry import main
+from rewriter.cli.entry import run
 
-main()
+run()

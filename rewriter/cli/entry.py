@@ -47,6 +47,32 @@ class Fail(Exception):
         self.message = message
 
 
+def run() -> None:
+    """The console script: ``main()``, then leave without tearing the interpreter down.
+
+    At exit Python frees the objects of every module it imported, one by one: about 7 ms,
+    a tenth of a single-file run. By the time ``main`` returns nothing of goslim's is left
+    to finish (files are written and renamed, containers removed), so once the output is
+    flushed the process ends at once. Runs that started threads or worker processes end
+    the usual way, which waits for them."""
+    try:
+        main()
+        status: object = None
+    except SystemExit as exc:
+        status = exc.code
+    if any(name in sys.modules for name in ("threading", "multiprocessing", "concurrent.futures")):
+        sys.exit(status)
+    if status is not None and not isinstance(status, int):
+        print(status, file=sys.stderr)  # as sys.exit does with a message
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: let Python's own exit deal with it
+        sys.exit(status)
+    os._exit(status or 0)
+
+
 def main(argv: list[str] | None = None) -> None:
     collect_less_often()
     args = sys.argv[1:] if argv is None else list(argv)
