@@ -3,9 +3,9 @@
 goslim is started once per file by pre-commit hooks and editors, so its start matters. A
 ``@dataclass`` is built at import by compiling each generated method from source (about a
 millisecond a class, and ``dataclasses`` itself imports ``inspect``, ``ast`` and ``dis``),
-which was half of a single-file run. A ``Record`` writes its own ``__init__`` and names its
-fields once; equality, hashing, ``repr`` and ``replace`` come from that list, with the
-meaning a dataclass gives them.
+which was half of a single-file run. A ``Record`` writes its own ``__init__`` and lists its
+fields in ``_fields``; equality, hashing, ``repr`` and ``replace`` come from that list, with
+the meaning a dataclass gives them.
 
 This module stays plain Python: mypyc lets its compiled classes inherit from a regular
 Python class, and plain classes can inherit from this one.
