@@ -180,19 +180,9 @@ class StageFacts(Record):
         parent: int | None,
         is_go: bool,
         workdir: str | None,
-        env: dict[str, str] | None = None,
-        builds: list[GoBuild] | None = None,
-        packages: list[tuple[Instruction, str]] | None = None,
-        context_root: str | None = None,
-        heredoc_builds: list[Instruction] | None = None,
-        local_copies: list[tuple[str | None, tuple[str, ...], str]] | None = None,
-        go_version: tuple[int, int] | None = None,
-        moves: list[Move] | None = None,
-        folders: set[str] | None = None,
-        module_hint: bool = False,
-        makes: list[MakeRun] | None = None,
-        events: int = 0,
+        env: dict[str, str],
     ) -> None:
+        """What the stage starts from; ``analyze`` records the rest as it reads the stage."""
         self.index = index
         self.stage = stage
         self.name = name
@@ -200,18 +190,18 @@ class StageFacts(Record):
         self.parent = parent
         self.is_go = is_go
         self.workdir = workdir
-        self.env = {} if env is None else env
-        self.builds = [] if builds is None else builds
-        self.packages = [] if packages is None else packages
-        self.context_root = context_root
-        self.heredoc_builds = [] if heredoc_builds is None else heredoc_builds
-        self.local_copies = [] if local_copies is None else local_copies
-        self.go_version = go_version
-        self.moves = [] if moves is None else moves
-        self.folders = set() if folders is None else folders
-        self.module_hint = module_hint
-        self.makes = [] if makes is None else makes
-        self.events = events
+        self.env = env
+        self.builds = []
+        self.packages = []
+        self.context_root = None
+        self.heredoc_builds = []
+        self.local_copies = []
+        self.go_version = None
+        self.moves = []
+        self.folders = set()
+        self.module_hint = False
+        self.makes = []
+        self.events = 0
 
 
 class Facts(Record):

@@ -22,7 +22,9 @@ class Record:
     """Equal to another of the same class with equal fields, hashed by them, shown by them.
 
     ``_fields`` names the fields that make the value, in ``__init__``'s order; attributes
-    kept outside it (caches, bulky indexes) take no part in comparison or ``repr``.
+    kept outside it (caches, bulky indexes) take no part in comparison or ``repr``. A record
+    filled in after it is made (an accumulator) takes only its first fields in ``__init__``
+    and has no ``replace``.
     """
 
     __slots__ = ()

@@ -176,45 +176,26 @@ class SourceFile(Record):
     programs: list[Program]  # os/exec calls, with the program when literal
     code: str  # the text with comments, strings and runes blanked
 
-    def __init__(
-        self,
-        path: str,
-        dir: str,
-        package: str,
-        func_main: bool = False,
-        imports: list[str] | None = None,
-        cgo: list[Finding] | None = None,
-        timezones: list[Finding] | None = None,
-        exec: list[Finding] | None = None,
-        tzdata: bool = False,
-        tls: bool = False,
-        reads: list[Read] | None = None,
-        embeds: list[str] | None = None,
-        cgo_files: bool = False,
-        import_lines: dict[str, int] | None = None,
-        literals: list[reach.Literal] | None = None,
-        writes: list[reach.PendingWrite] | None = None,
-        programs: list[Program] | None = None,
-        code: str = "",
-    ) -> None:
+    def __init__(self, path: str, dir: str, package: str) -> None:
+        """An empty account of the file; ``scan`` fills it in as it reads."""
         self.path = path
         self.dir = dir
         self.package = package
-        self.func_main = func_main
-        self.imports = [] if imports is None else imports
-        self.cgo = [] if cgo is None else cgo
-        self.timezones = [] if timezones is None else timezones
-        self.exec = [] if exec is None else exec
-        self.tzdata = tzdata
-        self.tls = tls
-        self.reads = [] if reads is None else reads
-        self.embeds = [] if embeds is None else embeds
-        self.cgo_files = cgo_files
-        self.import_lines = {} if import_lines is None else import_lines
-        self.literals = [] if literals is None else literals
-        self.writes = [] if writes is None else writes
-        self.programs = [] if programs is None else programs
-        self.code = code
+        self.func_main = False
+        self.imports = []
+        self.cgo = []
+        self.timezones = []
+        self.exec = []
+        self.tzdata = False
+        self.tls = False
+        self.reads = []
+        self.embeds = []
+        self.cgo_files = False
+        self.import_lines = {}
+        self.literals = []
+        self.writes = []
+        self.programs = []
+        self.code = ""
 
     @functools.cached_property
     def constants(self) -> dict[str, str]:
