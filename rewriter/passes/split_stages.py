@@ -156,7 +156,7 @@ def _carry(ins: Instruction, nl: str, esc: str, env: dict[str, str], defined: se
     for k, v in pairs:
         raw = shell.unquote(v)
         value = expand(raw, env)
-        missing = {a or b for a, b in re.findall(_REFERENCE, raw)} - defined
+        missing = {a or b for a, b in _REFERENCE.findall(raw)} - defined
         if missing and value is not None and _SAFE_VALUE.fullmatch(value):
             v, rewritten = value, True
         kept.append((k, v))
@@ -170,8 +170,7 @@ def _carry(ins: Instruction, nl: str, esc: str, env: dict[str, str], defined: se
     return carried
 
 
-# Compiled on first use (re caches it), as the rare ONBUILD, go get and go run patterns of rewriter.plan.
-_REFERENCE = r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*))"
+_REFERENCE = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*))")
 _SAFE_VALUE = re.compile(r"[A-Za-z0-9_@%+=:,./-]*")
 
 
